@@ -1,0 +1,50 @@
+"""The `distill` command line: one Typer app, commands registered from one module per area."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from distill.errors import DistillError
+
+app = typer.Typer(
+    name="distill",
+    help="Read a video instead of watching it: summaries with timestamps, local-first.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Each module adds its commands to `app` on import; they import heavy libraries lazily.
+from distill.cli import (  # noqa: E402,F401
+    library_cmds,
+    llm_cmds,
+    serve_cmd,
+    summarize_cmds,
+    transcribe_cmds,
+)
+
+
+def main() -> None:
+    """Run the CLI; a DistillError becomes one sentence on stderr and a non-zero exit."""
+    try:
+        app(standalone_mode=False)
+    except DistillError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was saved.", file=sys.stderr)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("error: aborted.", file=sys.stderr)
+        sys.exit(1)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

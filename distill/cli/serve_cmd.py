@@ -1,0 +1,3 @@
+"""CLI commands: serve_cmd."""
+
+from distill.cli import app  # noqa: F401

@@ -1,0 +1,3 @@
+"""CLI commands: transcribe_cmds."""
+
+from distill.cli import app  # noqa: F401

@@ -1,0 +1,151 @@
+"""The vocabulary of distill: plain data, no I/O. These models are also the JSON schema."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SourceKind = Literal["youtube", "captions", "media"]
+TextOrigin = Literal["manual", "auto", "translated", "file", "whisper"]
+
+# Progress callback: (stage, done, total). total is None when unknown.
+ProgressFn = Callable[[str, float, float | None], None]
+
+
+def no_progress(stage: str, done: float, total: float | None) -> None:
+    """Progress callback that ignores every event."""
+
+
+class Chapter(BaseModel):
+    """A titled section of the video, starting at `start` seconds."""
+
+    title: str
+    start: float | None = None
+
+
+class VideoMeta(BaseModel):
+    """What is known about a video or recording, independent of its transcript."""
+
+    kind: SourceKind
+    id: str = Field(description="YouTube video id, or a slug plus content hash for local files")
+    url: str | None = None
+    title: str
+    channel: str | None = None
+    channel_id: str | None = None
+    duration: float | None = None
+    language: str | None = None
+    upload_date: str | None = Field(default=None, description="YYYY-MM-DD")
+    view_count: int | None = None
+    thumbnail: str | None = None
+    description: str | None = None
+    chapters: list[Chapter] = Field(default_factory=list)
+    path: str | None = Field(default=None, description="local media file, for playback")
+
+
+class Segment(BaseModel):
+    """One timed piece of speech. Times are seconds, or None where the source has none."""
+
+    start: float | None = None
+    end: float | None = None
+    text: str
+    speaker: str | None = None
+
+
+class Transcript(BaseModel):
+    """The words of a video with their times, plus where they came from."""
+
+    meta: VideoMeta
+    language: str | None = None
+    origin: TextOrigin = "file"
+    segments: list[Segment] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(s.text.split()) for s in self.segments)
+
+
+class SourceRef(BaseModel):
+    """The short description of a video embedded in a summary."""
+
+    kind: SourceKind
+    id: str
+    url: str | None = None
+    title: str
+    channel: str | None = None
+    duration: float | None = None
+    language: str | None = None
+
+    @classmethod
+    def of(cls, meta: VideoMeta) -> SourceRef:
+        return cls(**meta.model_dump(include=set(cls.model_fields)))
+
+
+class Insight(BaseModel):
+    """A key insight: one emoji, one sentence, the moment it is said."""
+
+    emoji: str
+    text: str
+    start: float | None = None
+
+
+class QA(BaseModel):
+    """A question the video answers, its answer, and where."""
+
+    question: str
+    answer: str
+    start: float | None = None
+
+
+class Takeaway(BaseModel):
+    """One key takeaway of the summary."""
+
+    text: str
+    start: float | None = None
+
+
+class Usage(BaseModel):
+    """Model calls and tokens spent on one summary."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    cached: bool = False
+
+
+class Summary(BaseModel):
+    """The summary page of one video in one language by one model."""
+
+    model_config = ConfigDict(protected_namespaces=())
+
+    source: SourceRef
+    model: str = "builtin"
+    language: str = "en"
+    tldr: str
+    insights: list[Insight] = Field(default_factory=list)
+    qa: list[QA] = Field(default_factory=list)
+    takeaways: list[Takeaway] = Field(default_factory=list)
+    chapters: list[Chapter] = Field(default_factory=list)
+    prompt_version: str | None = None
+    usage: Usage | None = None
+
+
+class Citation(BaseModel):
+    """A passage of the transcript that supports an answer."""
+
+    start: float | None = None
+    text: str
+
+
+class Answer(BaseModel):
+    """The answer to a question about one video, with its citations."""
+
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    found: bool = True

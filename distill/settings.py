@@ -1,0 +1,47 @@
+"""The one settings class: every knob, read from DISTILL_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """distill's configuration; `DISTILL_<NAME>` overrides each field."""
+
+    model_config = SettingsConfigDict(env_prefix="DISTILL_", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: Path(user_data_dir("distill", appauthor=False)))
+    database_url: str | None = None
+    model: str = "builtin"
+    whisper_model: str = "default"
+    api_token: str | None = None
+    max_upload_mb: int = 500
+    max_caption_mb: int = 50
+    llm_concurrency: int = 4
+    llm_timeout: float = 600.0
+
+    @property
+    def db_url(self) -> str:
+        """The SQLAlchemy URL: DISTILL_DATABASE_URL, else a SQLite file in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'distill.db'}"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.home / "media"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
