@@ -1,3 +1,220 @@
-"""CLI commands: library_cmds."""
+"""CLI commands over the library: transcript, add, list, show, search, rm, schema."""
 
-from distill.cli import app  # noqa: F401
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from distill.cli import app
+from distill.cli._common import console, err_console, fmt_time, progress_bar
+from distill.errors import DistillError, SourceError
+
+if TYPE_CHECKING:
+    from distill.domain import Transcript
+    from distill.library import Library
+
+
+class TranscriptFormat(str, Enum):
+    text = "text"
+    srt = "srt"
+    vtt = "vtt"
+    json = "json"
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def open_library() -> Library:
+    """The library named by the settings (SQLite in the data dir unless DISTILL_DATABASE_URL)."""
+    from distill.library import Library
+
+    return Library()
+
+
+def load_transcript(source: str, lang: str | None, library: Library | None = None) -> Transcript:
+    """A stored transcript when SOURCE is a library id, else the transcript resolved from SOURCE."""
+    if library is not None and library.has_video(source):
+        return library.get_transcript(source, language=lang)
+    from distill.sources import resolve
+
+    with progress_bar() as progress:
+        return resolve(source, lang=lang, progress=progress)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temp file renamed into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+@app.command()
+def transcript(
+    source: Annotated[str, typer.Argument(help="YouTube URL or ID, caption/transcript/media file, or library id.")],
+    format: Annotated[TranscriptFormat, typer.Option("--format", "-f", help="Output format.")] = TranscriptFormat.text,
+    lang: Annotated[str | None, typer.Option(help="Preferred caption language, e.g. en, de.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the transcript of SOURCE (text, srt, vtt or json)."""
+    from distill.sources import export
+
+    library = open_library()
+    t = load_transcript(source, lang, library)
+    writers = {"text": export.to_text, "srt": export.to_srt, "vtt": export.to_vtt, "json": export.to_json}
+    rendered = writers[format.value](t)
+    if output is not None:
+        write_text_atomically(output, rendered)
+        err_console.print(f"wrote {len(t.segments)} segments to {output}", markup=False, highlight=False)
+    else:
+        typer.echo(rendered.rstrip("\n"))
+
+
+@app.command()
+def add(
+    sources: Annotated[list[str], typer.Argument(help="YouTube URLs or IDs, caption/transcript/media files.")],
+    lang: Annotated[str | None, typer.Option(help="Preferred caption language, e.g. en, de.")] = None,
+) -> None:
+    """Store the transcripts of SOURCES in the library without summarizing them."""
+    from distill.sources import resolve
+
+    library = open_library()
+    failed = 0
+    for source in sources:
+        try:
+            with progress_bar() as progress:
+                t = resolve(source, lang=lang, progress=progress)
+            video_id = library.save_transcript(t)
+        except DistillError as exc:
+            failed += 1
+            err_console.print(f"error: {source}: {exc}", markup=False, highlight=False)
+            continue
+        console.print(
+            f"added {video_id}  {t.meta.title}  ({len(t.segments)} segments)", markup=False, highlight=False
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+def resolve_channel_id(library: Library, channel: str | None) -> str | None:
+    """Accept a channel id or (case-insensitively) its name."""
+    if channel is None:
+        return None
+    for info in library.list_channels():
+        if channel in (info.id,) or channel.casefold() == info.name.casefold():
+            return info.id
+    raise SourceError(f"No channel {channel!r} in the library; run `distill list` to see the channels stored.")
+
+
+@app.command("list")
+def list_videos(
+    channel: Annotated[str | None, typer.Option(help="Only videos of this channel (id or name).")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many videos.")] = 50,
+    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+) -> None:
+    """List the videos in the library, newest first."""
+    from rich.table import Table
+
+    library = open_library()
+    videos = library.list_videos(channel_id=resolve_channel_id(library, channel), limit=limit)
+    if format is ListFormat.json:
+        typer.echo(json.dumps([v.model_dump(exclude={"description"}) for v in videos], ensure_ascii=False))
+        return
+    if not videos:
+        err_console.print("The library is empty; add something with `distill add SOURCE`.", markup=False)
+        return
+    table = Table("id", "title", "channel", "duration", "date", box=None, pad_edge=False)
+    for v in videos:
+        table.add_row(v.id, v.title, v.channel or "", fmt_time(v.duration), v.upload_date or "")
+    console.print(table, markup=False)
+
+
+@app.command()
+def show(
+    video_id: Annotated[str, typer.Argument(metavar="ID", help="A library id (see `distill list`).")],
+    lang: Annotated[str | None, typer.Option(help="Summary language.")] = None,
+    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+) -> None:
+    """Show a stored video: its details and its summary (or the start of its transcript)."""
+    from rich.markup import escape
+
+    library = open_library()
+    meta = library.get_video(video_id)
+    summary = library.get_summary(video_id, language=lang)
+    if format is ListFormat.json:
+        out = {"video": meta.model_dump(), "summary": summary.model_dump() if summary else None}
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    if summary is not None:
+        from distill.cli.summarize_cmds import print_summary
+
+        print_summary(summary)
+        return
+    t = library.get_transcript(video_id)
+    console.print(f"[bold]{escape(meta.title)}[/bold]")
+    details = [meta.channel or "", fmt_time(meta.duration), meta.upload_date or "", meta.url or meta.path or ""]
+    console.print(escape("  ·  ".join(d for d in details if d)))
+    console.print("[dim]No summary yet: run `distill summarize ID`.[/dim]")
+    for seg in t.segments[:20]:
+        console.print(f"[cyan]{fmt_time(seg.start)}[/cyan]  {escape(seg.text)}")
+    if len(t.segments) > 20:
+        console.print(f"[dim]… {len(t.segments) - 20} more segments (`distill transcript {escape(video_id)}`)[/dim]")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find in titles, transcripts and summaries.")],
+    limit: Annotated[int, typer.Option(min=1, help="At most this many hits.")] = 20,
+    channel: Annotated[str | None, typer.Option(help="Only this channel (id or name).")] = None,
+    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+) -> None:
+    """Search everything said in every stored video."""
+    from rich.text import Text
+
+    from distill.library import highlight_parts
+
+    library = open_library()
+    hits = library.search(query, limit=limit, channel_id=resolve_channel_id(library, channel))
+    if format is ListFormat.json:
+        rows = [h.model_dump() | {"snippet": "".join(p for p, _ in highlight_parts(h.snippet))} for h in hits]
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    if not hits:
+        err_console.print(f"No matches for {query!r}.", markup=False, highlight=False)
+        raise typer.Exit(1)
+    for hit in hits:
+        line = Text()
+        line.append(f"{fmt_time(hit.start):>8}  ", style="cyan")
+        line.append(hit.video_id, style="bold")
+        line.append(f"  {hit.title}", style="bold")
+        if hit.channel:
+            line.append(f"  · {hit.channel}", style="dim")
+        console.print(line)
+        snippet = Text("          ")
+        for part, is_match in highlight_parts(hit.snippet):
+            snippet.append(part, style="bold yellow" if is_match else None)
+        console.print(snippet)
+
+
+@app.command()
+def rm(
+    video_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Library ids to delete.")],
+) -> None:
+    """Delete videos (transcripts, summaries and search entries) from the library."""
+    library = open_library()
+    for video_id in video_ids:
+        library.delete_video(video_id)
+        console.print(f"removed {video_id}", markup=False, highlight=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON schema of a summary (the object `summarize --format json` prints)."""
+    from distill.domain import Summary
+
+    typer.echo(json.dumps(Summary.model_json_schema(), indent=2, ensure_ascii=False))
