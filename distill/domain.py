@@ -117,6 +117,11 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     cost_usd: float | None = None
     cached: bool = False
+    # Items the model proposed: kept as cited, kept with a repaired citation, dropped.
+    grounded: int = 0
+    repaired: int = 0
+    dropped: int = 0
+    retries: int = 0
 
 
 class Summary(BaseModel):
