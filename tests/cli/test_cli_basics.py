@@ -27,11 +27,11 @@ def test_import_and_help_do_not_pull_heavy_dependencies():
         "    app(['--help'], standalone_mode=False)\n"
         "except SystemExit:\n"
         "    pass\n"
-        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+        f"print('LOADED:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    loaded = proc.stdout.strip().splitlines()[-1]
+    loaded = proc.stdout.strip().splitlines()[-1].removeprefix("LOADED:")
     assert loaded == "", f"`distill --help` imported heavy modules: {loaded}"
 
 
