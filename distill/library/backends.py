@@ -1,0 +1,297 @@
+"""Per-database behaviour (connection setup, upserts, full-text search), one registered class each."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Literal
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from distill.errors import LibraryError
+from distill.library.models import MATCH_END, MATCH_START, SearchHit
+from distill.library.query import ParsedQuery
+
+HitKind = Literal["transcript", "title", "summary"]
+KINDS: tuple[HitKind, ...] = ("title", "summary", "transcript")
+# Scores of different tables are not comparable, so hits are tiered: titles, then summary lines,
+# then transcript segments, each tier ordered by its own bm25 / ts_rank score.
+KIND_TIER: dict[str, float] = {"title": 2.0, "summary": 1.0, "transcript": 0.0}
+
+BACKENDS: dict[str, type[Backend]] = {}
+
+
+def register(cls: type[Backend]) -> type[Backend]:
+    """Class decorator: make a backend available for its SQLAlchemy dialect name."""
+    BACKENDS[cls.dialect] = cls
+    return cls
+
+
+def backend_for(dialect: str) -> Backend:
+    """The backend for a dialect name, or a LibraryError naming the supported databases."""
+    try:
+        return BACKENDS[dialect]()
+    except KeyError:
+        supported = ", ".join(sorted(BACKENDS))
+        raise LibraryError(
+            f"the database type {dialect!r} is not supported; "
+            f"set DISTILL_DATABASE_URL to a {supported} URL."
+        ) from None
+
+
+class Backend(ABC):
+    """What differs between databases; everything else in the library is plain SQLAlchemy Core."""
+
+    dialect: ClassVar[str]
+
+    def setup(self, engine: Engine) -> None:
+        """Hook connection events (pragmas, transaction mode) onto a new engine."""
+        return None
+
+    def lock_for_migration(self, conn: Connection) -> None:
+        """Serialize concurrent migrations of the same database."""
+        return None
+
+    @abstractmethod
+    def insert(self, table: sa.Table) -> Any:
+        """An INSERT construct that supports on_conflict_do_update/on_conflict_do_nothing."""
+
+    @abstractmethod
+    def execute(
+        self,
+        conn: Connection,
+        kind: HitKind,
+        query: ParsedQuery,
+        *,
+        any_term: bool,
+        limit: int,
+        channel_id: str | None,
+    ) -> list[SearchHit]:
+        """Run one full-text search over one kind of text; best hits first."""
+
+    def search(
+        self, conn: Connection, query: ParsedQuery, *, limit: int, channel_id: str | None
+    ) -> list[SearchHit]:
+        """Search titles, summaries and transcripts; all words first, any word if that finds none."""
+        hits = self._search_all(conn, query, any_term=False, limit=limit, channel_id=channel_id)
+        if not hits and len(query.terms) > 1:
+            hits = self._search_all(conn, query, any_term=True, limit=limit, channel_id=channel_id)
+        return hits
+
+    def _search_all(
+        self,
+        conn: Connection,
+        query: ParsedQuery,
+        *,
+        any_term: bool,
+        limit: int,
+        channel_id: str | None,
+    ) -> list[SearchHit]:
+        hits: list[SearchHit] = []
+        for kind in KINDS:
+            found = self.execute(
+                conn, kind, query, any_term=any_term, limit=limit, channel_id=channel_id
+            )
+            if kind == "summary":
+                found = _best_per_video(found)
+            hits.extend(h.model_copy(update={"rank": _tiered(kind, h.rank)}) for h in found)
+        hits.sort(key=lambda h: h.rank, reverse=True)
+        return hits[:limit]
+
+
+def _tiered(kind: HitKind, score: float) -> float:
+    """A rank that orders by tier first and by score within it: tier + score/(1+score)."""
+    score = max(score, 0.0)
+    return KIND_TIER[kind] + score / (1.0 + score)
+
+
+def _best_per_video(hits: list[SearchHit]) -> list[SearchHit]:
+    """Keep one summary hit per video (summaries in several languages say the same thing)."""
+    seen: set[str] = set()
+    out = []
+    for h in hits:
+        if h.video_id not in seen:
+            seen.add(h.video_id)
+            out.append(h)
+    return out
+
+
+def _hit(kind: HitKind, row: Any, rank: float) -> SearchHit:
+    return SearchHit(
+        video_id=row.video_id,
+        title=row.title,
+        channel=row.channel,
+        kind=kind,
+        start=row.start,
+        snippet=row.snippet or "",
+        rank=rank,
+    )
+
+
+# --- SQLite -------------------------------------------------------------------------------
+
+_SQLITE_SEARCH = {
+    "transcript": """
+        SELECT t.video_id AS video_id, v.title AS title, c.name AS channel, s.start AS start,
+               snippet(segment_fts, 0, char(2), char(3), '…', 48) AS snippet,
+               bm25(segment_fts) AS score
+        FROM segment_fts
+        JOIN segments s ON s.id = segment_fts.rowid
+        JOIN transcripts t ON t.id = s.transcript_id
+        JOIN videos v ON v.id = t.video_id
+        LEFT JOIN channels c ON c.id = v.channel_id
+        WHERE segment_fts MATCH :q {channel}
+        ORDER BY score, s.id LIMIT :limit""",
+    "summary": """
+        SELECT sm.video_id AS video_id, v.title AS title, c.name AS channel, si.start AS start,
+               snippet(summary_item_fts, 0, char(2), char(3), '…', 48) AS snippet,
+               bm25(summary_item_fts) AS score
+        FROM summary_item_fts
+        JOIN summary_items si ON si.id = summary_item_fts.rowid
+        JOIN summaries sm ON sm.id = si.summary_id
+        JOIN videos v ON v.id = sm.video_id
+        LEFT JOIN channels c ON c.id = v.channel_id
+        WHERE summary_item_fts MATCH :q {channel}
+        ORDER BY score, si.id LIMIT :limit""",
+    "title": """
+        SELECT v.id AS video_id, v.title AS title, c.name AS channel, NULL AS start,
+               highlight(title_fts, 0, char(2), char(3)) AS snippet,
+               bm25(title_fts) AS score
+        FROM title_fts
+        JOIN videos v ON v.id = title_fts.video_id
+        LEFT JOIN channels c ON c.id = v.channel_id
+        WHERE title_fts MATCH :q {channel}
+        ORDER BY score, v.id LIMIT :limit""",
+}
+
+
+@register
+class SqliteBackend(Backend):
+    """SQLite file: WAL, foreign keys, write transactions that take the lock up front; FTS5."""
+
+    dialect = "sqlite"
+
+    def setup(self, engine: Engine) -> None:
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" event below decide how each transaction starts.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # A writer takes the write lock at BEGIN, so it never fails half-way on a busy database.
+            write = conn.get_execution_options().get("distill_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    def insert(self, table: sa.Table) -> Any:
+        from sqlalchemy.dialects.sqlite import insert
+
+        return insert(table)
+
+    def execute(
+        self,
+        conn: Connection,
+        kind: HitKind,
+        query: ParsedQuery,
+        *,
+        any_term: bool,
+        limit: int,
+        channel_id: str | None,
+    ) -> list[SearchHit]:
+        sql = _SQLITE_SEARCH[kind].format(
+            channel="AND v.channel_id = :channel_id" if channel_id is not None else ""
+        )
+        params = {"q": query.fts5(any_term=any_term), "limit": limit, "channel_id": channel_id}
+        rows = conn.execute(sa.text(sql), params).all()
+        # bm25() is lower-is-better; flip it so every backend ranks higher-is-better.
+        return [_hit(kind, row, -float(row.score)) for row in rows]
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+_PG_SEARCH = {
+    "transcript": """
+        SELECT t.video_id AS video_id, v.title AS title, c.name AS channel, top.start AS start,
+               ts_headline('english', top.text, q.query, :opts) AS snippet, top.score AS score
+        FROM (
+            SELECT s.id, s.transcript_id, s.start, s.text, ts_rank(s.tsv, q.query) AS score
+            FROM segments s CROSS JOIN ({tsq}) q {channel_join}
+            WHERE s.tsv @@ q.query {channel}
+            ORDER BY score DESC, s.id LIMIT :limit
+        ) top
+        CROSS JOIN ({tsq}) q
+        JOIN transcripts t ON t.id = top.transcript_id
+        JOIN videos v ON v.id = t.video_id
+        LEFT JOIN channels c ON c.id = v.channel_id
+        ORDER BY top.score DESC, top.id""",
+    "summary": """
+        SELECT sm.video_id AS video_id, v.title AS title, c.name AS channel, si.start AS start,
+               ts_headline('english', si.text, q.query, :opts) AS snippet,
+               ts_rank(si.tsv, q.query) AS score
+        FROM summary_items si CROSS JOIN ({tsq}) q
+        JOIN summaries sm ON sm.id = si.summary_id
+        JOIN videos v ON v.id = sm.video_id
+        LEFT JOIN channels c ON c.id = v.channel_id
+        WHERE si.tsv @@ q.query {channel}
+        ORDER BY score DESC, si.id LIMIT :limit""",
+    "title": """
+        SELECT v.id AS video_id, v.title AS title, c.name AS channel, NULL AS start,
+               ts_headline('english', v.title, q.query, :opts) AS snippet,
+               ts_rank(v.title_tsv, q.query) AS score
+        FROM videos v CROSS JOIN ({tsq}) q
+        LEFT JOIN channels c ON c.id = v.channel_id
+        WHERE v.title_tsv @@ q.query {channel}
+        ORDER BY score DESC, v.id LIMIT :limit""",
+}
+
+_PG_HEADLINE = f'StartSel="{MATCH_START}", StopSel="{MATCH_END}", HighlightAll=true'
+
+
+@register
+class PostgresBackend(Backend):
+    """PostgreSQL (psycopg 3): tsvector columns with GIN indexes, ranked by ts_rank."""
+
+    dialect = "postgresql"
+
+    def lock_for_migration(self, conn: Connection) -> None:
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(4242424201)"))
+
+    def insert(self, table: sa.Table) -> Any:
+        from sqlalchemy.dialects.postgresql import insert
+
+        return insert(table)
+
+    def execute(
+        self,
+        conn: Connection,
+        kind: HitKind,
+        query: ParsedQuery,
+        *,
+        any_term: bool,
+        limit: int,
+        channel_id: str | None,
+    ) -> list[SearchHit]:
+        # Every word goes in as a bound parameter of phraseto_tsquery: no tsquery syntax to escape.
+        joiner = " || " if any_term else " && "
+        tsq = "SELECT " + joiner.join(
+            f"phraseto_tsquery('english', :t{i})" for i in range(len(query.terms))
+        )
+        tsq += " AS query"
+        channel = "AND v.channel_id = :channel_id" if channel_id is not None else ""
+        channel_join = ""
+        if kind == "transcript" and channel_id is not None:
+            channel_join = (
+                "JOIN transcripts t ON t.id = s.transcript_id JOIN videos v ON v.id = t.video_id"
+            )
+        sql = _PG_SEARCH[kind].format(tsq=tsq, channel=channel, channel_join=channel_join)
+        params: dict[str, Any] = {f"t{i}": " ".join(words) for i, words in enumerate(query.terms)}
+        params.update(limit=limit, channel_id=channel_id, opts=_PG_HEADLINE)
+        rows = conn.execute(sa.text(sql), params).all()
+        return [_hit(kind, row, float(row.score)) for row in rows]

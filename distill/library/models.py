@@ -1,0 +1,77 @@
+"""What the library hands back besides the domain models: search hits, channels, jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+# Markers around the matched words in SearchHit.snippet; control characters never stored as text.
+MATCH_START = "\x02"
+MATCH_END = "\x03"
+
+JobStatus = Literal["queued", "running", "done", "failed"]
+JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed")
+ACTIVE_JOB_STATUSES: tuple[str, ...] = ("queued", "running")
+
+
+class SearchHit(BaseModel):
+    """One place where a query matches: a transcript segment, a title or a summary item."""
+
+    video_id: str
+    title: str
+    channel: str | None = None
+    kind: Literal["transcript", "title", "summary"]
+    start: float | None = None
+    snippet: str = Field(description='plain text; matches wrapped in "\\x02" ... "\\x03"')
+    rank: float = Field(description="higher is better")
+
+
+class ChannelInfo(BaseModel):
+    """A channel in the library and how many of its videos are stored."""
+
+    id: str
+    name: str
+    video_count: int = 0
+
+
+class Job(BaseModel):
+    """A durable piece of long work (download, transcribe, summarize) and its progress."""
+
+    id: str
+    source: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    status: JobStatus = "queued"
+    stage: str | None = None
+    progress: float = 0.0
+    message: str | None = None
+    error: str | None = None
+    video_id: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+def highlight_parts(snippet: str) -> list[tuple[str, bool]]:
+    """Split a snippet into (text, is_match) pieces so callers can escape each piece."""
+    parts: list[tuple[str, bool]] = []
+    in_match = False
+    buf: list[str] = []
+    for ch in snippet:
+        if ch in (MATCH_START, MATCH_END):
+            if buf:
+                parts.append(("".join(buf), in_match))
+                buf = []
+            in_match = ch == MATCH_START
+        else:
+            buf.append(ch)
+    if buf:
+        parts.append(("".join(buf), in_match))
+    # Adjacent pieces of the same kind (e.g. from nested or repeated markers) read as one.
+    merged: list[tuple[str, bool]] = []
+    for text, flag in parts:
+        if merged and merged[-1][1] == flag:
+            merged[-1] = (merged[-1][0] + text, flag)
+        else:
+            merged.append((text, flag))
+    return merged

@@ -1,0 +1,118 @@
+"""The library's tables as SQLAlchemy Core objects (the migrations in migrations/ create them)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+# Every timestamp is stored as UTC.
+channels = sa.Table(
+    "channels",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+videos = sa.Table(
+    "videos",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column(
+        "channel_id", sa.String(200), sa.ForeignKey("channels.id", ondelete="SET NULL"), index=True
+    ),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("duration", sa.Float),
+    sa.Column("language", sa.String(20)),
+    sa.Column("upload_date", sa.String(10)),
+    sa.Column("meta", sa.Text, nullable=False),  # the VideoMeta as JSON
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+transcripts = sa.Table(
+    "transcripts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "video_id", sa.String(200), sa.ForeignKey("videos.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("language", sa.String(20), nullable=False),  # "" when unknown
+    sa.Column("origin", sa.String(20), nullable=False),
+    sa.Column("segment_count", sa.Integer, nullable=False),
+    sa.Column("word_count", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("video_id", "language", name="uq_transcripts_video_language"),
+)
+
+segments = sa.Table(
+    "segments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "transcript_id",
+        sa.Integer,
+        sa.ForeignKey("transcripts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("start", sa.Float),
+    sa.Column("end", sa.Float),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("speaker", sa.Text),
+    sa.UniqueConstraint("transcript_id", "idx", name="uq_segments_transcript_idx"),
+)
+
+summaries = sa.Table(
+    "summaries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "video_id", sa.String(200), sa.ForeignKey("videos.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("language", sa.String(20), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),  # the Summary as JSON
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("video_id", "language", "model", name="uq_summaries_video_language_model"),
+)
+
+# One searchable line of a summary (TL;DR, insight, question and answer, takeaway, chapter).
+summary_items = sa.Table(
+    "summary_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "summary_id",
+        sa.Integer,
+        sa.ForeignKey("summaries.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("start", sa.Float),
+    sa.Column("text", sa.Text, nullable=False),
+)
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(32), nullable=False, unique=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("params", sa.Text, nullable=False),  # JSON object
+    sa.Column("dedupe_key", sa.String(64), nullable=False),  # sha256 of source + params
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("stage", sa.String(40)),
+    sa.Column("progress", sa.Float, nullable=False),
+    sa.Column("message", sa.Text),
+    sa.Column("error", sa.Text),
+    sa.Column("video_id", sa.String(200)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

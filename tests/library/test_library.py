@@ -1,0 +1,569 @@
+"""The library against real databases: every test runs on a SQLite file and on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from distill.domain import (
+    QA,
+    Chapter,
+    Insight,
+    Segment,
+    SourceRef,
+    Summary,
+    Takeaway,
+    Transcript,
+    VideoMeta,
+)
+from distill.errors import LibraryError, NotFoundError
+from distill.library import ChannelInfo, Library, SearchHit, highlight_parts
+from distill.library.store import HEAD_REVISION, MIGRATIONS_DIR
+
+TABLES = ("channels", "videos", "transcripts", "segments", "summaries", "summary_items", "jobs")
+
+
+def make_transcript(
+    video_id: str = "vid00000001",
+    *,
+    title: str = "Vectors, what even are they?",
+    channel: str | None = "Math Channel",
+    lines: list[tuple[float | None, str]] | None = None,
+    language: str | None = "en",
+) -> Transcript:
+    meta = VideoMeta(
+        kind="youtube",
+        id=video_id,
+        url=f"https://www.youtube.com/watch?v={video_id}",
+        title=title,
+        channel=channel,
+        duration=600.0,
+        language=language,
+        upload_date="2016-08-06",
+        view_count=12345,
+        chapters=[Chapter(title="Intro", start=0.0)],
+    )
+    lines = (
+        lines if lines is not None else [(0.0, "hello and welcome"), (4.5, "a vector is an arrow")]
+    )
+    segments = [
+        Segment(start=start, end=None if start is None else start + 2.0, text=text)
+        for start, text in lines
+    ]
+    return Transcript(meta=meta, language=language, origin="manual", segments=segments)
+
+
+def make_summary(
+    meta: VideoMeta,
+    *,
+    language: str = "en",
+    model: str = "builtin",
+    tldr: str = "A short tour of vectors.",
+) -> Summary:
+    return Summary(
+        source=SourceRef.of(meta),
+        model=model,
+        language=language,
+        tldr=tldr,
+        insights=[Insight(emoji="🧭", text="Vectors are arrows rooted at the origin", start=42.0)],
+        qa=[QA(question="What is a basis?", answer="Two independent vectors", start=99.5)],
+        takeaways=[Takeaway(text="Think geometrically", start=None)],
+        chapters=[Chapter(title="Coordinates", start=120.0)],
+    )
+
+
+def row_counts(lib: Library) -> dict[str, int]:
+    with lib.engine.connect() as conn:
+        return {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+
+def test_migrations_create_schema_and_reopen_is_idempotent(db_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION
+
+    lib = Library(db_url)
+    lib.save_transcript(make_transcript())
+    with lib.engine.connect() as conn:
+        assert (
+            conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            == HEAD_REVISION
+        )
+        names = set(sa.inspect(conn).get_table_names())
+        if lib.dialect == "sqlite":
+            assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+            assert {"segment_fts", "title_fts", "summary_item_fts"} <= names
+        else:
+            cols = {c["name"] for c in sa.inspect(conn).get_columns("segments")}
+            assert "tsv" in cols
+    assert set(TABLES) <= names
+    lib.close()
+
+    # Running the migrations again (directly, and by reopening) changes nothing and keeps data.
+    again = Library(db_url)
+    with again.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    assert again.count_videos() == 1
+    assert again.search("arrow")[0].video_id == "vid00000001"
+    again.close()
+
+
+def test_default_url_is_sqlite_in_data_dir(distill_home: Path) -> None:
+    with Library() as lib:
+        lib.save_transcript(make_transcript())
+        assert lib.dialect == "sqlite"
+    assert (distill_home / "distill.db").exists()
+
+
+def test_bad_urls_give_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(LibraryError, match="not supported"):
+        Library("oracle://scott:tiger@localhost/x")
+    with pytest.raises(LibraryError, match="not valid"):
+        Library("::not a url::")
+    port = 1  # nothing listens there
+    with pytest.raises(LibraryError, match="cannot open the library") as err:
+        Library(f"postgresql://me:s3cret@127.0.0.1:{port}/db")
+    assert "s3cret" not in str(err.value)
+
+
+# --- videos and transcripts ----------------------------------------------------------------
+
+
+def test_save_and_get_round_trip(lib: Library) -> None:
+    tr = make_transcript(
+        lines=[
+            (0.0, "Grüße aus Köln — naïve café"),
+            (None, "日本語のテキスト and emoji 🎉🚀"),
+            (3.25, "quotes \"double\" and 'single' -dash col:on"),
+        ],
+    )
+    tr.segments[1].speaker = "Narrator"
+    assert lib.save_transcript(tr) == tr.meta.id
+    assert lib.has_video(tr.meta.id)
+    assert not lib.has_video("nope")
+
+    meta = lib.get_video(tr.meta.id)
+    assert meta.title == tr.meta.title
+    assert meta.channel == "Math Channel"
+    assert meta.channel_id  # derived from the channel name when the source has none
+    assert meta.chapters == tr.meta.chapters
+    assert meta.view_count == 12345
+
+    back = lib.get_transcript(tr.meta.id)
+    assert back.language == "en"
+    assert back.origin == "manual"
+    assert back.segments == tr.segments
+    assert back.segments[1].start is None and back.segments[1].end is None
+    assert lib.get_transcript(tr.meta.id, language="en").segments == tr.segments
+
+
+def test_reingest_updates_and_never_duplicates(lib: Library) -> None:
+    first = make_transcript(lines=[(0.0, "alpha one"), (1.0, "beta two"), (2.0, "gamma three")])
+    lib.save_transcript(first)
+    second = make_transcript(
+        title="Renamed video", lines=[(0.0, "delta four"), (5.0, "alpha five")]
+    )
+    lib.save_transcript(second)
+    lib.save_transcript(second)
+
+    counts = row_counts(lib)
+    assert counts["videos"] == 1
+    assert counts["transcripts"] == 1
+    assert counts["segments"] == 2
+    assert counts["channels"] == 1
+    assert lib.get_video(first.meta.id).title == "Renamed video"
+    assert [s.text for s in lib.get_transcript(first.meta.id).segments] == [
+        "delta four",
+        "alpha five",
+    ]
+    assert lib.search("gamma") == []
+    assert [h.start for h in lib.search("alpha")] == [5.0]
+    titles = [h for h in lib.search("renamed") if h.kind == "title"]
+    assert len(titles) == 1
+
+
+def test_transcripts_in_several_languages(lib: Library) -> None:
+    lib.save_transcript(make_transcript(lines=[(0.0, "hello world")], language="en"))
+    de = make_transcript(lines=[(0.0, "hallo welt")], language="de")
+    lib.save_transcript(de)
+    assert row_counts(lib)["transcripts"] == 2
+    assert lib.get_transcript("vid00000001", language="de").segments[0].text == "hallo welt"
+    assert sorted(lib.transcript_languages("vid00000001")) == ["de", "en"]
+    with pytest.raises(NotFoundError, match="no transcript"):
+        lib.get_transcript("vid00000001", language="fr")
+
+
+def _install_poison_trigger(lib: Library) -> None:
+    """A real database rule that rejects one segment text, so a save fails half-way through."""
+    with lib.engine.begin() as conn:
+        if lib.dialect == "sqlite":
+            conn.execute(
+                sa.text(
+                    "CREATE TRIGGER reject_poison BEFORE INSERT ON segments "
+                    "WHEN NEW.text = 'POISON' BEGIN SELECT RAISE(ABORT, 'poisoned segment'); END"
+                )
+            )
+        else:
+            conn.execute(
+                sa.text(
+                    "CREATE FUNCTION reject_poison() RETURNS trigger AS $$ BEGIN "
+                    "IF NEW.text = 'POISON' THEN RAISE EXCEPTION 'poisoned segment'; END IF; "
+                    "RETURN NEW; END $$ LANGUAGE plpgsql"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "CREATE TRIGGER reject_poison BEFORE INSERT ON segments "
+                    "FOR EACH ROW EXECUTE FUNCTION reject_poison()"
+                )
+            )
+
+
+def test_failed_save_leaves_library_exactly_as_it_was(lib: Library) -> None:
+    lib.save_transcript(make_transcript(lines=[(0.0, "pristine words"), (1.0, "stay here")]))
+    lib.save_summary("vid00000001", make_summary(lib.get_video("vid00000001")))
+    _install_poison_trigger(lib)
+    before = row_counts(lib)
+
+    # Re-ingest that fails after the channel, video and old segments were already touched.
+    bad = make_transcript(
+        title="New title",
+        channel="Other Channel",
+        lines=[(0.0, "replacement words"), (1.0, "POISON"), (2.0, "never stored")],
+    )
+    with pytest.raises(LibraryError, match="left unchanged"):
+        lib.save_transcript(bad)
+    # A brand-new video that fails the same way.
+    with pytest.raises(LibraryError):
+        lib.save_transcript(
+            make_transcript("vid00000002", channel="Third", lines=[(0.0, "POISON")])
+        )
+
+    assert row_counts(lib) == before
+    assert lib.get_video("vid00000001").title == "Vectors, what even are they?"
+    assert [s.text for s in lib.get_transcript("vid00000001").segments] == [
+        "pristine words",
+        "stay here",
+    ]
+    assert not lib.has_video("vid00000002")
+    assert [c.name for c in lib.list_channels()] == ["Math Channel"]
+    assert lib.search("replacement") == []
+    assert lib.search("pristine")[0].start == 0.0
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def _seed(lib: Library) -> None:
+    lib.save_transcript(
+        make_transcript(
+            "vid00000001",
+            title="Linear transformations",
+            channel="Math Channel",
+            lines=[
+                (0.0, "welcome back"),
+                (12.5, "a linear transformation keeps grid lines parallel"),
+                (30.0, "the determinant measures how areas scale"),
+                (45.0, "matrices describe transformations"),
+            ],
+        )
+    )
+    lib.save_transcript(
+        make_transcript(
+            "vid00000002",
+            title="Cooking pasta",
+            channel="Kitchen",
+            lines=[
+                (1.0, "boil the water"),
+                (7.75, "add salt then the pasta"),
+                (20.0, "linear noodles"),
+            ],
+        )
+    )
+
+
+def test_search_returns_segment_hits_with_time_and_highlight(lib: Library) -> None:
+    _seed(lib)
+    hits = lib.search("determinant")
+    assert len(hits) == 1
+    hit = hits[0]
+    assert isinstance(hit, SearchHit)
+    assert (hit.video_id, hit.kind, hit.start) == ("vid00000001", "transcript", 30.0)
+    assert hit.title == "Linear transformations"
+    assert hit.channel == "Math Channel"
+    assert "\x02determinant\x03" in hit.snippet
+    assert highlight_parts(hit.snippet) == [
+        ("the ", False),
+        ("determinant", True),
+        (" measures how areas scale", False),
+    ]
+    # Stemming: "transformation" finds "transformations" and the title.
+    kinds = {(h.video_id, h.kind, h.start) for h in lib.search("transformation")}
+    assert ("vid00000001", "title", None) in kinds
+    assert ("vid00000001", "transcript", 12.5) in kinds
+    assert ("vid00000001", "transcript", 45.0) in kinds
+
+
+def test_search_ranking_and_terms(lib: Library) -> None:
+    _seed(lib)
+    hits = lib.search("linear")
+    # The title match ranks first; then segments; ranks are non-increasing.
+    assert hits[0].kind == "title" and hits[0].video_id == "vid00000001"
+    assert [h.rank for h in hits] == sorted((h.rank for h in hits), reverse=True)
+    assert {(h.video_id, h.start) for h in hits if h.kind == "transcript"} == {
+        ("vid00000001", 12.5),
+        ("vid00000002", 20.0),
+    }
+    # All words must match in one place...
+    both = lib.search("salt pasta")
+    assert [(h.video_id, h.start) for h in both if h.kind == "transcript"] == [
+        ("vid00000002", 7.75)
+    ]
+    # ...unless nothing has them all: then any word will do.
+    either = lib.search("determinant water")
+    assert {h.start for h in either} == {30.0, 1.0}
+    # Quoted phrases keep word order.
+    assert [h.start for h in lib.search('"grid lines"')] == [12.5]
+    assert lib.search('"lines grid"') == []
+    assert len(lib.search("transformation", limit=1)) == 1
+
+
+def test_search_channel_filter(lib: Library) -> None:
+    _seed(lib)
+    kitchen = lib.get_video("vid00000002").channel_id
+    assert kitchen is not None
+    hits = lib.search("linear", channel_id=kitchen)
+    assert [(h.video_id, h.start) for h in hits] == [("vid00000002", 20.0)]
+    assert lib.search("determinant", channel_id=kitchen) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"', '""', "AND (", "(", ")", "*", "-", "-foo", "col:x", "^", "NEAR(", "OR", "a AND",
+        "'; DROP TABLE videos; --", "🎉", "🎉🚀 ✨", "\x00", "\\", "{}[]", "&&||!", ":", "NOT",
+        "text:", "   ", "",
+    ],
+)  # fmt: skip
+def test_hostile_queries_never_crash(lib: Library, query: str) -> None:
+    _seed(lib)
+    hits = lib.search(query)
+    assert isinstance(hits, list)
+    assert all(h.video_id in {"vid00000001", "vid00000002"} for h in hits)
+    assert lib.count_videos() == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "-determinant",
+        "determinant*",
+        "col:determinant",
+        '"determinant',
+        "(determinant)",
+        "DETERMINANT!!",
+    ],
+)
+def test_syntax_around_words_is_ignored(lib: Library, query: str) -> None:
+    _seed(lib)
+    assert [h.start for h in lib.search(query)] == [30.0]
+
+
+def test_search_finds_unicode_words(lib: Library) -> None:
+    lib.save_transcript(make_transcript(lines=[(2.0, "Grüße aus Köln"), (9.0, "日本語 テキスト")]))
+    assert [h.start for h in lib.search("köln")] == [2.0]
+    assert [h.start for h in lib.search("日本語")] == [9.0]
+    assert lib.search("🎉") == []
+
+
+# --- summaries ------------------------------------------------------------------------------
+
+
+def test_summaries_upsert_per_language_and_model(lib: Library) -> None:
+    lib.save_transcript(make_transcript())
+    meta = lib.get_video("vid00000001")
+    lib.save_summary(meta.id, make_summary(meta, tldr="Original overview of spaces."))
+    lib.save_summary(meta.id, make_summary(meta, model="openai:gpt-4o-mini", tldr="LLM overview."))
+    lib.save_summary(meta.id, make_summary(meta, language="de", tldr="Deutsche Übersicht."))
+    lib.save_summary(meta.id, make_summary(meta, tldr="Revised overview of planes."))
+
+    assert row_counts(lib)["summaries"] == 3
+    assert lib.summary_languages(meta.id) == ["de", "en"]
+    got = lib.get_summary(meta.id, language="en", model="builtin")
+    assert got is not None and got.tldr == "Revised overview of planes."
+    assert got.insights[0].start == 42.0 and got.qa[0].answer == "Two independent vectors"
+    latest = lib.get_summary(meta.id)
+    assert latest is not None and latest.tldr == "Revised overview of planes."
+    llm = lib.get_summary(meta.id, model="openai:gpt-4o-mini")
+    assert llm is not None and llm.tldr == "LLM overview."
+    assert lib.get_summary(meta.id, language="fr") is None
+    assert lib.get_summary("missing") is None
+
+    # Summary items are searchable with their own timestamps; replaced text is gone.
+    hits = [h for h in lib.search("origin") if h.kind == "summary"]
+    assert [(h.video_id, h.start) for h in hits] == [(meta.id, 42.0)]
+    assert [h.kind for h in lib.search("planes")] == ["summary"]
+    assert lib.search("spaces") == []
+    with pytest.raises(NotFoundError):
+        lib.save_summary("missing", make_summary(meta))
+
+
+# --- listing and deleting -------------------------------------------------------------------
+
+
+def test_list_count_and_channels(lib: Library) -> None:
+    for i in range(5):
+        channel = "Alpha" if i % 2 == 0 else "beta"
+        lib.save_transcript(make_transcript(f"vid0000000{i}", title=f"Video {i}", channel=channel))
+    lib.save_transcript(make_transcript("vid00000009", title="No channel", channel=None))
+
+    assert lib.count_videos() == 6
+    ids = [v.id for v in lib.list_videos()]
+    assert ids[0] == "vid00000009" and ids[-1] == "vid00000000"  # newest first
+    assert [v.id for v in lib.list_videos(limit=2, offset=1)] == ids[1:3]
+    channels = lib.list_channels()
+    assert [(c.name, c.video_count) for c in channels] == [("Alpha", 3), ("beta", 2)]
+    alpha = channels[0]
+    assert lib.get_channel(alpha.id) == ChannelInfo(id=alpha.id, name="Alpha", video_count=3)
+    assert lib.count_videos(channel_id=alpha.id) == 3
+    assert {v.id for v in lib.list_videos(channel_id=alpha.id)} == {
+        "vid00000000",
+        "vid00000002",
+        "vid00000004",
+    }
+    with pytest.raises(NotFoundError):
+        lib.get_channel("nope")
+
+
+def test_delete_cascades_everywhere(lib: Library) -> None:
+    _seed(lib)
+    meta = lib.get_video("vid00000001")
+    lib.save_summary(meta.id, make_summary(meta))
+    lib.delete_video(meta.id)
+
+    assert not lib.has_video(meta.id)
+    with pytest.raises(NotFoundError):
+        lib.get_video(meta.id)
+    with pytest.raises(NotFoundError):
+        lib.get_transcript(meta.id)
+    assert lib.get_summary(meta.id) is None
+    assert lib.search("determinant") == []
+    assert lib.search("origin") == []
+    assert all(h.video_id == "vid00000002" for h in lib.search("linear"))
+    counts = row_counts(lib)
+    assert counts == {
+        **counts,
+        "videos": 1,
+        "transcripts": 1,
+        "segments": 3,
+        "summaries": 0,
+        "summary_items": 0,
+    }
+    assert [c.name for c in lib.list_channels()] == ["Kitchen"]
+    with pytest.raises(NotFoundError):
+        lib.delete_video(meta.id)
+    # Saving it again afterwards works from scratch.
+    lib.save_transcript(make_transcript("vid00000001"))
+    assert [h.start for h in lib.search("arrow")] == [4.5]
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+
+def test_jobs_dedupe_and_lifecycle(lib: Library) -> None:
+    a = lib.create_job("https://youtu.be/x", params={"model": "builtin", "lang": None})
+    assert (
+        a.status == "queued"
+        and a.progress == 0.0
+        and a.params == {"model": "builtin", "lang": None}
+    )
+    assert (
+        lib.create_job("https://youtu.be/x", params={"lang": None, "model": "builtin"}).id == a.id
+    )
+    b = lib.create_job("https://youtu.be/x", params={"model": "other"})
+    assert b.id != a.id
+    assert lib.create_job("https://youtu.be/x").id not in {a.id, b.id}
+
+    lib.update_job(a.id, stage="transcribe", progress=1.7, message="halfway")
+    got = lib.get_job(a.id)
+    assert (got.stage, got.progress, got.message) == ("transcribe", 1.0, "halfway")
+    assert got.updated_at >= got.created_at and got.created_at.tzinfo is not None
+    lib.update_job(a.id, status="done", video_id="vid00000001")
+    assert lib.get_job(a.id).status == "done"
+    # Finished: the same request queues a fresh job.
+    again = lib.create_job("https://youtu.be/x", params={"model": "builtin", "lang": None})
+    assert again.id != a.id
+
+    with pytest.raises(ValueError):
+        lib.update_job(a.id, status="exploded")
+    with pytest.raises(TypeError):
+        lib.update_job(a.id, colour="red")
+    with pytest.raises(NotFoundError):
+        lib.update_job("nope", status="done")
+    with pytest.raises(NotFoundError):
+        lib.get_job("nope")
+    assert [j.id for j in lib.list_jobs(status="done")] == [a.id]
+    assert [j.id for j in lib.list_jobs()][0] == again.id
+
+
+def test_claim_oldest_first_and_requeue(lib: Library) -> None:
+    ids = [lib.create_job(f"source-{i}").id for i in range(4)]
+    first = lib.claim_next_job()
+    second = lib.claim_next_job()
+    assert first is not None and second is not None
+    assert [first.id, second.id] == ids[:2]
+    assert first.status == "running"
+    assert lib.requeue_interrupted() == 2
+    assert {j.id for j in lib.list_jobs(status="queued")} == set(ids)
+    claimed = [lib.claim_next_job() for _ in range(5)]
+    assert [j.id if j else None for j in claimed] == [*ids, None]
+
+
+def test_claims_and_creates_are_atomic_across_connections(db_url: str) -> None:
+    libs = [Library(db_url) for _ in range(4)]
+    try:
+        ids = {libs[0].create_job(f"s{i}").id for i in range(24)}
+        claimed: list[str] = []
+        errors: list[BaseException] = []
+
+        def worker(lib: Library) -> None:
+            try:
+                while (job := lib.claim_next_job()) is not None:
+                    claimed.append(job.id)
+            except BaseException as exc:  # surfaced by the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(lib,)) for lib in libs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert sorted(claimed) == sorted(ids)  # every job exactly once
+
+        created: list[str] = []
+
+        def create(lib: Library) -> None:
+            created.append(lib.create_job("same-source", params={"k": 1}).id)
+
+        threads = [threading.Thread(target=create, args=(lib,)) for lib in libs for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(created) == 8 and len(set(created)) == 1
+    finally:
+        for lib in libs:
+            lib.close()
