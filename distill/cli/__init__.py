@@ -20,6 +20,7 @@ app = typer.Typer(
 from distill.cli import (  # noqa: E402,F401
     library_cmds,
     llm_cmds,
+    mcp_cmd,
     serve_cmd,
     summarize_cmds,
     transcribe_cmds,

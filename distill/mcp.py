@@ -1,0 +1,123 @@
+"""The MCP server: the library of summaries as tools an AI assistant can call."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from distill.errors import DistillError
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+
+    from distill.library import Library
+
+INSTRUCTIONS = (
+    "distill keeps a library of video and audio summaries. Use `search` to find where something "
+    "is said (each hit has a video id and a time in seconds), `get_summary` for a video's TL;DR, "
+    "insights, Q&A, takeaways and chapters, `ask` to answer a question from one video's transcript "
+    "with cited times, and `summarize` to add a YouTube URL or a local file."
+)
+
+
+def _video_link(url: str | None, start: float | None) -> str | None:
+    """A link to the moment `start` of a YouTube video, or the plain URL."""
+    if url and start is not None and "youtube.com" in url:
+        return f"{url}&t={int(start)}s"
+    return url
+
+
+def build_server(library: Library | None = None) -> MCPServer:
+    """An MCPServer whose tools read and write `library` (the configured one by default)."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    from distill.library import Library, highlight_parts
+
+    lib = library if library is not None else Library()
+    server = MCPServer("distill", instructions=INSTRUCTIONS)
+
+    def fail(exc: DistillError) -> ToolError:
+        return ToolError(str(exc))
+
+    @server.tool()
+    def list_videos(channel_id: str | None = None, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """List stored videos, newest first, optionally of one channel."""
+        videos = lib.list_videos(channel_id=channel_id, limit=max(1, min(limit, 200)), offset=max(0, offset))
+        return [
+            {"id": v.id, "title": v.title, "channel": v.channel, "duration": v.duration, "url": v.url}
+            for v in videos
+        ]
+
+    @server.tool()
+    def search(query: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Search titles, transcripts and summaries; each hit names the video and the second it is said."""
+        try:
+            hits = lib.search(query, limit=max(1, min(limit, 100)))
+        except DistillError as exc:
+            raise fail(exc) from exc
+        out = []
+        for hit in hits:
+            url = lib.get_video(hit.video_id).url
+            out.append(
+                {
+                    "video_id": hit.video_id,
+                    "title": hit.title,
+                    "channel": hit.channel,
+                    "kind": hit.kind,
+                    "start": hit.start,
+                    "text": "".join(part for part, _ in highlight_parts(hit.snippet)),
+                    "link": _video_link(url, hit.start),
+                }
+            )
+        return out
+
+    @server.tool()
+    def get_summary(video_id: str, language: str | None = None) -> dict[str, Any]:
+        """The summary of a stored video (TL;DR, insights, Q&A, takeaways, chapters, with times)."""
+        from distill.summarize import summarize
+
+        try:
+            summary = lib.get_summary(video_id, language=language)
+            if summary is None:
+                summary = summarize(lib.get_transcript(video_id))
+                lib.save_summary(video_id, summary)
+        except DistillError as exc:
+            raise fail(exc) from exc
+        return summary.model_dump(exclude_none=True)
+
+    @server.tool()
+    def get_transcript(video_id: str) -> list[dict[str, Any]]:
+        """The transcript of a stored video as timed segments."""
+        try:
+            transcript = lib.get_transcript(video_id)
+        except DistillError as exc:
+            raise fail(exc) from exc
+        return [{"start": s.start, "text": s.text} for s in transcript.segments]
+
+    @server.tool()
+    def ask(video_id: str, question: str) -> dict[str, Any]:
+        """Answer a question from one stored video's transcript, citing the moments it comes from."""
+        from distill.summarize import ask as ask_transcript
+
+        try:
+            answer = ask_transcript(lib.get_transcript(video_id), question)
+        except DistillError as exc:
+            raise fail(exc) from exc
+        return answer.model_dump()
+
+    @server.tool()
+    def summarize(source: str, lang: str | None = None) -> dict[str, Any]:
+        """Add a YouTube URL/ID or a local caption, transcript or media file, and return its summary."""
+        from distill.sources import resolve
+        from distill.summarize import summarize as summarize_transcript
+
+        try:
+            transcript = resolve(source, lang=lang)
+            summary = summarize_transcript(transcript)
+            video_id = lib.save_transcript(transcript)
+            lib.save_summary(video_id, summary)
+        except DistillError as exc:
+            raise fail(exc) from exc
+        return {"video_id": video_id, **summary.model_dump(exclude_none=True)}
+
+    return server
