@@ -1,0 +1,17 @@
+"""The REST API, /api/v1: one router per resource."""
+
+from fastapi import APIRouter
+
+from distill.web.api import channels, jobs, search, videos
+from distill.web.api.models import ErrorOut
+
+router = APIRouter(
+    prefix="/api/v1",
+    responses={404: {"model": ErrorOut}, 400: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+)
+router.include_router(videos.router)
+router.include_router(channels.router)
+router.include_router(jobs.router)
+router.include_router(search.router)
+
+__all__ = ["router"]

@@ -1,0 +1,83 @@
+"""/api/v1/jobs: submit a source (a YouTube URL, or an uploaded file), follow and retry the job."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+
+from distill.web import service
+from distill.web.api.models import JobOut, SubmitIn
+from distill.web.pages import get_state, source_label
+from distill.web.security import require_write
+from distill.web.uploads import UploadError, store_upload
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+
+def job_out(job: object) -> JobOut:
+    data = job.model_dump()  # type: ignore[attr-defined]
+    data["source"] = source_label(data["source"])
+    data["page"] = f"/jobs/{data['id']}"
+    data["video_page"] = f"/v/{data['video_id']}" if data.get("video_id") else None
+    return JobOut(**{k: v for k, v in data.items() if k in JobOut.model_fields})
+
+
+@router.post("", response_model=JobOut, status_code=202, dependencies=[Depends(require_write)])
+async def submit(request: Request, body: SubmitIn) -> JobOut:
+    """Summarize a YouTube video; the same URL submitted while its job runs gives that job."""
+    state = get_state(request)
+    params = {"lang": body.lang} if body.lang else {}
+    job = await run_in_threadpool(service.submit_url, state, body.source, params)
+    return job_out(job)
+
+
+@router.post(
+    "/upload", response_model=JobOut, status_code=202, dependencies=[Depends(require_write)]
+)
+async def upload(request: Request, file: UploadFile = File(...)) -> JobOut:
+    """Summarize an uploaded audio/video file, caption file or transcript (checked by content)."""
+    state = get_state(request)
+    length = int(request.headers.get("content-length") or 0)
+    if length > state.max_upload_bytes + (1 << 20):
+        raise UploadError(
+            f"The file is larger than the upload limit of {state.max_upload_bytes >> 20} MB.",
+            status=413,
+        )
+    path = await run_in_threadpool(
+        store_upload,
+        file.file,
+        file.filename,
+        state.media_dir,
+        max_media=state.max_upload_bytes,
+        max_text=state.max_caption_bytes,
+    )
+    job = await run_in_threadpool(service.submit_file, state, str(path))
+    return job_out(job)
+
+
+@router.get("", response_model=list[JobOut])
+async def list_jobs(request: Request, status: str | None = None, limit: int = 50) -> list[JobOut]:
+    lib = get_state(request).library
+    jobs = await run_in_threadpool(
+        lambda: lib.list_jobs(status=status, limit=min(max(limit, 1), 200))
+    )
+    return [job_out(j) for j in jobs]
+
+
+@router.get("/{job_id}", response_model=JobOut)
+async def get_job(request: Request, job_id: str) -> JobOut:
+    """A job's status, stage and the stage's progress (0..1)."""
+    lib = get_state(request).library
+    return job_out(await run_in_threadpool(lib.get_job, job_id))
+
+
+@router.post("/{job_id}/retry", response_model=JobOut, dependencies=[Depends(require_write)])
+async def retry(request: Request, job_id: str) -> JobOut:
+    """Queue a failed job again."""
+    from distill.jobs import retry_job
+
+    state = get_state(request)
+    job = await run_in_threadpool(retry_job, state.library, job_id)
+    if state.worker is not None:
+        state.worker.notify()
+    return job_out(job)

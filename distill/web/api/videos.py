@@ -1,0 +1,119 @@
+"""/api/v1/videos: list, get, delete, summary, transcript, ask, translate."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from distill.domain import Answer, Summary
+from distill.web import service
+from distill.web.api.models import AskIn, TranslateIn, VideoDetail, VideoOut, VideoPage
+from distill.web.pages import check_lang, get_state
+from distill.web.security import require_write
+
+router = APIRouter(prefix="/videos", tags=["videos"])
+
+
+@router.get("", response_model=VideoPage)
+async def list_videos(
+    request: Request,
+    channel_id: str | None = None,
+    limit: int = Query(20, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+) -> VideoPage:
+    """Videos in the library, newest first; filter by channel."""
+    lib = get_state(request).library
+
+    def build() -> VideoPage:
+        items = lib.list_videos(channel_id=channel_id, limit=limit, offset=offset)
+        total = lib.count_videos(channel_id=channel_id)
+        return VideoPage(
+            items=[VideoOut.of(v) for v in items], total=total, limit=limit, offset=offset
+        )
+
+    return await run_in_threadpool(build)
+
+
+@router.get("/{video_id}", response_model=VideoDetail)
+async def get_video(request: Request, video_id: str) -> VideoDetail:
+    lib = get_state(request).library
+
+    def build() -> VideoDetail:
+        v = lib.get_video(video_id)
+        return VideoDetail(
+            **VideoOut.of(v).model_dump(), summary_languages=lib.summary_languages(video_id)
+        )
+
+    return await run_in_threadpool(build)
+
+
+@router.delete("/{video_id}", status_code=204, dependencies=[Depends(require_write)])
+async def delete_video(request: Request, video_id: str) -> Response:
+    """Delete a video with its transcripts and summaries (needs the token when one is set)."""
+    state = get_state(request)
+    await run_in_threadpool(state.library.delete_video, video_id)
+    state.changed()
+    return Response(status_code=204)
+
+
+@router.get("/{video_id}/summary", response_model=Summary)
+async def get_summary(request: Request, video_id: str, lang: str | None = None) -> Summary:
+    """The video's summary, in `lang` if given (the builtin summary is made if none is stored)."""
+    state = get_state(request)
+    lang = check_lang(lang)
+
+    def build() -> Summary:
+        state.library.get_video(video_id)
+        s = service.page_summary(state, video_id, lang)
+        if s is None:
+            raise HTTPException(
+                404, f"Video {video_id} has no summary{' in ' + lang if lang else ''} yet."
+            )
+        return s
+
+    return await run_in_threadpool(build)
+
+
+@router.get("/{video_id}/transcript", responses={200: {"content": {"text/plain": {}}}})
+async def get_transcript(
+    request: Request,
+    video_id: str,
+    format: Literal["json", "srt", "vtt", "txt"] = "json",
+    lang: str | None = None,
+) -> Response:
+    """The transcript as JSON, SubRip, WebVTT or plain text."""
+    state = get_state(request)
+    lang = check_lang(lang)
+
+    def build() -> Response:
+        from distill.sources import export
+
+        t = state.library.get_transcript(video_id, language=lang)
+        if format == "json":
+            return Response(export.to_json(t), media_type="application/json")
+        if format == "srt":
+            return Response(export.to_srt(t), media_type="application/x-subrip; charset=utf-8")
+        if format == "vtt":
+            return Response(export.to_vtt(t), media_type="text/vtt; charset=utf-8")
+        return Response(export.to_text(t), media_type="text/plain; charset=utf-8")
+
+    return await run_in_threadpool(build)
+
+
+@router.post("/{video_id}/ask", response_model=Answer)
+async def ask(request: Request, video_id: str, body: AskIn) -> Answer:
+    """Answer a question about the video, citing the moments that support it."""
+    state = get_state(request)
+    return await run_in_threadpool(service.ask, state, video_id, body.question)
+
+
+@router.post("/{video_id}/translate", response_model=Summary, dependencies=[Depends(require_write)])
+async def translate(request: Request, video_id: str, body: TranslateIn) -> Summary:
+    """Translate the summary with the configured model (needs the token when one is set)."""
+    state = get_state(request)
+    summary = await run_in_threadpool(service.translate, state, video_id, body.lang)
+    state.changed()
+    return summary

@@ -1,0 +1,140 @@
+"""The FastAPI application: pages, /api/v1, static files, error pages, the job worker's lifetime."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from distill.errors import DistillError, NotFoundError
+from distill.web.security import SecurityHeaders
+from distill.web.state import HERE, AppState, make_templates
+from distill.web.uploads import UploadError
+
+if TYPE_CHECKING:
+    from distill.library import Library
+
+log = logging.getLogger(__name__)
+ASSET_VERSION = "1"
+
+HEADINGS = {
+    400: "That request could not be used",
+    401: "A token is needed",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    413: "Too large",
+    415: "Unsupported file type",
+    422: "That request could not be used",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    """A JSON error for the API, an HTML page for everything else."""
+    if _wants_json(request):
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+    state: AppState = request.app.state.distill
+    html = state.render(
+        "error.html",
+        status=status,
+        heading=HEADINGS.get(status, "Something went wrong"),
+        message=message,
+        asset_version=ASSET_VERSION,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def create_app(library: Library | None = None, *, worker: bool = True) -> FastAPI:
+    """The distill web app over `library` (the default library if None); `worker` runs jobs in-process."""
+    from distill.settings import get_settings
+
+    settings = get_settings()
+    if library is None:
+        from distill.library import Library
+
+        library = Library()
+    state = AppState(
+        library=library,
+        templates=make_templates(),
+        media_dir=settings.media_dir,
+        api_token=settings.api_token or None,
+        max_upload_bytes=settings.max_upload_mb * (1 << 20),
+        max_caption_bytes=settings.max_caption_mb * (1 << 20),
+    )
+    state.templates.globals["asset_version"] = ASSET_VERSION
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if worker:
+            from distill.jobs import Worker
+
+            state.worker = Worker(library, on_done=lambda job: state.changed())
+            requeued = state.worker.start()
+            if requeued:
+                log.info("re-queued %d interrupted job(s)", requeued)
+        try:
+            yield
+        finally:
+            if state.worker is not None:
+                state.worker.stop()
+                state.worker = None
+
+    app = FastAPI(
+        title="distill",
+        summary="Summaries of videos and recordings, with timestamps: the REST API.",
+        version="1",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.distill = state
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return error_response(request, 404, str(exc))
+
+    @app.exception_handler(UploadError)
+    async def bad_upload(request: Request, exc: UploadError) -> Response:
+        return error_response(request, exc.status, str(exc))
+
+    @app.exception_handler(DistillError)
+    async def distill_error(request: Request, exc: DistillError) -> Response:
+        return error_response(request, 400, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "Request failed."
+        if exc.status_code == 404 and message == "Not Found":
+            message = "There is no page at this address."
+        response = error_response(request, exc.status_code, message)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        parts = []
+        for err in exc.errors()[:3]:
+            where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query"))
+            parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
+        return error_response(request, 422, "Invalid request (" + "; ".join(parts) + ").")
+
+    from distill.web.api import router as api_router
+    from distill.web.pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.add_middleware(SecurityHeaders)
+    return app

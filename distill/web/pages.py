@@ -1,0 +1,378 @@
+"""Server-rendered pages: home, video, channel, search, job progress, embed card, media playback."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from distill.errors import DistillError
+from distill.web import render, service
+from distill.web.security import check_write
+from distill.web.state import AppState
+from distill.web.uploads import UploadError, store_upload
+
+router = APIRouter(include_in_schema=False)
+
+LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+STAGES = ["download", "transcribe", "summarize", "done"]
+STAGE_NAMES = {
+    "download": "Download",
+    "transcribe": "Transcribe",
+    "summarize": "Summarize",
+    "done": "Done",
+}
+PAGE_SIZE = 24
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.distill
+    return state
+
+
+def check_lang(lang: str | None) -> str | None:
+    if lang is None or lang == "":
+        return None
+    if not LANG_RE.match(lang):
+        raise HTTPException(
+            400, "The lang parameter must be a language code such as 'en' or 'pt-BR'."
+        )
+    return lang
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def html_page(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status)
+
+
+def source_label(source: str) -> str:
+    """What to call a job's source on a page: the URL, or only the uploaded file's name."""
+    if source.startswith(("http://", "https://")):
+        return source
+    return Path(source).name
+
+
+# --- home and submit -------------------------------------------------------------------------
+
+
+def _home(state: AppState, error: str | None = None) -> str:
+    lib = state.library
+    jobs = []
+    for status in ("running", "queued", "failed"):
+        for job in lib.list_jobs(status=status, limit=5):
+            jobs.append(
+                {"id": job.id, "status": job.status, "source_label": source_label(job.source)}
+            )
+    from distill.settings import get_settings
+
+    return state.render(
+        "home.html",
+        videos=lib.list_videos(limit=12),
+        channels=lib.list_channels(),
+        jobs=jobs,
+        error=error,
+        token_required=bool(state.api_token),
+        max_upload_mb=get_settings().max_upload_mb,
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> Response:
+    state = get_state(request)
+    return html_page(await run_in_threadpool(_home, state))
+
+
+@router.post("/submit")
+async def submit(request: Request) -> Response:
+    state = get_state(request)
+    length = int(request.headers.get("content-length") or 0)
+    if length > state.max_upload_bytes + (1 << 20):
+        raise UploadError(
+            f"The file is larger than the upload limit of {state.max_upload_bytes >> 20} MB; "
+            "upload a smaller file or raise DISTILL_MAX_UPLOAD_MB.",
+            status=413,
+        )
+    form = await request.form(max_files=1, max_fields=10)
+    token = form.get("token")
+    check_write(request, token if isinstance(token, str) else None)
+    url = form.get("url")
+    upload = form.get("file")
+    try:
+        if isinstance(upload, UploadFile) and upload.filename:
+            path = await run_in_threadpool(
+                store_upload,
+                upload.file,
+                upload.filename,
+                state.media_dir,
+                max_media=state.max_upload_bytes,
+                max_text=state.max_caption_bytes,
+            )
+            job = await run_in_threadpool(service.submit_file, state, str(path))
+        elif isinstance(url, str) and url.strip():
+            job = await run_in_threadpool(service.submit_url, state, url)
+        else:
+            raise UploadError("Paste a YouTube link or choose a file to upload.")
+    except UploadError as exc:
+        body = await run_in_threadpool(_home, state, str(exc))
+        return html_page(body, status=exc.status)
+    finally:
+        await form.close()
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+# --- jobs ------------------------------------------------------------------------------------
+
+
+def _job_page(state: AppState, job_id: str) -> str:
+    job = state.library.get_job(job_id)
+    current = job.stage if job.stage in STAGES else None
+    if job.status == "done":
+        current = "done"
+    finished = STAGES[: STAGES.index(current)] if current else []
+    status_text = {
+        "queued": "Waiting for the worker…",
+        "running": f"{STAGE_NAMES.get(job.stage or '', 'Starting')} — {int(job.progress * 100)}%",
+        "done": "Done.",
+        "failed": "Failed.",
+    }[job.status]
+    return state.render(
+        "job.html",
+        job=job,
+        stages=STAGES,
+        stage_names=STAGE_NAMES,
+        current=current,
+        finished=finished,
+        status_text=status_text,
+        source_label=source_label(job.source),
+        token_required=bool(state.api_token),
+    )
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+async def job_page(request: Request, job_id: str) -> Response:
+    state = get_state(request)
+    return html_page(await run_in_threadpool(_job_page, state, job_id))
+
+
+@router.post("/jobs/{job_id}/retry")
+async def job_retry(request: Request, job_id: str) -> Response:
+    from distill.jobs import retry_job
+
+    state = get_state(request)
+    form = await request.form(max_files=0, max_fields=5)
+    token = form.get("token")
+    check_write(request, token if isinstance(token, str) else None)
+    await run_in_threadpool(retry_job, state.library, job_id)
+    if state.worker is not None:
+        state.worker.notify()
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+
+# --- the video page --------------------------------------------------------------------------
+
+
+def video_context(state: AppState, video_id: str, lang: str | None, base: str) -> dict[str, Any]:
+    """Everything the video page and its downloads show."""
+    lib = state.library
+    v = lib.get_video(video_id)
+    s = service.page_summary(state, video_id, lang)
+    transcript = service.transcript_or_none(state, video_id)
+    chapters = (s.chapters if s and s.chapters else None) or v.chapters
+    languages = lib.summary_languages(video_id)
+    offer: list[str] = []
+    if service.translation_model() is not None:
+        offer = [c for c in render.OFFERED_LANGUAGES if c not in languages]
+    more: list[Any] = []
+    if v.channel_id:
+        more = [m for m in lib.list_videos(channel_id=v.channel_id, limit=7) if m.id != v.id][:6]
+    player = None
+    if v.kind == "youtube":
+        player = "youtube"
+    elif v.kind == "media" and v.path and Path(v.path).is_file():
+        player = "audio" if render.is_audio(v.path) else "video"
+    page_url = f"{base}/v/{v.id}"
+    thumbnail = render.safe_http_url(v.thumbnail)
+    if thumbnail is None and v.kind == "youtube":
+        thumbnail = f"https://i.ytimg.com/vi/{v.id}/hqdefault.jpg"
+    description = (s.tldr if s else "") or (v.description or "") or v.title
+    if len(description) > 200:
+        description = description[:197].rsplit(" ", 1)[0] + "…"
+    media_url = f"{base}/media/{v.id}" if player in ("audio", "video") else None
+    embed_code = (
+        f'<iframe src="{base}/embed/{v.id}" title="{html.escape(v.title, quote=True)}" '
+        'width="100%" height="380" style="border:0;max-width:560px" loading="lazy"></iframe>'
+    )
+    return {
+        "v": v,
+        "s": s,
+        "lang": lang,
+        "current_lang": (s.language if s else lang),
+        "page_lang": (s.language if s else v.language) or "en",
+        "chapters": chapters,
+        "paragraphs": render.paragraphs(transcript.segments, chapters) if transcript else [],
+        "transcript_lang": transcript.language if transcript else None,
+        "languages": languages,
+        "offer_languages": offer,
+        "more": more,
+        "player": player,
+        "page_url": page_url,
+        "source_url": render.safe_http_url(v.url),
+        "thumbnail": thumbnail,
+        "description": description,
+        "jsonld": render.video_jsonld(v, s, page_url, media_url),
+        "embed_code": embed_code,
+        "token_required": bool(state.api_token),
+    }
+
+
+def _video_page(state: AppState, video_id: str, lang: str | None, base: str) -> bytes:
+    return state.render("video.html", **video_context(state, video_id, lang, base)).encode()
+
+
+@router.get("/v/{video_id}", response_class=HTMLResponse)
+async def video_page(request: Request, video_id: str, lang: str | None = None) -> Response:
+    state = get_state(request)
+    lang = check_lang(lang)
+    base = base_url(request)
+    key = ("v", video_id, lang, base)
+    body = state.cache.get(key)
+    if body is None:
+        body = await run_in_threadpool(_video_page, state, video_id, lang, base)
+        state.cache.put(key, body)
+    return Response(body, media_type="text/html; charset=utf-8")
+
+
+@router.get("/v/{video_id}/summary.md")
+async def summary_markdown(request: Request, video_id: str, lang: str | None = None) -> Response:
+    state = get_state(request)
+    ctx = await run_in_threadpool(
+        video_context, state, video_id, check_lang(lang), base_url(request)
+    )
+    if ctx["s"] is None:
+        raise HTTPException(404, "This video has no summary in that language yet.")
+    text = render.summary_markdown(ctx["s"], ctx["v"], ctx["page_url"])
+    return Response(
+        text,
+        media_type="text/markdown; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{video_id}.md"'},
+    )
+
+
+@router.get("/v/{video_id}/summary.json")
+async def summary_json(request: Request, video_id: str, lang: str | None = None) -> Response:
+    state = get_state(request)
+    s = await run_in_threadpool(service.page_summary, state, video_id, check_lang(lang))
+    if s is None:
+        state.library.get_video(video_id)
+        raise HTTPException(404, "This video has no summary in that language yet.")
+    return Response(
+        s.model_dump_json(indent=2),
+        media_type="application/json",
+        headers={"content-disposition": f'attachment; filename="{video_id}.json"'},
+    )
+
+
+@router.post("/v/{video_id}/translate")
+async def translate_page(request: Request, video_id: str) -> Response:
+    state = get_state(request)
+    form = await request.form(max_files=0, max_fields=5)
+    token = form.get("token")
+    check_write(request, token if isinstance(token, str) else None)
+    lang = form.get("lang")
+    lang = check_lang(lang if isinstance(lang, str) else None)
+    if not lang:
+        raise HTTPException(400, "Choose a language to translate into.")
+    await run_in_threadpool(service.translate, state, video_id, lang)
+    state.changed()
+    return RedirectResponse(f"/v/{video_id}?lang={lang}", status_code=303)
+
+
+@router.get("/embed/{video_id}", response_class=HTMLResponse)
+async def embed(request: Request, video_id: str, lang: str | None = None) -> Response:
+    state = get_state(request)
+    lang = check_lang(lang)
+    base = base_url(request)
+    key = ("embed", video_id, lang, base)
+    body = state.cache.get(key)
+    if body is None:
+
+        def build() -> bytes:
+            v = state.library.get_video(video_id)
+            s = service.page_summary(state, video_id, lang)
+            return state.render("embed.html", v=v, s=s, page_url=f"{base}/v/{v.id}").encode()
+
+        body = await run_in_threadpool(build)
+        state.cache.put(key, body)
+    return Response(body, media_type="text/html; charset=utf-8")
+
+
+@router.get("/media/{video_id}")
+async def media(request: Request, video_id: str) -> Response:
+    """The stored media of a local video, found by id (never by a path from the request); Range works."""
+    state = get_state(request)
+    v = await run_in_threadpool(state.library.get_video, video_id)
+    if v.kind != "media" or not v.path or not Path(v.path).is_file():
+        raise HTTPException(404, "This video has no playable media stored.")
+    return FileResponse(v.path, media_type=render.media_type(v.path))
+
+
+# --- channels and search ---------------------------------------------------------------------
+
+
+@router.get("/c/{channel_id}", response_class=HTMLResponse)
+async def channel_page(request: Request, channel_id: str, page: int = 1) -> Response:
+    state = get_state(request)
+    page = max(1, min(page, 10_000))
+    key = ("c", channel_id, page)
+    body = state.cache.get(key)
+    if body is None:
+
+        def build() -> bytes:
+            lib = state.library
+            channel = lib.get_channel(channel_id)
+            videos = lib.list_videos(
+                channel_id=channel_id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+            )
+            return state.render(
+                "channel.html",
+                channel=channel,
+                videos=videos[:PAGE_SIZE],
+                page=page,
+                has_next=len(videos) > PAGE_SIZE,
+            ).encode()
+
+        body = await run_in_threadpool(build)
+        state.cache.put(key, body)
+    return Response(body, media_type="text/html; charset=utf-8")
+
+
+def _search_page(state: AppState, q: str, channel_id: str | None) -> str:
+    from distill.library import highlight_parts
+
+    lib = state.library
+    channel = lib.get_channel(channel_id) if channel_id else None
+    hits: list[dict[str, Any]] = []
+    error = None
+    if q:
+        try:
+            for h in lib.search(q, limit=30, channel_id=channel_id):
+                hits.append({**h.model_dump(), "parts": highlight_parts(h.snippet)})
+        except DistillError as exc:
+            error = str(exc)
+    return state.render("search.html", q=q, hits=hits, channel=channel, error=error)
+
+
+@router.get("/search", response_class=HTMLResponse)
+async def search_page(request: Request, q: str = "", channel: str | None = None) -> Response:
+    state = get_state(request)
+    q = q.strip()[:200]
+    return html_page(await run_in_threadpool(_search_page, state, q, channel or None))

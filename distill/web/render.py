@@ -1,0 +1,218 @@
+"""Turn domain objects into what the templates show: times, paragraphs, Markdown, JSON-LD."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from distill.domain import Chapter, Segment, Summary, VideoMeta
+
+AUDIO_EXTS = {".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".oga"}
+MEDIA_TYPES = {
+    ".wav": "audio/wav",
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".aac": "audio/aac",
+    ".flac": "audio/flac",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".mov": "video/quicktime",
+    ".webm": "video/webm",
+    ".mkv": "video/x-matroska",
+    ".avi": "video/x-msvideo",
+}
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Español",
+    "fr": "Français",
+    "de": "Deutsch",
+    "it": "Italiano",
+    "pt": "Português",
+    "nl": "Nederlands",
+    "ru": "Русский",
+    "ja": "日本語",
+    "zh": "中文",
+    "ko": "한국어",
+    "ar": "العربية",
+    "hi": "हिन्दी",
+    "pl": "Polski",
+    "tr": "Türkçe",
+    "uk": "Українська",
+}
+OFFERED_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "ja", "zh"]
+
+
+def fmt_time(seconds: float | None) -> str:
+    """Seconds as m:ss or h:mm:ss; empty when unknown."""
+    if seconds is None:
+        return ""
+    total = int(seconds)
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def iso_duration(seconds: float | None) -> str | None:
+    """Seconds as an ISO 8601 duration (PT1H2M3S), for schema.org."""
+    if seconds is None:
+        return None
+    total = int(seconds)
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return "PT" + (f"{h}H" if h else "") + (f"{m}M" if m or h else "") + f"{s}S"
+
+
+def fmt_views(count: int | None) -> str:
+    if count is None:
+        return ""
+    return f"{count:,} view" + ("" if count == 1 else "s")
+
+
+def language_name(code: str | None) -> str:
+    if not code:
+        return ""
+    return LANGUAGE_NAMES.get(code.split("-")[0].lower(), code)
+
+
+def media_type(path: str | None) -> str:
+    if not path:
+        return "application/octet-stream"
+    return MEDIA_TYPES.get(Path(path).suffix.lower(), "application/octet-stream")
+
+
+def is_audio(path: str | None) -> bool:
+    return bool(path) and Path(str(path)).suffix.lower() in AUDIO_EXTS
+
+
+@dataclass
+class Paragraph:
+    """A run of transcript segments shown together under one time."""
+
+    start: float | None
+    segments: list[Segment] = field(default_factory=list)
+    chapter: str | None = None
+
+
+def paragraphs(
+    segments: list[Segment], chapters: list[Chapter] | None = None, *, span: float = 45.0
+) -> list[Paragraph]:
+    """Group segments into readable paragraphs: break at chapters, or after ~span seconds at a sentence end."""
+    starts = sorted(
+        ((c.start, c.title) for c in chapters or [] if c.start is not None), key=lambda x: x[0]
+    )
+    out: list[Paragraph] = []
+    current: Paragraph | None = None
+    chapter_i = 0
+    words = 0
+    for seg in segments:
+        title = None
+        while (
+            chapter_i < len(starts) and seg.start is not None and seg.start >= starts[chapter_i][0]
+        ):
+            title = starts[chapter_i][1]
+            chapter_i += 1
+        long_enough = current is not None and (
+            (
+                seg.start is not None
+                and current.start is not None
+                and seg.start - current.start >= span
+                and current.segments[-1].text.rstrip().endswith((".", "?", "!", "…"))
+            )
+            or words >= 140
+            or (current.start is None and len(current.segments) >= 6)
+        )
+        if current is None or title is not None or long_enough:
+            current = Paragraph(start=seg.start, chapter=title)
+            out.append(current)
+            words = 0
+        current.segments.append(seg)
+        words += len(seg.text.split())
+    return out
+
+
+def summary_markdown(summary: Summary, meta: VideoMeta, page_url: str) -> str:
+    """The summary as a Markdown document with times linked to the page."""
+
+    def at(start: float | None) -> str:
+        return f" ([{fmt_time(start)}]({page_url}?t={int(start)}))" if start is not None else ""
+
+    lines = [f"# {meta.title}", ""]
+    if meta.channel:
+        lines += [f"*{meta.channel}*", ""]
+    if meta.url:
+        lines += [f"<{meta.url}>", ""]
+    lines += ["## TL;DR", "", summary.tldr, ""]
+    if summary.insights:
+        lines += ["## Key Insights", ""]
+        lines += [f"- {i.emoji} {i.text}{at(i.start)}" for i in summary.insights] + [""]
+    if summary.qa:
+        lines += ["## Questions & Answers", ""]
+        for qa in summary.qa:
+            lines += [f"**{qa.question}**{at(qa.start)}", "", qa.answer, ""]
+    if summary.takeaways:
+        lines += ["## Summary & Key Takeaways", ""]
+        lines += [f"{n}. {t.text}{at(t.start)}" for n, t in enumerate(summary.takeaways, 1)] + [""]
+    if summary.chapters:
+        lines += ["## Chapters", ""]
+        lines += [f"- {fmt_time(c.start)} {c.title}" for c in summary.chapters] + [""]
+    lines += [f"_Summarized by distill ({summary.model})._", ""]
+    return "\n".join(lines)
+
+
+def json_for_script(data: Any) -> str:
+    """JSON safe to place inside a <script> element (no '</script>', no HTML comment openers)."""
+    text = json.dumps(data, ensure_ascii=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def video_jsonld(
+    meta: VideoMeta, summary: Summary | None, page_url: str, media_url: str | None
+) -> str:
+    """schema.org VideoObject for the page, serialized for a JSON-LD script element."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "VideoObject",
+        "name": meta.title,
+        "url": page_url,
+        "description": (summary.tldr if summary else None) or meta.description or meta.title,
+    }
+    if meta.thumbnail:
+        data["thumbnailUrl"] = [meta.thumbnail]
+    if meta.upload_date:
+        data["uploadDate"] = meta.upload_date
+    if meta.duration:
+        data["duration"] = iso_duration(meta.duration)
+    if meta.kind == "youtube":
+        data["embedUrl"] = f"https://www.youtube.com/embed/{meta.id}"
+        if meta.url:
+            data["contentUrl"] = meta.url
+    elif media_url:
+        data["contentUrl"] = media_url
+    if meta.channel:
+        data["author"] = {"@type": "Person", "name": meta.channel}
+    if meta.view_count is not None:
+        data["interactionStatistic"] = {
+            "@type": "InteractionCounter",
+            "interactionType": {"@type": "WatchAction"},
+            "userInteractionCount": meta.view_count,
+        }
+    return json_for_script(data)
+
+
+def safe_http_url(url: str | None) -> str | None:
+    """The URL if it is http(s), else None: stored URLs never become javascript: links."""
+    if url and url.lower().startswith(("https://", "http://")):
+        return url
+    return None

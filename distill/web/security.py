@@ -1,0 +1,96 @@
+"""Security headers on every response, and the token/origin check for changing endpoints."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import HTTPException, Request
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: https://i.ytimg.com",
+        "media-src 'self'",
+        "connect-src 'self'",
+        "frame-src https://www.youtube-nocookie.com https://www.youtube.com",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ]
+)
+# Swagger UI at /docs loads its own assets from a CDN; only that page allows it.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
+    "frame-ancestors 'none'"
+)
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (no per-request task overhead) adding CSP and friends."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        if path.startswith(("/docs", "/redoc")):
+            csp = DOCS_CSP
+        elif path.startswith("/embed/"):
+            csp = CSP + "; frame-ancestors *"
+        else:
+            csp = CSP + "; frame-ancestors 'self'"
+        extra = [
+            (b"content-security-policy", csp.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        ]
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None
+    host = request.headers.get("host", "")
+    return urlsplit(origin).netloc.lower() == host.lower()
+
+
+def check_write(request: Request, form_token: str | None = None) -> None:
+    """Refuse a changing request from another site, or without the token when DISTILL_API_TOKEN is set."""
+    if not _same_origin(request):
+        raise HTTPException(
+            403, "Cross-site requests cannot change the library; use the page itself."
+        )
+    token: str | None = request.app.state.distill.api_token
+    if not token:
+        return
+    given = form_token or ""
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        given = auth[7:].strip()
+    given = request.headers.get("x-distill-token", given)
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(
+            401,
+            "This server needs its API token to change anything; send it as "
+            "'Authorization: Bearer <token>' (the token is DISTILL_API_TOKEN on the server).",
+        )
+
+
+def require_write(request: Request) -> None:
+    """FastAPI dependency form of check_write for API endpoints (header token only)."""
+    check_write(request)

@@ -1,0 +1,200 @@
+"""Accept what a user submits: YouTube URLs only (no other fetches), uploads checked by content."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import parse_qs, urlsplit
+
+from distill.errors import SourceError
+
+YOUTUBE_HOSTS = {
+    "youtube.com",
+    "www.youtube.com",
+    "m.youtube.com",
+    "music.youtube.com",
+    "youtu.be",
+    "www.youtube-nocookie.com",
+    "youtube-nocookie.com",
+}
+_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+TEXT_EXTS = {".srt", ".vtt", ".json3", ".txt"}
+
+
+class UploadError(SourceError):
+    """An uploaded file or submitted URL was refused; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def youtube_video_id(text: str) -> str | None:
+    """The 11-character id of a YouTube URL or bare id; None for anything else."""
+    text = text.strip()
+    if _ID.match(text):
+        return text
+    parse_video_id: Callable[[str], str | None] | None
+    try:
+        from distill.sources.youtube import parse_video_id
+    except ImportError:
+        parse_video_id = None
+    try:
+        parts = urlsplit(text if "://" in text else "https://" + text)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in YOUTUBE_HOSTS:
+        return None
+    if parse_video_id is not None:
+        try:
+            vid = parse_video_id(text)
+        except Exception:
+            vid = None
+        return vid if vid and _ID.match(vid) else None
+    host = (parts.hostname or "").lower()
+    if host == "youtu.be":
+        candidate = parts.path.strip("/").split("/")[0]
+    elif parts.path == "/watch":
+        candidate = (parse_qs(parts.query).get("v") or [""])[0]
+    else:
+        m = re.match(r"^/(?:shorts|embed|live|v)/([^/?#]+)", parts.path)
+        candidate = m.group(1) if m else ""
+    return candidate if _ID.match(candidate) else None
+
+
+def canonical_youtube_url(text: str) -> str:
+    """The canonical watch URL for a submitted YouTube URL; refuses every other URL (no SSRF)."""
+    vid = youtube_video_id(text)
+    if vid is None:
+        raise UploadError(
+            "Only YouTube links can be submitted (youtube.com or youtu.be); "
+            "to summarize anything else, upload the file."
+        )
+    return f"https://www.youtube.com/watch?v={vid}"
+
+
+def sniff_media(head: bytes) -> str | None:
+    """The file extension for an audio/video container recognized by its magic bytes, or None."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return ".wav"
+    if head[:4] == b"RIFF" and head[8:11] == b"AVI":
+        return ".avi"
+    if head[:4] == b"fLaC":
+        return ".flac"
+    if head[:4] == b"OggS":
+        return ".opus" if b"OpusHead" in head[:64] else ".ogg"
+    if head[:3] == b"ID3" or (
+        len(head) > 1 and head[0] == 0xFF and head[1] in (0xFB, 0xF3, 0xF2, 0xFA)
+    ):
+        return ".mp3"
+    if len(head) > 1 and head[0] == 0xFF and head[1] in (0xF1, 0xF9):
+        return ".aac"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand.startswith(b"M4A"):
+            return ".m4a"
+        if brand == b"qt  ":
+            return ".mov"
+        return ".mp4"
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return ".webm" if b"webm" in head[:64] else ".mkv"
+    return None
+
+
+def sniff_text(data: bytes) -> str | None:
+    """The extension for caption/transcript text recognized by its content, or None if not text."""
+    if b"\x00" in data[:65536]:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    stripped = text.lstrip()
+    if not stripped:
+        return None
+    if stripped.startswith("WEBVTT"):
+        return ".vtt"
+    if stripped.startswith("{") and '"events"' in stripped[:2000]:
+        return ".json3"
+    if re.search(r"^\d+\s*\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->", stripped[:2000], re.M):
+        return ".srt"
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text[:10000])
+    if printable / max(1, len(text[:10000])) < 0.98:
+        return None
+    return ".txt"
+
+
+def safe_stem(filename: str | None) -> str:
+    """A harmless file stem from the user's file name (letters, digits, - and _ only)."""
+    name = Path(filename or "upload").name
+    for ext in (".en.srt", ".en.vtt"):
+        if name.lower().endswith(ext):
+            name = name[: -len(ext)]
+    stem = Path(name).stem
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_")[:60]
+    return stem or "upload"
+
+
+def store_upload(
+    stream: BinaryIO, filename: str | None, media_dir: Path, *, max_media: int, max_text: int
+) -> Path:
+    """Copy an upload under a random directory name, check its type by content and its size."""
+    head = stream.read(65536)
+    ext = sniff_media(head)
+    limit = max_media
+    if ext is None:
+        ext = sniff_text(head)
+        limit = max_text
+    if ext is None:
+        raise UploadError(
+            "That file is neither audio/video (wav, mp3, m4a, flac, ogg, mp4, webm, mkv) nor "
+            "caption or transcript text (srt, vtt, json3, txt); upload one of those.",
+            status=415,
+        )
+    folder = media_dir / "uploads" / secrets.token_hex(16)
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = folder / (safe_stem(filename) + ext)
+    size = len(head)
+    try:
+        with dest.open("wb") as out:
+            out.write(head)
+            while size <= limit:
+                chunk = stream.read(1 << 20)
+                if not chunk:
+                    break
+                size += len(chunk)
+                out.write(chunk)
+        if size > limit:
+            raise UploadError(
+                f"The file is larger than the upload limit of {limit // (1 << 20)} MB; "
+                "upload a smaller file or raise DISTILL_MAX_UPLOAD_MB.",
+                status=413,
+            )
+        if ext in TEXT_EXTS:
+            _check_text_parses(dest)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return dest
+
+
+def _check_text_parses(path: Path) -> None:
+    """Captions and transcripts must parse into at least one segment before a job is made."""
+    try:
+        path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UploadError("The text file is not UTF-8; save it as UTF-8 and upload again.") from exc
+    try:
+        from distill.sources import resolve
+    except ImportError:
+        return
+    try:
+        transcript = resolve(str(path))
+    except SourceError as exc:
+        raise UploadError(str(exc)) from exc
+    if not transcript.segments:
+        raise UploadError("The caption file has no text in it; upload a file with captions.")
