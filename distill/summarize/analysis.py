@@ -1,0 +1,155 @@
+"""One pass over a transcript shared by summarizing and asking: units, weights, keyphrases."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from distill.domain import Transcript
+from distill.errors import SummarizeError
+from distill.summarize.stopwords import word_set
+from distill.summarize.text import Lexicon, detect_language, words
+from distill.summarize.units import Unit, build_units
+
+# Words too general to name a topic, though they are not stop words.
+GENERIC = word_set(
+    """
+people person time year day week month part point idea question answer problem case example fact
+place world number something anything everything someone lot end start side reason word words
+minute second hour moment bit piece kind type form level area issue thing course sense
+"""
+)
+
+
+@dataclass(slots=True)
+class Keyphrase:
+    """A frequent phrase of content words: its terms (stems), how it is shown, its weight."""
+
+    terms: tuple[str, ...]
+    surface: str
+    count: int
+    weight: float
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine of two unit-normalised sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def normalise(vec: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in vec.values()))
+    return {t: w / norm for t, w in vec.items()} if norm else {}
+
+
+class Analysis:
+    """Units of a transcript with TF-IDF vectors, document frequencies and keyphrases."""
+
+    def __init__(self, transcript: Transcript, language: str | None = None) -> None:
+        if not transcript.segments or not transcript.text.strip():
+            raise SummarizeError(
+                "The transcript is empty, so there is nothing to summarize; "
+                "check that the source has speech or captions."
+            )
+        detected = detect_language(transcript.text)
+        self.language: str = (transcript.language or detected or language or "en").split("-")[0]
+        self.detected_language = detected
+        self.lex = Lexicon(self.language)
+        self.transcript = transcript
+        self.units: list[Unit] = build_units(transcript, self.lex)
+        if not any(u.terms for u in self.units):
+            raise SummarizeError(
+                "The transcript has only fillers and no content words, so there is nothing to "
+                "summarize; check that the source is the right one."
+            )
+        n = len(self.units)
+        self.df: Counter[str] = Counter()
+        self.tf: Counter[str] = Counter()
+        for u in self.units:
+            self.df.update(set(u.terms))
+            self.tf.update(u.terms)
+        self.idf = {t: math.log((n + 1) / (d + 0.5)) + 0.1 for t, d in self.df.items()}
+        for u in self.units:
+            counts = Counter(u.terms)
+            u.weights = normalise({t: (1.0 + math.log(c)) * self.idf[t] for t, c in counts.items()})
+        # Topic weight of a term: frequent across the talk, not a general word.
+        self.term_weight = {
+            t: math.log1p(c) * (0.3 if t in GENERIC else 1.0) for t, c in self.tf.items()
+        }
+        self.centroid = normalise(
+            {t: self.term_weight[t] * math.sqrt(self.idf[t]) for t in self.tf}
+        )
+        self.keyphrases: list[Keyphrase] = self.find_keyphrases(self.units, limit=15)
+
+    @property
+    def word_count(self) -> int:
+        return sum(u.n_words for u in self.units)
+
+    def token_terms(self, text: str) -> list[str | None]:
+        """Every token's term (None where it is a stop word), keeping phrase boundaries."""
+        return [self.lex.term(tok) for tok in words(text)]
+
+    def find_keyphrases(self, units: list[Unit], limit: int) -> list[Keyphrase]:
+        """The most frequent 1–3 word phrases of content words in some units, best first."""
+        surface_counts: Counter[str] = Counter()
+        for u in units:
+            toks, terms = u.tokens, u.token_terms
+            size = len(toks)
+            for i in range(size):
+                if terms[i] is None:
+                    continue
+                one = toks[i]
+                surface_counts[one] += 1
+                if i + 1 < size and terms[i + 1] is not None:
+                    two = one + " " + toks[i + 1]
+                    surface_counts[two] += 1
+                    if i + 2 < size and terms[i + 2] is not None:
+                        surface_counts[two + " " + toks[i + 2]] += 1
+        counts: Counter[tuple[str, ...]] = Counter()
+        surfaces: dict[tuple[str, ...], tuple[int, str]] = {}
+        for surface, c in surface_counts.items():
+            key = tuple(self.lex.term(w) or w for w in surface.split(" "))
+            if len(set(key)) < len(key):
+                continue
+            counts[key] += c
+            best = surfaces.get(key)
+            if best is None or (c, surface) > best:
+                surfaces[key] = (c, surface)
+        min_count = 2 if len(units) > 6 else 1
+        scored: list[Keyphrase] = []
+        for key, c in counts.items():
+            if c < min_count or all(k.isdigit() for k in key):
+                continue
+            if len(key) > 1:
+                # A phrase must hold together: seen often relative to its rarest word.
+                if c < 0.2 * min(self.tf[k] for k in key) or all(k in GENERIC for k in key):
+                    continue
+                weight = c * (1.0 + 0.6 * (len(key) - 1)) * 1.2
+            else:
+                weight = c * (0.3 if key[0] in GENERIC else 1.0)
+            surface = surfaces[key][1]
+            scored.append(Keyphrase(key, surface, c, weight))
+        scored.sort(key=lambda k: (-k.weight, k.surface))
+        chosen: list[Keyphrase] = []
+        for kp in scored:
+            # Drop a word or phrase mostly said as part of a longer chosen phrase, and vice versa.
+            if any(
+                _contains(big.terms, kp.terms) and big.count >= 0.6 * kp.count for big in chosen
+            ):
+                continue
+            if any(_contains(kp.terms, small.terms) for small in chosen) and kp.count < 0.6 * max(
+                small.count for small in chosen if _contains(kp.terms, small.terms)
+            ):
+                continue
+            chosen.append(kp)
+            if len(chosen) >= limit:
+                break
+        return chosen
+
+
+def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
+    if len(small) >= len(big):
+        return False
+    return any(big[i : i + len(small)] == small for i in range(len(big) - len(small) + 1))

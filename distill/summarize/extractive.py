@@ -1,0 +1,284 @@
+"""The built-in summarizer: every section of the summary page from the transcript alone, no model."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections import Counter
+
+from distill.domain import (
+    Chapter,
+    Insight,
+    ProgressFn,
+    SourceRef,
+    Summary,
+    Takeaway,
+    Transcript,
+    no_progress,
+)
+from distill.summarize.analysis import Analysis, cosine, normalise
+from distill.summarize.emoji import pick_emoji
+from distill.summarize.qa import find_qa
+from distill.summarize.segmentation import segment
+from distill.summarize.units import Unit
+
+MAX_TAKEAWAYS = 5
+TLDR_WORDS = 60  # the TL;DR is two or three sentences, about this many words at most
+POOL = 120  # candidates considered by the redundancy-aware selections
+NEAR_DUPLICATE = 0.55
+
+
+class Salience:
+    """Scores of every unit from several signals, plus the chapters they fall in."""
+
+    def __init__(self, a: Analysis, starts: list[int]) -> None:
+        self.a = a
+        units = a.units
+        n = len(units)
+        self.starts = starts
+        self.chapter_of = [bisect_right(starts, i) - 1 for i in range(n)]
+        ch_vecs: list[dict[str, float]] = [{} for _ in starts]
+        for u, c in zip(units, self.chapter_of, strict=True):
+            vec = ch_vecs[c]
+            for t, w in u.weights.items():
+                vec[t] = vec.get(t, 0.0) + w
+        self.chapter_centroids = [normalise(v) for v in ch_vecs]
+        kp_weight: dict[str, float] = {}
+        top = a.keyphrases[0].weight if a.keyphrases else 1.0
+        for kp in a.keyphrases:
+            for t in kp.terms:
+                kp_weight[t] = max(kp_weight.get(t, 0.0), kp.weight / top)
+        self.kp_weight = kp_weight
+        raw_cover = []
+        for u in units:
+            distinct = set(u.terms)
+            raw_cover.append(
+                sum(kp_weight.get(t, 0.0) for t in distinct) / math.sqrt(len(distinct) + 1)
+            )
+        max_cover = max(raw_cover) or 1.0
+        self.global_score: list[float] = []
+        self.local_score: list[float] = []
+        for i, u in enumerate(units):
+            if not u.terms:
+                self.global_score.append(0.0)
+                self.local_score.append(0.0)
+                continue
+            cen = cosine(u.weights, a.centroid)
+            loc = cosine(u.weights, self.chapter_centroids[self.chapter_of[i]])
+            cover = raw_cover[i] / max_cover
+            density = len(u.terms) / max(1, u.n_words)
+            length = min(1.0, u.n_words / 14) * (1.0 if u.n_words <= 40 else (40 / u.n_words))
+            shape = length * (0.6 + density) * (0.6 if u.question else 1.0)
+            position = 0.04 if i < max(3, n // 12) else 0.0
+            self.global_score.append((0.45 * cen + 0.55 * cover) * shape + position)
+            self.local_score.append((0.5 * loc + 0.3 * cen + 0.2 * cover) * shape)
+
+    def ranked(self, indices: list[int], local: bool = False) -> list[int]:
+        scores = self.local_score if local else self.global_score
+        return sorted(indices, key=lambda i: (-scores[i], i))
+
+
+def _too_close(u: Unit, chosen: list[Unit], limit: float = NEAR_DUPLICATE) -> bool:
+    return any(cosine(u.weights, c.weights) > limit for c in chosen)
+
+
+def _eligible(units: list[Unit], min_words: int) -> list[int]:
+    return [u.index for u in units if u.terms and u.n_words >= min_words]
+
+
+def _candidates(units: list[Unit]) -> list[int]:
+    """Units worth showing: full sentences first, shorter ones only when a talk is tiny."""
+    for min_words in (8, 5, 3, 1):
+        pool = _eligible(units, min_words)
+        if len(pool) >= min(12, sum(1 for u in units if u.terms)):
+            return pool
+    return _eligible(units, 1)
+
+
+def pick_tldr(a: Analysis, s: Salience, pool: list[int]) -> list[Unit]:
+    """Two or three sentences that together cover the talk's main terms best."""
+    units = a.units
+    ranked = s.ranked(pool)[:POOL]
+    top_terms = sorted(a.centroid, key=lambda t: (-a.centroid[t], t))[:40]
+    gain_w = {t: a.centroid[t] for t in top_terms}
+    for t, w in s.kp_weight.items():
+        gain_w[t] = gain_w.get(t, 0.0) + 0.5 * w * max(a.centroid.values())
+    best_score = max((s.global_score[i] for i in ranked), default=1.0) or 1.0
+    chosen: list[Unit] = []
+    covered: set[str] = set()
+    words = 0
+    target = 3 if len(pool) >= 6 else min(2, len(pool))
+    while len(chosen) < target:
+        best, best_gain = None, 0.0
+        for i in ranked:
+            u = units[i]
+            if u in chosen or (chosen and words + u.n_words > TLDR_WORDS):
+                continue
+            if _too_close(u, chosen, 0.4):
+                continue
+            fresh = sum(gain_w.get(t, 0.0) for t in set(u.terms) - covered)
+            gain = fresh / math.sqrt(max(8, u.n_words)) + 0.6 * s.global_score[i] / best_score
+            if gain > best_gain:
+                best, best_gain = u, gain
+        if best is None:
+            break
+        chosen.append(best)
+        covered.update(best.terms)
+        words += best.n_words
+    if not chosen and ranked:
+        chosen.append(units[ranked[0]])
+    return sorted(chosen, key=lambda u: u.index)
+
+
+def _topic_ranges(a: Analysis, s: Salience) -> list[tuple[int, int]]:
+    """Unit ranges of the main topics: the chapters, or thirds of a talk with too few chapters."""
+    n = len(a.units)
+    starts = s.starts
+    if len(starts) < 3 and n >= 20:
+        starts = [0, n // 3, 2 * n // 3]
+    ranges = [(b, e) for b, e in zip(starts, [*starts[1:], n], strict=True) if e > b]
+    if len(ranges) > MAX_TAKEAWAYS:  # keep the biggest topics, in time order
+        by_size = sorted(ranges, key=lambda r: (-sum(u.n_words for u in a.units[r[0] : r[1]]), r))
+        ranges = sorted(by_size[:MAX_TAKEAWAYS])
+    return ranges
+
+
+def pick_takeaways(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) -> list[Takeaway]:
+    """One takeaway per main topic: its most representative sentence not already shown."""
+    allowed = set(pool)
+    chosen: list[Unit] = []
+    for b, e in _topic_ranges(a, s):
+        local = [i for i in range(b, e) if i in allowed]
+        for i in s.ranked(local, local=True):
+            u = a.units[i]
+            if u not in taken and not _too_close(u, chosen + taken):
+                chosen.append(u)
+                break
+    if not chosen:
+        for i in s.ranked(pool):
+            if a.units[i] not in taken:
+                chosen.append(a.units[i])
+                break
+    return [Takeaway(text=u.text, start=u.start) for u in chosen]
+
+
+def pick_insights(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) -> list[Insight]:
+    """Six to eight salient, mutually different points, each with a fitting emoji (MMR)."""
+    want = 8 if len(pool) >= 40 else 6
+    ranked = s.ranked(pool)[:POOL]
+    best = max((s.global_score[i] for i in ranked), default=1.0) or 1.0
+    chosen: list[Unit] = []
+    shown = {u.text for u in taken}
+    for avoid_taken in (True, False):
+        while len(chosen) < want:
+            pick, pick_value = None, -math.inf
+            for i in ranked:
+                u = a.units[i]
+                if u in chosen or u.text in {c.text for c in chosen}:
+                    continue
+                if avoid_taken and (u in taken or u.text in shown):
+                    continue
+                redundancy = max((cosine(u.weights, c.weights) for c in chosen), default=0.0)
+                if redundancy > NEAR_DUPLICATE:
+                    continue
+                value = 0.7 * s.global_score[i] / best - 0.3 * redundancy
+                if value > pick_value:
+                    pick, pick_value = u, value
+            if pick is None:
+                break
+            chosen.append(pick)
+        if len(chosen) >= min(6, want):
+            break
+    chosen.sort(key=lambda u: u.index)
+    used: set[str] = set()
+    insights = []
+    for u in chosen:
+        emoji = pick_emoji(u.terms, avoid=used)
+        used.add(emoji)
+        insights.append(Insight(emoji=emoji, text=u.text, start=u.start))
+    return insights
+
+
+def _title(a: Analysis, units: list[Unit], spread: Counter[str], n_chapters: int) -> str:
+    phrases = a.find_keyphrases(units, limit=8)
+    if not phrases:
+        best = max(units, key=lambda u: (len(u.terms), -u.index))
+        return " ".join(best.text.split()[:6]).rstrip(".,;:!?")
+
+    def distinct(kp_terms: tuple[str, ...]) -> float:
+        return sum(math.log(1 + n_chapters / max(1, spread[t])) for t in kp_terms) / len(kp_terms)
+
+    ranked = sorted(phrases, key=lambda k: (-k.weight * (0.5 + distinct(k.terms)), k.surface))
+    names = [ranked[0].surface]
+    if len(ranked) > 1 and not set(ranked[1].terms) & set(ranked[0].terms):
+        names.append(ranked[1].surface)
+    title = " and ".join(names)
+    return title[0].upper() + title[1:]
+
+
+def make_chapters(a: Analysis, s: Salience) -> list[Chapter]:
+    """Chapters from topic segmentation, each titled by its own keyphrases."""
+    n = len(a.units)
+    bounds = list(zip(s.starts, [*s.starts[1:], n], strict=True))
+    spread: Counter[str] = Counter()
+    for b, e in bounds:
+        spread.update({t for u in a.units[b:e] for t in u.terms})
+    chapters = []
+    for b, e in bounds:
+        title = _title(a, a.units[b:e], spread, len(bounds))
+        chapters.append(Chapter(title=title, start=a.units[b].start))
+    return chapters
+
+
+def _meta_chapters(t: Transcript, a: Analysis) -> tuple[list[Chapter], list[int]] | None:
+    """The video's own chapters, snapped to segment starts, with the unit each begins at."""
+    timed = [u for u in a.units if u.start is not None]
+    if not t.meta.chapters or not timed:
+        return None
+    chapters: list[Chapter] = []
+    starts: list[int] = []
+    for ch in sorted(t.meta.chapters, key=lambda c: c.start or 0.0):
+        at = ch.start or 0.0
+        unit = next((u for u in timed if (u.start or 0.0) >= at - 0.5), None)
+        if unit is None or (starts and unit.index <= starts[-1]):
+            continue
+        chapters.append(Chapter(title=ch.title, start=unit.start))
+        starts.append(unit.index)
+    if not starts:
+        return None
+    starts[0] = 0
+    chapters[0] = Chapter(title=chapters[0].title, start=a.units[0].start)
+    return chapters, starts
+
+
+def summarize_builtin(
+    transcript: Transcript, *, language: str | None = None, progress: ProgressFn = no_progress
+) -> Summary:
+    """Summarize a transcript with no model: TL;DR, insights, Q&A, takeaways and chapters."""
+    progress("summarize", 0.0, 1.0)
+    a = Analysis(transcript, language)
+    progress("summarize", 0.3, 1.0)
+    meta = _meta_chapters(transcript, a)
+    if meta:
+        chapters, starts = meta
+        s = Salience(a, starts)
+    else:
+        s = Salience(a, segment(a.units, a.idf))
+        chapters = make_chapters(a, s)
+    progress("summarize", 0.6, 1.0)
+    pool = _candidates(a.units)
+    tldr = pick_tldr(a, s, pool)
+    takeaways = pick_takeaways(a, s, pool, tldr)
+    insights = pick_insights(a, s, pool, tldr)
+    qa = find_qa(a, s.global_score, pool)
+    progress("summarize", 1.0, 1.0)
+    return Summary(
+        source=SourceRef.of(transcript.meta),
+        model="builtin",
+        language=a.language,
+        tldr=" ".join(u.text for u in tldr),
+        insights=insights,
+        qa=qa,
+        takeaways=takeaways,
+        chapters=chapters,
+    )

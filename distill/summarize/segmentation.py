@@ -1,0 +1,87 @@
+"""Topic segmentation (TextTiling-style): where the vocabulary of a talk shifts, a chapter starts."""
+
+from __future__ import annotations
+
+import math
+
+from distill.summarize.units import Unit
+
+
+def _add(bag: dict[str, int], terms: list[str], sign: int) -> None:
+    for t in terms:
+        c = bag.get(t, 0) + sign
+        if c:
+            bag[t] = c
+        else:
+            del bag[t]
+
+
+def _cos(a: dict[str, int], b: dict[str, int], idf: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(c * b[t] * idf[t] ** 2 for t, c in a.items() if t in b)
+    if not dot:
+        return 0.0
+    na = math.sqrt(sum((c * idf[t]) ** 2 for t, c in a.items()))
+    nb = math.sqrt(sum((c * idf[t]) ** 2 for t, c in b.items()))
+    return dot / (na * nb)
+
+
+def chapter_count(units: list[Unit]) -> int:
+    """How many chapters a talk of this length deserves."""
+    n_words = sum(u.n_words for u in units)
+    if len(units) < 12:
+        return 1
+    return max(2, min(10, round(n_words / 450)))
+
+
+def segment(units: list[Unit], idf: dict[str, float], k: int | None = None) -> list[int]:
+    """Indices of the units that start each topic segment (always begins with 0); linear cost."""
+    n = len(units)
+    k = chapter_count(units) if k is None else k
+    if k <= 1 or n < 4:
+        return [0]
+    w = max(3, min(12, n // (3 * k)))
+    left: dict[str, int] = {}
+    right: dict[str, int] = {}
+    for u in units[1 : w + 1]:
+        _add(right, u.terms, 1)
+    _add(left, units[0].terms, 1)
+    sims: list[float] = []  # sims[g-1] is the similarity across the gap before unit g
+    for g in range(1, n):
+        sims.append(_cos(left, right, idf))
+        # Slide: unit g moves from right to left, unit g+w enters, unit g-w leaves.
+        _add(left, units[g].terms, 1)
+        _add(right, units[g].terms, -1)
+        if g + w < n:
+            _add(right, units[g + w].terms, 1)
+        if g - w >= 0:
+            _add(left, units[g - w].terms, -1)
+    # Peak reached by climbing left/right from each gap, in linear time.
+    m = len(sims)
+    lpeak = sims[:]
+    for i in range(1, m):
+        if sims[i - 1] >= sims[i]:
+            lpeak[i] = lpeak[i - 1]
+    rpeak = sims[:]
+    for i in range(m - 2, -1, -1):
+        if sims[i + 1] >= sims[i]:
+            rpeak[i] = rpeak[i + 1]
+    depths = [(lpeak[i] - s + rpeak[i] - s, i + 1) for i, s in enumerate(sims)]
+    min_gap = max(3, n // (2 * k))
+    chosen: list[int] = []
+    for depth, g in sorted(depths, key=lambda d: (-d[0], d[1])):
+        if depth <= 0 or len(chosen) >= k - 1:
+            break
+        if g < min_gap or n - g < min_gap:
+            continue
+        if all(abs(g - c) >= min_gap for c in chosen):
+            chosen.append(g)
+    if len(chosen) < k - 1:  # flat vocabulary: fall back to even cuts
+        for j in range(1, k):
+            g = round(j * n / k)
+            if len(chosen) >= k - 1:
+                break
+            if all(abs(g - c) >= min_gap for c in chosen) and min_gap <= g <= n - min_gap:
+                chosen.append(g)
+    return [0, *sorted(chosen)]

@@ -1,0 +1,197 @@
+"""Words for the built-in summarizer: tokenizer, light stemmer, stop words, fillers, language guess."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from distill.summarize.stopwords import FILLER_WORDS, SPOKEN_STOPWORDS, STOPWORDS
+
+# Letters/digits runs, keeping inner apostrophes (don't, l'homme).
+WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+# Ordered suffix rules: (suffix, replacement, minimum stem length left).
+_SUFFIXES: tuple[tuple[str, str, int], ...] = (
+    ("ational", "ate", 3),
+    ("ization", "ize", 3),
+    ("fulness", "ful", 3),
+    ("iveness", "ive", 3),
+    ("ousness", "ous", 3),
+    ("ations", "ate", 3),
+    ("ation", "ate", 3),
+    ("ments", "", 4),
+    ("ment", "", 4),
+    ("nesses", "", 3),
+    ("ness", "", 3),
+    ("ingly", "", 3),
+    ("edly", "", 3),
+    ("ities", "", 3),
+    ("ity", "", 3),
+    ("ies", "y", 2),
+    ("ied", "y", 2),
+    ("ings", "", 3),
+    ("ing", "", 3),
+    ("ers", "", 3),
+    ("er", "", 3),
+    ("ed", "", 3),
+    ("ly", "", 3),
+)
+_ES_AFTER = ("sses", "shes", "ches", "xes", "zes")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A small English suffix stemmer: cheap, deterministic, good enough to merge word forms."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    if w.endswith(_ES_AFTER):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        w = w[:-1]
+    for suffix, repl, minimum in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= minimum:
+            w = w[: -len(suffix)] + repl
+            if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            break
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens; runs of CJK characters become overlapping character pairs."""
+    out: list[str] = []
+    for tok in WORD_RE.findall(text.lower()):
+        if _CJK_RE.search(tok) and len(tok) > 2:
+            out.extend(tok[i : i + 2] for i in range(len(tok) - 1))
+        else:
+            out.append(tok.replace("’", "'"))
+    return out
+
+
+class Lexicon:
+    """The tokenizer, stemmer and stop words of one language, shared by summarizing and asking."""
+
+    def __init__(self, language: str | None) -> None:
+        self.language = (language or "en").split("-")[0].lower()
+        self.english = self.language == "en"
+        base = STOPWORDS.get(self.language, frozenset())
+        extra = SPOKEN_STOPWORDS if self.english else frozenset()
+        self.stopwords: frozenset[str] = base | extra | FILLER_WORDS
+        self._cache: dict[str, str | None] = {}
+
+    def term(self, token: str) -> str | None:
+        """The index term of one token, or None for stop words, fillers and one-letter tokens."""
+        cached = self._cache.get(token, "")
+        if cached != "":
+            return cached
+        result: str | None
+        if token in self.stopwords or (len(token) < 2 and not token.isdigit()):
+            result = None
+        elif self.english:
+            result = stem(token)
+            if result in self.stopwords:
+                result = None
+        else:
+            result = token
+        self._cache[token] = result
+        return result
+
+    def terms(self, text: str) -> list[str]:
+        """The content terms of a text, in order."""
+        return [t for t in (self.term(tok) for tok in words(text)) if t]
+
+
+# Scripts that identify a language on their own.
+_SCRIPTS: tuple[tuple[str, str], ...] = (
+    ("ja", r"[\u3040-\u30ff]"),
+    ("ko", r"[\uac00-\ud7af]"),
+    ("zh", r"[\u4e00-\u9fff]"),
+    ("ru", r"[\u0400-\u04ff]"),
+    ("ar", r"[\u0600-\u06ff]"),
+    ("he", r"[\u0590-\u05ff]"),
+    ("el", r"[\u0370-\u03ff]"),
+    ("hi", r"[\u0900-\u097f]"),
+    ("th", r"[\u0e00-\u0e7f]"),
+)
+
+
+def detect_language(text: str) -> str | None:
+    """Guess an ISO 639-1 code from the writing system, then from stop-word hits; None if unsure."""
+    sample = text[:20000]
+    letters = sum(ch.isalpha() for ch in sample)
+    if not letters:
+        return None
+    for code, pattern in _SCRIPTS:
+        if len(re.findall(pattern, sample)) > 0.3 * letters:
+            return code
+    tokens = WORD_RE.findall(sample.lower())[:3000]
+    if not tokens:
+        return None
+    best, best_hits = None, 0
+    for code, stops in STOPWORDS.items():
+        hits = sum(1 for t in tokens if t in stops)
+        if hits > best_hits:
+            best, best_hits = code, hits
+    if best is None or best_hits < max(2, 0.15 * len(tokens)):
+        return None
+    return best
+
+
+# ---- cleaning what is shown ----------------------------------------------------------------
+
+_NONSPEECH = re.compile(r"\[[^\]]{0,40}\]|\((?:[^()]{0,30})\)|[♪♫]+|&gt;&gt;|>>")
+_SPEAKER = re.compile(r"^\s*(?:-\s*)?[A-Z][\w.'-]*(?:\s+[\w.'-]+){0,3}\s*:\s+(?=\S)")
+_FILLER = re.compile(
+    r"(?<![\w'])(?:u+m+h?|u+h+|e+r+m+|a+h+|hmm+|mm+|mhm|uh-huh|um-hum)(?![\w'])[,.]?\s*",
+    re.IGNORECASE,
+)
+_COMMA_FILLERS = re.compile(
+    r"(?:^|(?<=[,.;!?]))\s*(?:you know|i mean|you see|like|well)\s*(?:,|(?=[.!?]|$))",
+    re.IGNORECASE,
+)
+_FALSE_START = re.compile(r"(?<![\w-])[A-Za-z]{1,12}-(?=\s)")
+_REPEAT_WORD = re.compile(r"\b([\w']+)(?:[\s,]+\1\b)+", re.IGNORECASE)
+_REPEAT_PAIR = re.compile(r"\b([\w']+\s+[\w']+)(?:[\s,]+\1\b)+", re.IGNORECASE)
+_LEADING = re.compile(
+    r"^(?:(?:so|and|but|yeah|yes|okay|ok|well|oh|right|alright|now|anyway|also)\b[,.]?\s+)+",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"\s+")
+_SPACE_PUNCT = re.compile(r"\s+([,.;:!?])")
+_DUP_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
+
+
+def strip_speaker(text: str) -> str:
+    """Drop a leading `Speaker:` label and non-speech markers like [Music] or >>."""
+    text = _NONSPEECH.sub(" ", text)
+    return _SPEAKER.sub("", text, count=1)
+
+
+def clean(text: str) -> str:
+    """Remove fillers, false starts and repeated words from one piece of speech; keep its meaning."""
+    text = _FILLER.sub(" ", text)
+    text = _COMMA_FILLERS.sub(",", text)
+    text = _FALSE_START.sub(" ", text)
+    text = _REPEAT_PAIR.sub(r"\1", text)
+    text = _REPEAT_WORD.sub(r"\1", text)
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_PUNCT.sub(r"\1", text)
+    text = _DUP_PUNCT.sub(r"\1", text)
+    return text.lstrip(" ,;:-").rstrip()
+
+
+def polish(sentence: str) -> str:
+    """A sentence as shown: leading discourse markers off, capitalised, ending in punctuation."""
+    s = _LEADING.sub("", sentence.strip()).strip(" ,;:-")
+    if not s:
+        return s
+    s = s[0].upper() + s[1:]
+    if s[-1] not in ".!?…。！？":
+        s += "."
+    return s

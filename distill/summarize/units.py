@@ -1,0 +1,177 @@
+"""Sentence units with times, from transcripts with or without punctuation."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from distill.domain import Transcript
+from distill.summarize.stopwords import word_set
+from distill.summarize.text import Lexicon, clean, polish, strip_speaker, words
+
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|[。！？]+")
+_ABBREV = word_set("mr mrs ms dr prof st vs etc e.g i.e a.m p.m no fig approx jr sr inc ltd co u.s")
+_SPLIT_AT = re.compile(r"[,;:]\s+|\s+(?=(?:and|but|so|because|which|then)\s)", re.IGNORECASE)
+_SPEAKER_NAME = re.compile(r"^\s*([A-Z][\w.'-]*(?:\s+[\w.'-]+){0,3})\s*:\s+\S")
+_TERMINALS = re.compile(r"[.!?。！？]")
+
+MAX_WORDS = 45  # longer sentences are split at commas so every shown item stays readable
+UNPUNCTUATED_WORDS = 22  # unit length where captions carry no punctuation
+PAUSE = 1.2  # seconds of silence that end a unit in unpunctuated captions
+
+
+@dataclass(slots=True)
+class Unit:
+    """One sentence (or caption run) as shown, with the start of the segment it begins in."""
+
+    index: int
+    text: str
+    start: float | None
+    seg: int
+    terms: list[str]
+    n_words: int
+    speaker: str | None = None
+    question: bool = False
+    weights: dict[str, float] = field(default_factory=dict)
+    tokens: list[str] = field(default_factory=list)
+    token_terms: list[str | None] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Piece:
+    text: str
+    seg: int
+    speaker: str | None
+
+
+def _is_punctuated(texts: list[str]) -> bool:
+    n_words = sum(len(t.split()) for t in texts)
+    n_marks = sum(len(_TERMINALS.findall(t)) for t in texts)
+    return n_words > 0 and n_marks * 40 >= n_words
+
+
+def _split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a text."""
+    spans: list[tuple[int, int]] = []
+    begin = 0
+    for m in _END.finditer(text):
+        end = m.end()
+        if m.group().startswith("."):
+            before = text[begin : m.start()].rsplit(None, 1)
+            last = before[-1].lower() if before else ""
+            if last in _ABBREV or (len(last) == 1 and last.isalpha()):
+                continue
+        if text[begin:end].strip():
+            spans.append((begin, end))
+        begin = end
+    if text[begin:].strip():
+        spans.append((begin, len(text)))
+    return spans
+
+
+def _split_long(text: str, limit: int = MAX_WORDS) -> list[tuple[int, int]]:
+    """Spans of a long sentence cut at clause boundaries into pieces of at most ~limit words."""
+    if len(text.split()) <= limit:
+        return [(0, len(text))]
+    cuts = [m.end() for m in _SPLIT_AT.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    begin = 0
+    target = max(12, limit // 2)
+    for cut in cuts:
+        if len(text[begin:cut].split()) >= target:
+            spans.append((begin, cut))
+            begin = cut
+    spans.append((begin, len(text)))
+    out: list[tuple[int, int]] = []
+    for b, e in spans:  # no clause boundary: cut by word count
+        piece_words = list(re.finditer(r"\S+", text[b:e]))
+        if len(piece_words) <= limit + 10:
+            out.append((b, e))
+            continue
+        for i in range(0, len(piece_words), limit):
+            chunk = piece_words[i : i + limit]
+            out.append((b + chunk[0].start(), b + chunk[-1].end()))
+    return out
+
+
+def _pieces(transcript: Transcript) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    for i, seg in enumerate(transcript.segments):
+        speaker = seg.speaker
+        if speaker is None:
+            m = _SPEAKER_NAME.match(seg.text)
+            if m and len(m.group(1)) <= 30:
+                speaker = m.group(1)
+        text = clean(strip_speaker(seg.text))
+        if text:
+            pieces.append(_Piece(text, i, speaker))
+    return pieces
+
+
+def _groups(transcript: Transcript, pieces: list[_Piece], punctuated: bool) -> list[list[_Piece]]:
+    """Runs of pieces that may share a sentence: one speaker, continuous captions."""
+    groups: list[list[_Piece]] = []
+    segs = transcript.segments
+    for p in pieces:
+        if groups:
+            prev = groups[-1][-1]
+            s_prev, s_cur = segs[prev.seg], segs[p.seg]
+            same = p.speaker == prev.speaker and not (s_prev.start is None and s_cur.start is None)
+            if not punctuated and same:
+                n = sum(len(x.text.split()) for x in groups[-1])
+                gap = (
+                    s_cur.start - s_prev.end
+                    if s_cur.start is not None and s_prev.end is not None
+                    else 0.0
+                )
+                same = n < UNPUNCTUATED_WORDS and not (gap >= PAUSE and n >= 8)
+            if same:
+                groups[-1].append(p)
+                continue
+        groups.append([p])
+    return groups
+
+
+def build_units(transcript: Transcript, lex: Lexicon) -> list[Unit]:
+    """Split a transcript into sentence units, each starting at a real segment start."""
+    pieces = _pieces(transcript)
+    punctuated = _is_punctuated([p.text for p in pieces])
+    units: list[Unit] = []
+    segs = transcript.segments
+    for group in _groups(transcript, pieces, punctuated):
+        joined = ""
+        offsets: list[int] = []
+        for p in group:
+            if joined:
+                joined += " "
+            offsets.append(len(joined))
+            joined += p.text
+        spans = _split_sentences(joined) if punctuated else [(0, len(joined))]
+        for b, e in spans:
+            sentence = joined[b:e]
+            lead = len(sentence) - len(sentence.lstrip())
+            for sb, se in _split_long(sentence.strip()):
+                raw = sentence.strip()[sb:se].strip()
+                text = polish(raw)
+                if not text or not any(ch.isalnum() for ch in text):
+                    continue
+                toks = words(text)
+                token_terms = [lex.term(t) for t in toks]
+                pos = b + lead + sb
+                piece = group[max(0, bisect_right(offsets, pos) - 1)]
+                units.append(
+                    Unit(
+                        index=len(units),
+                        text=text,
+                        start=segs[piece.seg].start,
+                        seg=piece.seg,
+                        terms=[t for t in token_terms if t],
+                        n_words=len(text.split()),
+                        speaker=piece.speaker,
+                        question=raw.rstrip("\"'”’)").endswith(("?", "？")),
+                        tokens=toks,
+                        token_terms=token_terms,
+                    )
+                )
+    return units
