@@ -9,5 +9,6 @@ from distill.sources.youtube import YouTubeSource, parse_video_id
 register(YouTubeSource())
 register(CaptionFileSource())
 # Media files (audio/video) register themselves from distill.sources.media.
+from distill.sources import media as _media  # noqa: E402,F401
 
 __all__ = ["SourceHandler", "handlers", "parse_video_id", "pick", "register", "resolve"]

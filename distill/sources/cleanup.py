@@ -50,10 +50,11 @@ def unescape(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """One caption line or cue as plain speech: no entities, tags, sound labels or turn marks."""
-    text = unescape(text)
-    text = text.replace("\u200b", "").replace("\ufeff", "").replace("\xa0", " ")
+    # Markup first, then entities: an escaped "&lt;one>" is text, not a tag.
     text = _TAG.sub("", text)
     text = _ASS_TAG.sub("", text)
+    text = unescape(text)
+    text = text.replace("\u200b", "").replace("\ufeff", "").replace("\xa0", " ")
     text = _SQUARE.sub(" ", text)
     text = _PAREN_SOUND.sub(" ", text)
     text = _DASHED_SOUND.sub(" ", text)
@@ -81,7 +82,7 @@ class Piece:
 
 def split_turns(raw: str) -> list[tuple[str, bool, str | None]]:
     """Split raw cue text at speaker changes (`>>`, dialogue dashes): (raw text, new turn, speaker)."""
-    raw = unescape(raw)
+    raw = re.sub(r"&(?:gt|#62|#x3[eE]);&(?:gt|#62|#x3[eE]);", ">>", raw)
     turns: list[tuple[str, bool, str | None]] = []
     for line in raw.splitlines() or [raw]:
         dashed = bool(_DIALOGUE_DASH.match(line))

@@ -87,11 +87,13 @@ def unknown_source_error(source: str) -> SourceError:
             "file, or a YouTube URL."
         )
     if exists:
-        suffix = path.suffix.lower() or "(none)"
         known = ", ".join(sorted(KNOWN_EXTENSIONS)) or ".srt, .vtt, .json3, .txt"
+        suffix = path.suffix.lower()
+        what = (
+            f"has an extension distill does not read ({suffix})" if suffix else "has no extension"
+        )
         return SourceError(
-            f"{shown} has an extension distill does not read ({suffix}); pass a file ending in "
-            f"one of {known}, or a YouTube URL."
+            f"{shown} {what}; pass a file ending in one of {known}, or a YouTube URL."
         )
     if _looks_like_path(source):
         return SourceError(f"File not found: {shown}; check the path and try again.")

@@ -519,6 +519,10 @@ def _transcribe_audio(
     if not segments:
         raise _no_captions(video_id, f"{why}, and no speech was heard in its audio")
     language = getattr(result, "language", None)
+    their_meta = getattr(result, "meta", None)
+    if isinstance(their_meta, VideoMeta) and meta.title == video_id and their_meta.title:
+        # Our details fetch failed, but the audio download brought the video's details along.
+        meta = their_meta.model_copy(update={"kind": "youtube", "id": video_id})
     updates: dict[str, Any] = {}
     if meta.language is None and language:
         updates["language"] = language

@@ -1,0 +1,90 @@
+"""YouTube URL parsing: every URL form gives the video id; anything else gives None."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from distill.errors import SourceError
+from distill.sources import parse_video_id, pick
+from distill.sources.youtube import YouTubeSource
+
+VID = "IHZwWFHWa-w"
+
+URLS = [
+    VID,
+    f"https://www.youtube.com/watch?v={VID}",
+    f"http://www.youtube.com/watch?v={VID}",
+    f"https://youtube.com/watch?v={VID}",
+    f"youtube.com/watch?v={VID}",
+    f"www.youtube.com/watch?v={VID}",
+    f"https://m.youtube.com/watch?v={VID}",
+    f"https://music.youtube.com/watch?v={VID}&feature=share",
+    f"https://www.youtube.com/watch?v={VID}&t=1m2s",
+    f"https://www.youtube.com/watch?v={VID}&list=PLZHQObOWTQDNPOjrT6KVlfJuKtYTftqH6&index=3",
+    f"https://www.youtube.com/watch?feature=youtu.be&v={VID}",
+    f"https://www.youtube.com/watch?app=desktop&v={VID}#t=30",
+    f"https://youtu.be/{VID}",
+    f"http://youtu.be/{VID}",
+    f"youtu.be/{VID}",
+    f"https://youtu.be/{VID}?si=AbCdEfGh12345678",
+    f"https://youtu.be/{VID}?t=73",
+    f"https://www.youtube.com/shorts/{VID}",
+    f"https://youtube.com/shorts/{VID}?feature=share",
+    f"https://www.youtube.com/embed/{VID}",
+    f"https://www.youtube.com/embed/{VID}?start=10&autoplay=1",
+    f"https://www.youtube-nocookie.com/embed/{VID}",
+    f"https://www.youtube.com/live/{VID}",
+    f"https://www.youtube.com/live/{VID}?si=xyz",
+    f"https://www.youtube.com/v/{VID}?version=3",
+    f"https://www.youtube.com/e/{VID}",
+    f"  https://www.youtube.com/watch?v={VID}  ",
+    f"HTTPS://WWW.YOUTUBE.COM/watch?v={VID}",
+    f"//www.youtube.com/watch?v={VID}",
+]
+
+NOT_YOUTUBE = [
+    "",
+    "https://vimeo.com/123456789",
+    f"https://example.com/watch?v={VID}",
+    f"https://notyoutube.com/watch?v={VID}",
+    f"https://youtube.com.evil.example/watch?v={VID}",
+    "https://www.youtube.com/watch?v=short",
+    "https://www.youtube.com/watch?v=waytoolongvideoid123",
+    "https://www.youtube.com/@3blue1brown",
+    "https://www.youtube.com/channel/UCYO_jab_esuFRV4b17AJtAw",
+    "https://www.youtube.com/playlist?list=PLZHQObOWTQDNPOjrT6KVlfJuKtYTftqH6",
+    "https://youtu.be/",
+    "ftp://youtube.com/watch?v=IHZwWFHWa-w",
+    "talk.en.srt",
+    "IHZwWFHWa-w.srt",
+    "IHZwWFHWa-",
+    "IHZwWFHWa-w1",
+    "two words!!",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_every_url_form(url: str) -> None:
+    assert parse_video_id(url) == VID
+
+
+@pytest.mark.parametrize("text", NOT_YOUTUBE)
+def test_not_youtube(text: str) -> None:
+    assert parse_video_id(text) is None
+
+
+def test_registry_prefers_youtube_for_urls_and_files_for_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert pick(f"https://youtu.be/{VID}").name == "youtube"
+    assert pick(VID).name == "youtube"
+    assert pick("talk.srt").name == "captions"
+    # A file that happens to be named like a video id is a file, not a video.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / VID).write_text("hello")
+    assert pick(f"https://youtu.be/{VID}").name == "youtube"
+    assert YouTubeSource().score(VID) == 0.0
+    with pytest.raises(SourceError, match="has no extension"):
+        pick(VID)
