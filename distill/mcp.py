@@ -40,11 +40,21 @@ def build_server(library: Library | None = None) -> MCPServer:
         return ToolError(str(exc))
 
     @server.tool()
-    def list_videos(channel_id: str | None = None, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    def list_videos(
+        channel_id: str | None = None, limit: int = 20, offset: int = 0
+    ) -> list[dict[str, Any]]:
         """List stored videos, newest first, optionally of one channel."""
-        videos = lib.list_videos(channel_id=channel_id, limit=max(1, min(limit, 200)), offset=max(0, offset))
+        videos = lib.list_videos(
+            channel_id=channel_id, limit=max(1, min(limit, 200)), offset=max(0, offset)
+        )
         return [
-            {"id": v.id, "title": v.title, "channel": v.channel, "duration": v.duration, "url": v.url}
+            {
+                "id": v.id,
+                "title": v.title,
+                "channel": v.channel,
+                "duration": v.duration,
+                "url": v.url,
+            }
             for v in videos
         ]
 

@@ -57,6 +57,8 @@ def cli(distill_home: Path):
     """Call the real CLI with this test's DISTILL_HOME."""
 
     def call(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> CliResult:
-        return run_distill(*args, env={"DISTILL_HOME": str(distill_home), **(env or {})}, timeout=timeout)
+        return run_distill(
+            *args, env={"DISTILL_HOME": str(distill_home), **(env or {})}, timeout=timeout
+        )
 
     return call

@@ -30,7 +30,10 @@ from distill.cli import (  # noqa: E402,F401
 def main() -> None:
     """Run the CLI; a DistillError becomes one sentence on stderr and a non-zero exit."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode, click returns the exit code of `typer.Exit` instead of exiting.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except DistillError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)

@@ -56,29 +56,48 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 @app.command()
 def transcript(
-    source: Annotated[str, typer.Argument(help="YouTube URL or ID, caption/transcript/media file, or library id.")],
-    format: Annotated[TranscriptFormat, typer.Option("--format", "-f", help="Output format.")] = TranscriptFormat.text,
-    lang: Annotated[str | None, typer.Option(help="Preferred caption language, e.g. en, de.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    source: Annotated[
+        str, typer.Argument(help="YouTube URL or ID, caption/transcript/media file, or library id.")
+    ],
+    format: Annotated[
+        TranscriptFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = TranscriptFormat.text,
+    lang: Annotated[
+        str | None, typer.Option(help="Preferred caption language, e.g. en, de.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
 ) -> None:
     """Print the transcript of SOURCE (text, srt, vtt or json)."""
     from distill.sources import export
 
     library = open_library()
     t = load_transcript(source, lang, library)
-    writers = {"text": export.to_text, "srt": export.to_srt, "vtt": export.to_vtt, "json": export.to_json}
+    writers = {
+        "text": export.to_text,
+        "srt": export.to_srt,
+        "vtt": export.to_vtt,
+        "json": export.to_json,
+    }
     rendered = writers[format.value](t)
     if output is not None:
         write_text_atomically(output, rendered)
-        err_console.print(f"wrote {len(t.segments)} segments to {output}", markup=False, highlight=False)
+        err_console.print(
+            f"wrote {len(t.segments)} segments to {output}", markup=False, highlight=False
+        )
     else:
         typer.echo(rendered.rstrip("\n"))
 
 
 @app.command()
 def add(
-    sources: Annotated[list[str], typer.Argument(help="YouTube URLs or IDs, caption/transcript/media files.")],
-    lang: Annotated[str | None, typer.Option(help="Preferred caption language, e.g. en, de.")] = None,
+    sources: Annotated[
+        list[str], typer.Argument(help="YouTube URLs or IDs, caption/transcript/media files.")
+    ],
+    lang: Annotated[
+        str | None, typer.Option(help="Preferred caption language, e.g. en, de.")
+    ] = None,
 ) -> None:
     """Store the transcripts of SOURCES in the library without summarizing them."""
     from distill.sources import resolve
@@ -95,7 +114,9 @@ def add(
             err_console.print(f"error: {source}: {exc}", markup=False, highlight=False)
             continue
         console.print(
-            f"added {video_id}  {t.meta.title}  ({len(t.segments)} segments)", markup=False, highlight=False
+            f"added {video_id}  {t.meta.title}  ({len(t.segments)} segments)",
+            markup=False,
+            highlight=False,
         )
     if failed:
         raise typer.Exit(1)
@@ -108,12 +129,16 @@ def resolve_channel_id(library: Library, channel: str | None) -> str | None:
     for info in library.list_channels():
         if channel in (info.id,) or channel.casefold() == info.name.casefold():
             return info.id
-    raise SourceError(f"No channel {channel!r} in the library; run `distill list` to see the channels stored.")
+    raise SourceError(
+        f"No channel {channel!r} in the library; run `distill list` to see the channels stored."
+    )
 
 
 @app.command("list")
 def list_videos(
-    channel: Annotated[str | None, typer.Option(help="Only videos of this channel (id or name).")] = None,
+    channel: Annotated[
+        str | None, typer.Option(help="Only videos of this channel (id or name).")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many videos.")] = 50,
     format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
 ) -> None:
@@ -123,10 +148,14 @@ def list_videos(
     library = open_library()
     videos = library.list_videos(channel_id=resolve_channel_id(library, channel), limit=limit)
     if format is ListFormat.json:
-        typer.echo(json.dumps([v.model_dump(exclude={"description"}) for v in videos], ensure_ascii=False))
+        typer.echo(
+            json.dumps([v.model_dump(exclude={"description"}) for v in videos], ensure_ascii=False)
+        )
         return
     if not videos:
-        err_console.print("The library is empty; add something with `distill add SOURCE`.", markup=False)
+        err_console.print(
+            "The library is empty; add something with `distill add SOURCE`.", markup=False
+        )
         return
     table = Table("id", "title", "channel", "duration", "date", box=None, pad_edge=False)
     for v in videos:
@@ -136,7 +165,9 @@ def list_videos(
 
 @app.command()
 def show(
-    video_id: Annotated[str, typer.Argument(metavar="ID", help="A library id (see `distill list`).")],
+    video_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A library id (see `distill list`).")
+    ],
     lang: Annotated[str | None, typer.Option(help="Summary language.")] = None,
     format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
 ) -> None:
@@ -157,18 +188,27 @@ def show(
         return
     t = library.get_transcript(video_id)
     console.print(f"[bold]{escape(meta.title)}[/bold]")
-    details = [meta.channel or "", fmt_time(meta.duration), meta.upload_date or "", meta.url or meta.path or ""]
+    details = [
+        meta.channel or "",
+        fmt_time(meta.duration),
+        meta.upload_date or "",
+        meta.url or meta.path or "",
+    ]
     console.print(escape("  ·  ".join(d for d in details if d)))
     console.print("[dim]No summary yet: run `distill summarize ID`.[/dim]")
     for seg in t.segments[:20]:
         console.print(f"[cyan]{fmt_time(seg.start)}[/cyan]  {escape(seg.text)}")
     if len(t.segments) > 20:
-        console.print(f"[dim]… {len(t.segments) - 20} more segments (`distill transcript {escape(video_id)}`)[/dim]")
+        console.print(
+            f"[dim]… {len(t.segments) - 20} more segments (`distill transcript {escape(video_id)}`)[/dim]"
+        )
 
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find in titles, transcripts and summaries.")],
+    query: Annotated[
+        str, typer.Argument(help="Words to find in titles, transcripts and summaries.")
+    ],
     limit: Annotated[int, typer.Option(min=1, help="At most this many hits.")] = 20,
     channel: Annotated[str | None, typer.Option(help="Only this channel (id or name).")] = None,
     format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
@@ -181,7 +221,10 @@ def search(
     library = open_library()
     hits = library.search(query, limit=limit, channel_id=resolve_channel_id(library, channel))
     if format is ListFormat.json:
-        rows = [h.model_dump() | {"snippet": "".join(p for p, _ in highlight_parts(h.snippet))} for h in hits]
+        rows = [
+            h.model_dump() | {"snippet": "".join(p for p, _ in highlight_parts(h.snippet))}
+            for h in hits
+        ]
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
     if not hits:

@@ -8,13 +8,34 @@ import sys
 
 from distill.domain import Summary
 
-HEAVY = ["yt_dlp", "youtube_transcript_api", "faster_whisper", "llama_cpp", "openai", "anthropic", "ctranslate2", "numpy"]
+HEAVY = [
+    "yt_dlp",
+    "youtube_transcript_api",
+    "faster_whisper",
+    "llama_cpp",
+    "openai",
+    "anthropic",
+    "ctranslate2",
+    "numpy",
+]
 
 
 def test_help_lists_every_command(cli):
     result = cli("--help")
     assert result.returncode == 0, result.stderr
-    for command in ["summarize", "ask", "transcript", "add", "list", "show", "search", "rm", "schema", "transcribe", "serve"]:
+    for command in [
+        "summarize",
+        "ask",
+        "transcript",
+        "add",
+        "list",
+        "show",
+        "search",
+        "rm",
+        "schema",
+        "transcribe",
+        "serve",
+    ]:
         assert command in result.stdout
 
 
@@ -40,7 +61,9 @@ def test_schema_is_the_summary_json_schema(cli):
     assert result.returncode == 0, result.stderr
     schema = json.loads(result.stdout)
     assert schema == Summary.model_json_schema()
-    assert {"tldr", "insights", "qa", "takeaways", "chapters", "source", "model"} <= set(schema["properties"])
+    assert {"tldr", "insights", "qa", "takeaways", "chapters", "source", "model"} <= set(
+        schema["properties"]
+    )
 
 
 def test_unknown_source_is_one_clear_sentence(cli):

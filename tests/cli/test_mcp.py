@@ -29,8 +29,15 @@ def sample_transcript() -> Transcript:
         "That is the lesson of the honeybee democracy for human committees.",
     ]
     segments = [Segment(start=i * 6.0, end=i * 6.0 + 5.5, text=t) for i, t in enumerate(lines)]
-    meta = VideoMeta(kind="youtube", id="bee1234abcd", url="https://www.youtube.com/watch?v=bee1234abcd",
-                     title="Honeybee <Democracy>", channel="Nature Talks", channel_id="UCnature", duration=90.0)
+    meta = VideoMeta(
+        kind="youtube",
+        id="bee1234abcd",
+        url="https://www.youtube.com/watch?v=bee1234abcd",
+        title="Honeybee <Democracy>",
+        channel="Nature Talks",
+        channel_id="UCnature",
+        duration=90.0,
+    )
     return Transcript(meta=meta, language="en", origin="manual", segments=segments)
 
 
@@ -38,7 +45,9 @@ def structured(result) -> object:
     assert not result.is_error, result.content
     if result.structured_content is not None:
         data = result.structured_content
-        return data.get("result", data) if isinstance(data, dict) and set(data) == {"result"} else data
+        return (
+            data.get("result", data) if isinstance(data, dict) and set(data) == {"result"} else data
+        )
     return json.loads(result.content[0].text)
 
 
@@ -55,11 +64,23 @@ def test_tools_answer_from_the_library(distill_home: Path):
     async def run():
         async with Client(server) as client:
             names = {t.name for t in (await client.list_tools()).tools}
-            assert {"list_videos", "search", "get_summary", "get_transcript", "ask", "summarize"} <= names
+            assert {
+                "list_videos",
+                "search",
+                "get_summary",
+                "get_transcript",
+                "ask",
+                "summarize",
+            } <= names
             videos = structured(await client.call_tool("list_videos", {}))
             hits = structured(await client.call_tool("search", {"query": "waggle dance"}))
             summary = structured(await client.call_tool("get_summary", {"video_id": "bee1234abcd"}))
-            answer = structured(await client.call_tool("ask", {"video_id": "bee1234abcd", "question": "What triggers the swarm to leave?"}))
+            answer = structured(
+                await client.call_tool(
+                    "ask",
+                    {"video_id": "bee1234abcd", "question": "What triggers the swarm to leave?"},
+                )
+            )
             missing = await client.call_tool("get_summary", {"video_id": "nope"})
             return videos, hits, summary, answer, missing
 
@@ -83,7 +104,9 @@ def test_stdio_server_speaks_mcp(distill_home: Path):
 
     Library().save_transcript(sample_transcript())
     params = StdioServerParameters(
-        command=sys.executable, args=["-m", "distill", "mcp"], env={"DISTILL_HOME": str(distill_home)}
+        command=sys.executable,
+        args=["-m", "distill", "mcp"],
+        env={"DISTILL_HOME": str(distill_home)},
     )
 
     async def run():
