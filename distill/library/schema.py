@@ -10,7 +10,7 @@ metadata = sa.MetaData()
 channels = sa.Table(
     "channels",
     metadata,
-    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("id", sa.Text, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -19,16 +19,16 @@ channels = sa.Table(
 videos = sa.Table(
     "videos",
     metadata,
-    sa.Column("id", sa.String(200), primary_key=True),
-    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False),
     sa.Column(
-        "channel_id", sa.String(200), sa.ForeignKey("channels.id", ondelete="SET NULL"), index=True
+        "channel_id", sa.Text, sa.ForeignKey("channels.id", ondelete="SET NULL"), index=True
     ),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("url", sa.Text),
     sa.Column("duration", sa.Float),
-    sa.Column("language", sa.String(20)),
-    sa.Column("upload_date", sa.String(10)),
+    sa.Column("language", sa.Text),
+    sa.Column("upload_date", sa.Text),
     sa.Column("meta", sa.Text, nullable=False),  # the VideoMeta as JSON
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -39,10 +39,10 @@ transcripts = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column(
-        "video_id", sa.String(200), sa.ForeignKey("videos.id", ondelete="CASCADE"), nullable=False
+        "video_id", sa.Text, sa.ForeignKey("videos.id", ondelete="CASCADE"), nullable=False
     ),
-    sa.Column("language", sa.String(20), nullable=False),  # "" when unknown
-    sa.Column("origin", sa.String(20), nullable=False),
+    sa.Column("language", sa.Text, nullable=False),  # "" when unknown
+    sa.Column("origin", sa.Text, nullable=False),
     sa.Column("segment_count", sa.Integer, nullable=False),
     sa.Column("word_count", sa.Integer, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -73,10 +73,10 @@ summaries = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column(
-        "video_id", sa.String(200), sa.ForeignKey("videos.id", ondelete="CASCADE"), nullable=False
+        "video_id", sa.Text, sa.ForeignKey("videos.id", ondelete="CASCADE"), nullable=False
     ),
-    sa.Column("language", sa.String(20), nullable=False),
-    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("model", sa.Text, nullable=False),
     sa.Column("data", sa.Text, nullable=False),  # the Summary as JSON
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -108,11 +108,11 @@ jobs = sa.Table(
     sa.Column("params", sa.Text, nullable=False),  # JSON object
     sa.Column("dedupe_key", sa.String(64), nullable=False),  # sha256 of source + params
     sa.Column("status", sa.String(10), nullable=False),
-    sa.Column("stage", sa.String(40)),
+    sa.Column("stage", sa.Text),
     sa.Column("progress", sa.Float, nullable=False),
     sa.Column("message", sa.Text),
     sa.Column("error", sa.Text),
-    sa.Column("video_id", sa.String(200)),
+    sa.Column("video_id", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )

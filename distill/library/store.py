@@ -565,9 +565,7 @@ class Library:
             raise ValueError(f"job status must be one of {JOB_STATUSES}, not {fields['status']!r}")
         if "progress" in fields:
             fields["progress"] = min(1.0, max(0.0, float(fields["progress"] or 0.0)))
-        if fields.get("stage") is not None:
-            fields["stage"] = str(fields["stage"])[:40]
-        for name in ("message", "error"):
+        for name in ("stage", "message", "error"):
             if fields.get(name) is not None:
                 fields[name] = clean_text(str(fields[name]))
         with self._write() as conn:
