@@ -1,0 +1,142 @@
+"""Submitting work: durable jobs in the library, run by the worker; failures, retries, restarts."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from web_helpers import parse
+
+from distill.jobs import Worker
+
+SRT = """1
+00:00:00,000 --> 00:00:04,000
+Octopuses have three hearts and blue blood.
+
+2
+00:00:04,000 --> 00:00:08,000
+Two hearts pump blood through the gills.
+
+3
+00:00:08,000 --> 00:00:12,000
+The third heart pumps blood to the rest of the body.
+
+4
+00:00:12,000 --> 00:00:16,000
+Their blood uses copper instead of iron to carry oxygen.
+"""
+
+
+def upload_srt(client, name="octopus-hearts.srt", data=SRT):
+    return client.post(
+        "/submit",
+        files={"file": (name, data.encode(), "application/x-subrip")},
+        follow_redirects=False,
+    )
+
+
+def test_upload_runs_to_a_summary_page(client, library, distill_home):
+    r = upload_srt(client)
+    assert r.status_code == 303
+    job_url = r.headers["location"]
+    job_id = job_url.rsplit("/", 1)[1]
+    job = library.get_job(job_id)
+    assert job.status == "queued"
+    # Stored under a random directory in the media dir, never under the user's path.
+    stored = Path(job.source)
+    assert stored.is_file() and stored.parent.parent == distill_home / "media" / "uploads"
+    assert len(stored.parent.name) == 32
+    page = parse(client.get(job_url).text)
+    assert page.by_id("job").get("data-status") == "queued"
+
+    assert Worker(library).run_pending() == 1
+    done = client.get(f"/api/v1/jobs/{job_id}").json()
+    assert done["status"] == "done" and done["stage"] == "done" and done["progress"] == 1.0
+    assert done["source"] == "octopus-hearts.srt"
+    video = client.get(done["video_page"])
+    assert video.status_code == 200
+    doc = parse(video.text)
+    assert "Octopus" in doc.find("h1").text
+    assert library.get_summary(done["video_id"]).tldr
+
+
+def test_same_url_twice_while_queued_is_one_job(client, library):
+    a = client.post("/api/v1/jobs", json={"source": "https://youtu.be/dQw4w9WgXcQ"})
+    b = client.post(
+        "/api/v1/jobs", json={"source": "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=3"}
+    )
+    assert a.status_code == b.status_code == 202
+    assert a.json()["id"] == b.json()["id"]
+    assert len(library.list_jobs()) == 1
+
+
+def test_only_youtube_urls_are_accepted(client, library):
+    for url in [
+        "http://127.0.0.1:8000/api/v1/videos",
+        "file:///etc/passwd",
+        "https://evil.example/watch?v=dQw4w9WgXcQ",
+        "https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ",
+        "gopher://youtube.com/watch?v=dQw4w9WgXcQ",
+        "/etc/passwd",
+    ]:
+        r = client.post("/api/v1/jobs", json={"source": url})
+        assert r.status_code == 400, url
+        assert "Only YouTube links" in r.json()["error"]["message"]
+        form = client.post("/submit", data={"url": url}, follow_redirects=False)
+        assert form.status_code == 400
+        assert "Only YouTube links" in parse(form.text).find("p", class_="form-error").text
+    assert library.list_jobs() == []
+
+
+def test_failed_job_shows_error_and_can_be_retried(client, library, tmp_path):
+    gone = tmp_path / "gone.srt"
+    job = library.create_job(str(gone))
+    Worker(library).run_pending()
+    failed = library.get_job(job.id)
+    assert failed.status == "failed" and failed.error and "gone.srt" in failed.error
+    page = parse(client.get(f"/jobs/{job.id}").text)
+    err = page.by_id("job-error")
+    assert err.get("hidden") is None and err.text.strip() == failed.error
+    assert page.by_id("retry-form").get("hidden") is None
+    # Fix the cause, retry: the job runs again and finishes.
+    gone.write_text(SRT)
+    r = client.post(f"/jobs/{job.id}/retry", follow_redirects=False)
+    assert r.status_code == 303
+    again = library.get_job(job.id)
+    assert again.status == "queued" and again.error is None
+    Worker(library).run_pending()
+    assert library.get_job(job.id).status == "done"
+
+
+def test_restart_resumes_interrupted_jobs(library, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from distill.web import create_app
+
+    src = tmp_path / "octopus.srt"
+    src.write_text(SRT)
+    job = library.create_job(str(src))
+    assert library.claim_next_job().id == job.id  # a server died while running it
+    assert library.get_job(job.id).status == "running"
+    with TestClient(create_app(library, worker=True)) as client:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline:
+            status = client.get(f"/api/v1/jobs/{job.id}").json()["status"]
+            if status in ("done", "failed"):
+                break
+            time.sleep(0.2)
+        assert status == "done"
+
+
+def test_progress_is_written_to_the_job(library, tmp_path):
+    from distill.jobs import JobProgress
+
+    job = library.create_job(str(tmp_path / "x.srt"))
+    report = JobProgress(library, job.id, min_interval=10)
+    report("transcribe", 5, 20)
+    assert (library.get_job(job.id).stage, library.get_job(job.id).progress) == ("transcribe", 0.25)
+    report("transcribe", 6, 20)  # throttled: same stage, too soon
+    assert library.get_job(job.id).progress == 0.25
+    report("summarize", 1, None)
+    assert (library.get_job(job.id).stage, library.get_job(job.id).progress) == ("summarize", 0.0)

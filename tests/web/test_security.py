@@ -1,0 +1,143 @@
+"""Bad input and access: uploads checked by content and size, tokens, cross-site posts, media ranges."""
+
+from __future__ import annotations
+
+import io
+import wave
+from pathlib import Path
+
+import pytest
+from web_helpers import make_transcript, parse
+
+from distill.settings import get_settings
+
+
+def wav_bytes(seconds: float = 1.0, rate: int = 8000) -> bytes:
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\x00\x01" * int(seconds * rate))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("picture.wav", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200),
+        ("script.srt", b"\x00\x01\x02binary\xff\xfe" * 50),
+        ("latin1.txt", "caf\xe9 cr\xe8me".encode("latin-1")),
+    ],
+)
+def test_uploads_are_checked_by_content(client, library, distill_home, name, data):
+    r = client.post("/api/v1/jobs/upload", files={"file": (name, data, "audio/wav")})
+    assert r.status_code == 415, r.text
+    assert "upload one of those" in r.json()["error"]["message"]
+    assert library.list_jobs() == []
+    uploads = distill_home / "media" / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def test_caption_that_does_not_parse_is_refused(client, library):
+    r = client.post(
+        "/api/v1/jobs/upload",
+        files={"file": ("bad.srt", b"1\n00:00:01,000 --> 00:00:02,000\n\n", "text/plain")},
+    )
+    assert r.status_code in (400, 415) and r.json()["error"]["message"]
+    assert library.list_jobs() == []
+
+
+def test_upload_size_limit(distill_home, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_MAX_UPLOAD_MB", "1")
+    get_settings.cache_clear()
+    lib = Library()
+    with TestClient(create_app(lib, worker=False)) as client:
+        big = client.post("/api/v1/jobs/upload", files={"file": ("big.wav", wav_bytes(80, 16000))})
+        assert big.status_code == 413 and "1 MB" in big.json()["error"]["message"]
+        ok = client.post("/api/v1/jobs/upload", files={"file": ("small.wav", wav_bytes(1))})
+        assert ok.status_code == 202
+        assert Path(lib.get_job(ok.json()["id"]).source).suffix == ".wav"
+    lib.close()
+
+
+def test_token_needed_for_changes_when_set(distill_home, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_API_TOKEN", "s3cret-token")
+    get_settings.cache_clear()
+    lib = Library()
+    lib.save_transcript(make_transcript("bees0000001", "Bees"))
+    with TestClient(create_app(lib, worker=False)) as client:
+        url = {"source": "https://youtu.be/dQw4w9WgXcQ"}
+        assert client.post("/api/v1/jobs", json=url).status_code == 401
+        bad = {"Authorization": "Bearer nope"}
+        assert client.post("/api/v1/jobs", json=url, headers=bad).status_code == 401
+        assert client.delete("/api/v1/videos/bees0000001").status_code == 401
+        form = client.post("/submit", data={"url": url["source"]}, follow_redirects=False)
+        assert form.status_code == 401
+        # Reading needs no token.
+        assert client.get("/api/v1/videos/bees0000001").status_code == 200
+        assert client.get("/v/bees0000001").status_code == 200
+        # The home form asks for it, and works with it.
+        assert parse(client.get("/").text).by_id("token") is not None
+        form = client.post(
+            "/submit", data={"url": url["source"], "token": "s3cret-token"}, follow_redirects=False
+        )
+        assert form.status_code == 303
+        good = {"Authorization": "Bearer s3cret-token"}
+        assert client.post("/api/v1/jobs", json=url, headers=good).status_code == 202
+        assert client.delete("/api/v1/videos/bees0000001", headers=good).status_code == 204
+    lib.close()
+
+
+def test_cross_site_posts_are_refused(client, library):
+    r = client.post(
+        "/api/v1/jobs",
+        json={"source": "https://youtu.be/dQw4w9WgXcQ"},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert r.status_code == 403
+    same = client.post(
+        "/api/v1/jobs",
+        json={"source": "https://youtu.be/dQw4w9WgXcQ"},
+        headers={"Origin": "http://127.0.0.1:8000"},
+    )
+    assert same.status_code == 202
+
+
+def test_media_is_served_by_id_with_ranges(client, library, tmp_path):
+    media = tmp_path / "talk.wav"
+    media.write_bytes(wav_bytes(2))
+    library.save_transcript(
+        make_transcript(
+            "talk-0123abcd", "A talk", kind="media", path=str(media), channel=None, channel_id=None
+        )
+    )
+    doc = parse(client.get("/v/talk-0123abcd").text)
+    player = doc.by_id("player")
+    assert player.tag == "audio" and player.get("src") == "/media/talk-0123abcd"
+    full = client.get("/media/talk-0123abcd")
+    assert full.status_code == 200 and full.headers["content-type"] == "audio/wav"
+    assert full.content == media.read_bytes()
+    part = client.get("/media/talk-0123abcd", headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206
+    assert part.headers["content-range"] == f"bytes 100-199/{media.stat().st_size}"
+    assert part.content == media.read_bytes()[100:200]
+    # A YouTube video has no local media to serve, whatever its stored path says.
+    library.save_transcript(make_transcript("bees0000001", "Bees", path=str(media)))
+    assert client.get("/media/bees0000001").status_code == 404
+
+
+def test_serve_refuses_public_address_without_token(cli):
+    r = cli("serve", "--host", "0.0.0.0", "--port", "8765")
+    assert r.returncode != 0
+    assert "DISTILL_API_TOKEN" in r.stderr and "Traceback" not in r.stderr
