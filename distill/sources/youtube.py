@@ -188,11 +188,37 @@ def fetch_caption_tracks(video_id: str) -> list[CaptionTrack]:
     return tracks
 
 
+class _QuietLogger:
+    """A yt-dlp logger that drops everything."""
+
+    def debug(self, msg: str) -> None:
+        pass
+
+    def info(self, msg: str) -> None:
+        pass
+
+    def warning(self, msg: str) -> None:
+        pass
+
+    def error(self, msg: str) -> None:
+        pass
+
+
 def fetch_metadata(video_id: str) -> dict[str, Any]:
     """yt-dlp's info dict for a video, without downloading it (network)."""
     from yt_dlp import YoutubeDL
 
-    options = {"skip_download": True, "quiet": True, "no_warnings": True, "noprogress": True}
+    options = {
+        "skip_download": True,
+        "quiet": True,
+        "no_warnings": True,
+        "noprogress": True,
+        "noplaylist": True,
+        "socket_timeout": 20,
+        "extractor_retries": 1,
+        # yt-dlp prints "ERROR: ..." even when quiet; our caller turns the exception into one line.
+        "logger": _QuietLogger(),
+    }
     with YoutubeDL(options) as ydl:  # type: ignore[arg-type]
         info = ydl.extract_info(watch_url(video_id), download=False)
         return dict(ydl.sanitize_info(info) or {})

@@ -407,3 +407,71 @@ def test_ytdlp_error_texts(text: str, cls: type[SourceError]) -> None:
     error = youtube.metadata_error(VID, DownloadError(text))
     assert type(error) is cls
     one_sentence(str(error))
+
+
+class RecordedSession(requests.Session):
+    """An HTTP session answering caption downloads from recorded timed-text XML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def get(self, url: str | bytes, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        self.urls.append(str(url))
+        lang = str(url).split("tlang=")[1] if "tlang=" in str(url) else None
+        prefix = f"{lang.upper()} " if lang else ""
+        body = (
+            '<?xml version="1.0" encoding="utf-8" ?><transcript>'
+            f'<text start="0.5" dur="2.0">{prefix}It&amp;#39;s a recorded line.</text>'
+            f'<text start="2.6" dur="1.5">{prefix}And &lt;i&gt;another&lt;/i&gt; one.</text>'
+            "</transcript>"
+        )
+        response = requests.Response()
+        response.status_code = 200
+        response._content = body.encode()
+        response.encoding = "utf-8"
+        return response
+
+
+def test_real_track_listing_code_against_recorded_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fetch_caption_tracks itself, with youtube-transcript-api's HTTP answered from a recording."""
+    session = RecordedSession()
+    captions_json = {
+        "captionTracks": [
+            {
+                "baseUrl": "https://www.youtube.com/api/timedtext?v=x&lang=en",
+                "name": {"runs": [{"text": "English"}]},
+                "languageCode": "en",
+                "isTranslatable": True,
+            },
+            {
+                "baseUrl": "https://www.youtube.com/api/timedtext?v=x&lang=en&kind=asr",
+                "name": {"runs": [{"text": "English (auto-generated)"}]},
+                "languageCode": "en",
+                "kind": "asr",
+                "isTranslatable": True,
+            },
+        ],
+        "translationLanguages": [
+            {"languageCode": "es", "languageName": {"runs": [{"text": "Spanish"}]}}
+        ],
+    }
+
+    def recorded_list(self: Any, video_id: str) -> yta.TranscriptList:
+        return yta.TranscriptList.build(session, video_id, captions_json)
+
+    monkeypatch.setattr(yta.YouTubeTranscriptApi, "list", recorded_list)
+    tracks = youtube.fetch_caption_tracks(VID)
+    assert [(t.language_code, t.language, t.is_generated) for t in tracks] == [
+        ("en", "English", False),
+        ("en", "English (auto-generated)", True),
+    ]
+    assert tracks[0].translation_languages == ["es"]
+    snippets = tracks[0].fetcher(None)
+    assert snippets[0] == {"text": "It's a recorded line.", "start": 0.5, "duration": 2.0}
+
+    monkeypatch.setattr(youtube, "fetch_metadata", lambda video_id: dict(INFO))
+    t = resolve(VID, lang="es")
+    assert (t.origin, t.language) == ("translated", "es")
+    assert session.urls[-1].endswith("&tlang=es") and "kind=asr" not in session.urls[-1]
+    assert [s.text for s in t.segments] == ["ES It's a recorded line.", "ES And another one."]
