@@ -21,16 +21,14 @@ videos = sa.Table(
     metadata,
     sa.Column("id", sa.Text, primary_key=True),
     sa.Column("kind", sa.Text, nullable=False),
-    sa.Column(
-        "channel_id", sa.Text, sa.ForeignKey("channels.id", ondelete="SET NULL"), index=True
-    ),
+    sa.Column("channel_id", sa.Text, sa.ForeignKey("channels.id", ondelete="SET NULL"), index=True),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("url", sa.Text),
     sa.Column("duration", sa.Float),
     sa.Column("language", sa.Text),
     sa.Column("upload_date", sa.Text),
     sa.Column("meta", sa.Text, nullable=False),  # the VideoMeta as JSON
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -38,9 +36,7 @@ transcripts = sa.Table(
     "transcripts",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "video_id", sa.Text, sa.ForeignKey("videos.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("video_id", sa.Text, sa.ForeignKey("videos.id", ondelete="CASCADE"), nullable=False),
     sa.Column("language", sa.Text, nullable=False),  # "" when unknown
     sa.Column("origin", sa.Text, nullable=False),
     sa.Column("segment_count", sa.Integer, nullable=False),
@@ -72,9 +68,7 @@ summaries = sa.Table(
     "summaries",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "video_id", sa.Text, sa.ForeignKey("videos.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("video_id", sa.Text, sa.ForeignKey("videos.id", ondelete="CASCADE"), nullable=False),
     sa.Column("language", sa.Text, nullable=False),
     sa.Column("model", sa.Text, nullable=False),
     sa.Column("data", sa.Text, nullable=False),  # the Summary as JSON
@@ -116,3 +110,17 @@ jobs = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+sa.Index("ix_jobs_status_seq", jobs.c.status, jobs.c.seq)
+_active = sa.text("status IN ('queued', 'running')")
+# At most one queued-or-running job per source and parameters, even under concurrent creates.
+sa.Index(
+    "uq_jobs_active",
+    jobs.c.dedupe_key,
+    unique=True,
+    sqlite_where=_active,
+    postgresql_where=_active,
+)
+
+# Full-text objects the migrations add per database, which the tables above do not describe.
+SEARCH_OBJECTS = frozenset({"segment_fts", "summary_item_fts", "title_fts", "tsv", "title_tsv"})

@@ -23,6 +23,14 @@ from distill.errors import LibraryError, NotFoundError
 from distill.library import ChannelInfo, Library, SearchHit, highlight_parts
 from distill.library.store import HEAD_REVISION, MIGRATIONS_DIR
 
+SEARCH_PREFIXES = (
+    "segment_fts_",
+    "summary_item_fts_",
+    "title_fts_",
+    "ix_segments_tsv",
+    "ix_summary_items_tsv",
+    "ix_videos_title_tsv",
+)
 TABLES = ("channels", "videos", "transcripts", "segments", "summaries", "summary_items", "jobs")
 
 
@@ -118,6 +126,38 @@ def test_migrations_create_schema_and_reopen_is_idempotent(db_url: str) -> None:
     assert again.count_videos() == 1
     assert again.search("arrow")[0].video_id == "vid00000001"
     again.close()
+
+
+def test_tables_match_the_migrations(lib: Library) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from distill.library.schema import SEARCH_OBJECTS, metadata
+
+    def include(obj: object, name: str | None, type_: str, *_: object) -> bool:
+        return not (name in SEARCH_OBJECTS or (name or "").startswith(SEARCH_PREFIXES))
+
+    with lib.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"include_object": include})
+        assert compare_metadata(ctx, metadata) == []
+
+
+def test_downgrade_and_upgrade_again(db_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    lib = Library(db_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with lib.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    with lib.engine.connect() as conn:
+        assert "videos" not in sa.inspect(conn).get_table_names()
+    lib.close()
+    with Library(db_url) as again:
+        again.save_transcript(make_transcript())
+        assert [h.start for h in again.search("arrow")] == [4.5]
 
 
 def test_default_url_is_sqlite_in_data_dir(distill_home: Path) -> None:
