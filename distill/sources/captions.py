@@ -194,12 +194,14 @@ def _is_rolling(cues: list[_Cue]) -> bool:
         return True
     if len(cues) < 3:
         return False
-    repeats = 0
-    for prev, cue in zip(cues, cues[1:], strict=False):
-        prev_lines = [clean_text(x) for x in prev.lines if clean_text(x)]
-        cur_lines = [clean_text(x) for x in cue.lines if clean_text(x)]
-        if prev_lines and cur_lines and cur_lines[0] == prev_lines[-1]:
-            repeats += 1
+    # Whitespace-normalised raw lines are enough to spot a cue repeating the previous line.
+    firsts = [" ".join(c.lines[0].split()) if c.lines else "" for c in cues]
+    lasts = [" ".join(c.lines[-1].split()) if c.lines else "" for c in cues]
+    repeats = sum(
+        1
+        for i in range(1, len(cues))
+        if firsts[i] and len(cues[i].lines) > 1 and firsts[i] == lasts[i - 1]
+    )
     return repeats >= 0.3 * (len(cues) - 1)
 
 

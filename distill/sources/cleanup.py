@@ -15,7 +15,7 @@ MAX_UNPUNCTUATED_WORDS = 30
 # Even punctuated text gets cut when one "sentence" runs on this long.
 MAX_SENTENCE_WORDS = 80
 
-_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>|<\d{1,2}(?::\d{2}){1,2}[.,]\d{1,3}>")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>|<\d[\d:.,]{3,20}>")
 _ASS_TAG = re.compile(r"\{\\[^}]*\}")
 _SQUARE = re.compile(r"\[[^\[\]]{0,60}\]")
 _SOUND_WORDS = (
@@ -33,6 +33,9 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^<>]{1,60})>")
 _CAPS_SPEAKER = re.compile(r"^([A-Z][A-Z0-9 .'\-]{0,30}[A-Z0-9]):\s+(?=\S)")
 
+_NEEDS_WORK = re.compile(
+    r"[<>&\[\]({}\\\u266a\u266b\u266c\u2669\u2014\u2013\n\r\t\u200b\ufeff\xa0-]|\s\s|\s[,.!?;:]"
+)
 _SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+[\"'\u201d\u2019)\]]*(?=\s|$)")
 _CJK_END = re.compile(r"[\u3002\uff01\uff1f]")
 _TRAILING_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*$")
@@ -50,6 +53,10 @@ def unescape(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """One caption line or cue as plain speech: no entities, tags, sound labels or turn marks."""
+    if not _NEEDS_WORK.search(text):
+        # Most caption lines are plain words: skip the dozen substitutions below.
+        text = text.strip()
+        return text if any(ch.isalnum() for ch in text) else ""
     # Markup first, then entities: an escaped "&lt;one>" is text, not a tag.
     text = _TAG.sub("", text)
     text = _ASS_TAG.sub("", text)

@@ -64,6 +64,10 @@ def resolve(
 ) -> Transcript:
     """Turn a source string (YouTube URL or ID, caption/transcript/media file) into a Transcript."""
     source = (source or "").strip()
+    if source.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        source = unquote(urlparse(source).path)
     if not source:
         raise SourceError(
             "No source was given; pass a YouTube URL or video ID, or the path of a caption, "

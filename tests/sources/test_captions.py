@@ -328,3 +328,10 @@ def test_ids_are_slugs(tmp_path: Path, name: str, expected: str) -> None:
     t = resolve(str(write(tmp_path, name, SRT)))
     assert t.meta.id.rsplit("-", 1)[0] == expected
     assert len(t.meta.id.rsplit("-", 1)[1]) == 8
+
+
+def test_file_url_and_home_relative_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "with space.srt", SRT)
+    assert resolve(path.as_uri()).meta.title == "With space"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert resolve("~/with space.srt").text == resolve(str(path)).text
