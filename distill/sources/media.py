@@ -1,0 +1,83 @@
+"""Audio and video files: transcribed locally with Whisper, cached by content hash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from distill.domain import ProgressFn, Transcript, VideoMeta, no_progress
+from distill.sources.registry import SourceHandler, file_path, local_file_id, prettify, register
+from distill.transcribe.audio import MEDIA_EXTENSIONS
+
+# File signatures of common media containers, for files with a missing or odd extension.
+_MAGIC: tuple[tuple[int, bytes], ...] = (
+    (0, b"RIFF"),  # wav, avi
+    (0, b"ID3"),  # mp3 with tags
+    (0, b"fLaC"),
+    (0, b"OggS"),
+    (0, b"\x1a\x45\xdf\xa3"),  # matroska / webm
+    (4, b"ftyp"),  # mp4, m4a, mov
+    (0, b"FORM"),  # aiff
+)
+
+
+def sniff(path: Path) -> bool:
+    """Whether the first bytes of a file look like a media container (cheap)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    if head[:2] == b"\xff\xfb" or head[:2] == b"\xff\xf3" or head[:2] == b"\xff\xf1":
+        return True  # mp3 / adts frames without tags
+    return any(head[off : off + len(sig)] == sig for off, sig in _MAGIC)
+
+
+def media_score(source: str) -> float:
+    """How sure we are that `source` is a local audio/video file (0 = not at all)."""
+    if "://" in source:
+        return 0.0
+    path = Path(source).expanduser()
+    suffix = path.suffix.lower()
+    if suffix in MEDIA_EXTENSIONS:
+        return 0.9 if path.is_file() else 0.5
+    if path.is_file() and sniff(path):
+        return 0.6
+    return 0.0
+
+
+def load_media(
+    source: str | Path, *, lang: str | None = None, progress: ProgressFn = no_progress
+) -> Transcript:
+    """Transcribe a local audio/video file (or reuse its cached transcript) into a Transcript."""
+    from distill.transcribe.cache import file_sha256, transcribe_cached
+
+    path = file_path(str(source), kind="audio or video").resolve()
+    digest = file_sha256(path)
+    result = transcribe_cached(path, language=lang, progress=progress, digest=digest)
+    meta = VideoMeta(
+        kind="media",
+        id=local_file_id(path, digest=digest),
+        title=prettify(path.stem),
+        duration=result.duration,
+        path=str(path),
+        language=result.language,
+    )
+    return Transcript(
+        meta=meta, language=result.language, origin="whisper", segments=result.segments
+    )
+
+
+class MediaSource(SourceHandler):
+    """Audio and video files (wav, mp3, m4a, flac, ogg, opus, webm, mp4, mkv, mov, ...)."""
+
+    name = "media"
+    extensions = MEDIA_EXTENSIONS
+
+    def score(self, source: str) -> float:
+        return media_score(source)
+
+    def load(self, source: str, *, lang: str | None, progress: ProgressFn) -> Transcript:
+        return load_media(source, lang=lang, progress=progress)
+
+
+register(MediaSource())

@@ -1,0 +1,236 @@
+"""Speech to text with faster-whisper: chunked decoding, VAD, batched int8 inference, times."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from distill.domain import ProgressFn, Segment, no_progress
+from distill.errors import TranscribeError
+from distill.transcribe.audio import SAMPLE_RATE, check_complete, probe, stream_audio
+from distill.transcribe.models import DEFAULT_MODEL, is_english_only, load_model, model_label
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+class Transcription(BaseModel):
+    """What Whisper heard in one file: timed segments, the language, the audio's length."""
+
+    model_config = ConfigDict(protected_namespaces=())
+
+    segments: list[Segment]
+    language: str
+    duration: float
+    model: str
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How the model is run; the defaults are the measured best on 2 CPU cores (bench/asr.py)."""
+
+    batched: bool = True
+    batch_size: int = 8
+    beam_size: int = 1
+    vad_filter: bool = True
+    word_timestamps: bool = False
+    without_timestamps: bool = False
+    chunk_seconds: float = 600.0
+
+
+DEFAULT_DECODING = Decoding()
+
+# How many times the model actually ran on a file in this process (the cache tests read it).
+stats = {"runs": 0}
+
+# Segments Whisper produces from noise: likely silence and a low-confidence guess.
+_NO_SPEECH_PROB = 0.6
+_LOW_LOGPROB = -1.0
+# Below this average log-probability, an English-only model is guessing at another language.
+_FOREIGN_LOGPROB = -1.2
+_WORD_RE = re.compile(r"[A-Za-z']+")
+
+
+def cpu_threads() -> int:
+    """Threads for CTranslate2: every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def transcribe(
+    path: str | Path,
+    *,
+    model: str | None = None,
+    language: str | None = None,
+    progress: ProgressFn = no_progress,
+    decoding: Decoding = DEFAULT_DECODING,
+) -> Transcription:
+    """Transcribe an audio or video file locally; raise TranscribeError with one sentence on bad input."""
+    if model is None:
+        from distill.settings import get_settings
+
+        model = get_settings().whisper_model
+    model = model or DEFAULT_MODEL
+    language = _normalize_language(language)
+    english_only = is_english_only(model)
+    if english_only and language not in (None, "en"):
+        raise TranscribeError(
+            f"Whisper model {model_label(model)} only understands English but the audio is "
+            f"{language!r}; pass a multilingual model, e.g. --whisper-model small."
+        )
+    info = probe(path)
+    whisper = load_model(model, cpu_threads=cpu_threads())
+    total = info.duration
+    progress("transcribe", 0.0, total)
+
+    stats["runs"] += 1
+    segments: list[Segment] = []
+    logprobs: list[tuple[float, int]] = []
+    detected = "en" if english_only else language
+    offset = 0.0
+    for audio in _speech_chunks(path, decoding.chunk_seconds):
+        chunk_len = audio.shape[0] / SAMPLE_RATE
+        raw, lang = _run(whisper, audio, detected, decoding)
+        for seg in raw:
+            if seg.no_speech_prob > _NO_SPEECH_PROB and seg.avg_logprob < _LOW_LOGPROB:
+                continue
+            text = seg.text.strip()
+            if not text:
+                continue
+            start = round(offset + max(0.0, float(seg.start)), 3)
+            end = round(offset + min(float(seg.end), chunk_len), 3)
+            segments.append(Segment(start=start, end=max(start, end), text=text))
+            logprobs.append((float(seg.avg_logprob), len(text.split())))
+            progress("transcribe", min(offset + float(seg.end), total or float("inf")), total)
+        if detected is None and lang is not None and segments:
+            detected = lang  # keep later chunks in the language found in the first speech
+        offset += chunk_len
+        progress("transcribe", offset if total is None else min(offset, total), total)
+
+    check_complete(info, offset)
+    if not segments:
+        raise TranscribeError(
+            f"No speech found in {info.path.name}; it is silent or only noise, so there is "
+            "nothing to transcribe."
+        )
+    if english_only:
+        _check_english(info.path.name, model, segments, logprobs)
+    duration = round(offset, 3)
+    segments = _clamp(segments, duration)
+    progress("transcribe", duration, duration)
+    return Transcription(
+        segments=segments,
+        language=detected or "en",
+        duration=duration,
+        model=model_label(model),
+    )
+
+
+def _normalize_language(language: str | None) -> str | None:
+    if not language:
+        return None
+    code = language.strip().lower().replace("_", "-").split("-")[0]
+    return code or None
+
+
+def _run(
+    whisper: Any, audio: np.ndarray, language: str | None, d: Decoding
+) -> tuple[list[Any], str | None]:
+    """Run the model on one chunk; return its segments and the language it settled on."""
+    if d.batched:
+        from faster_whisper import BatchedInferencePipeline
+
+        pipeline = BatchedInferencePipeline(model=whisper)
+        seg_iter, info = pipeline.transcribe(
+            audio,
+            language=language,
+            beam_size=d.beam_size,
+            batch_size=d.batch_size,
+            vad_filter=d.vad_filter,
+            word_timestamps=d.word_timestamps,
+            without_timestamps=d.without_timestamps,
+        )
+    else:
+        seg_iter, info = whisper.transcribe(
+            audio,
+            language=language,
+            beam_size=d.beam_size,
+            vad_filter=d.vad_filter,
+            word_timestamps=d.word_timestamps,
+            without_timestamps=d.without_timestamps,
+        )
+    try:
+        segments = list(seg_iter)
+    except ValueError as exc:
+        # batched VAD finds no speech at all in a chunk: faster-whisper may raise on the empty batch
+        if "empty" in str(exc).lower() or "no speech" in str(exc).lower():
+            return [], getattr(info, "language", None)
+        raise
+    return segments, getattr(info, "language", None)
+
+
+def _speech_chunks(path: str | Path, chunk_seconds: float) -> Iterator[np.ndarray]:
+    """Decoded chunks, each cut at a quiet moment so no word is split between two chunks."""
+    import numpy as np
+
+    carry: np.ndarray | None = None
+    for chunk in stream_audio(path, chunk_seconds=chunk_seconds):
+        audio = chunk if carry is None else np.concatenate([carry, chunk])
+        cut = _quiet_cut(audio)
+        yield audio[:cut]
+        carry = audio[cut:] if cut < audio.shape[0] else None
+    if carry is not None and carry.size:
+        yield carry
+
+
+def _quiet_cut(audio: np.ndarray, search_seconds: float = 20.0, window: float = 0.1) -> int:
+    """The sample index of the quietest short window in the chunk's last seconds."""
+    import numpy as np
+
+    n = audio.shape[0]
+    # Look in the last quarter of a short chunk, the last 20 s of a long one.
+    search = int(min(search_seconds * SAMPLE_RATE, n // 4))
+    if search < int(window * SAMPLE_RATE) * 2:
+        return n
+    win = int(window * SAMPLE_RATE)
+    tail = audio[n - search :]
+    frames = tail[: (tail.shape[0] // win) * win].reshape(-1, win)
+    energy = np.square(frames).mean(axis=1)
+    best = int(np.argmin(energy))
+    return n - search + best * win + win // 2
+
+
+def _clamp(segments: list[Segment], duration: float) -> list[Segment]:
+    """Times ordered and inside the audio, whatever the decoder's rounding did."""
+    out: list[Segment] = []
+    last = 0.0
+    for seg in sorted(segments, key=lambda s: s.start or 0.0):
+        start = min(max(seg.start or 0.0, last if out else 0.0), duration)
+        end = min(max(seg.end or start, start), duration)
+        out.append(Segment(start=round(start, 3), end=round(end, 3), text=seg.text))
+        last = start
+    return out
+
+
+def _check_english(
+    name: str, model: str, segments: list[Segment], logprobs: list[tuple[float, int]]
+) -> None:
+    """Tell the user when an English-only model was given speech in another language."""
+    words = sum(n for _, n in logprobs)
+    if words < 4:
+        return
+    mean = sum(lp * n for lp, n in logprobs) / words
+    if mean < _FOREIGN_LOGPROB:
+        raise TranscribeError(
+            f"{name} does not sound like English, and Whisper model {model_label(model)} only "
+            "understands English; pass a multilingual model, e.g. --whisper-model small "
+            "(and --lang CODE if you know the language)."
+        )
