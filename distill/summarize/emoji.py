@@ -41,7 +41,7 @@ _LEXICON: dict[str, str] = {
     "🎵": "music song songs melody rhythm instrument note notes",
     "🎨": "design designer color colour colours colors style shape look button buttons aesthetic",
     "👥": "team teams group people users user customer customers community members",
-    "🗓️": "meeting meetings schedule deadline plan planning agenda week weeks calendar",
+    "🗓️": "meeting meetings schedule deadline plan planning agenda calendar",
     "✅": "decide decided decision agree agreed agreement approve approved conclusion",
     "⚠️": "risk risks danger dangerous problem problems warning error errors mistake mistakes "
     "bug bugs fail failure issue issues",
@@ -58,7 +58,7 @@ _LEXICON: dict[str, str] = {
     "🍎": "food eat eating diet nutrition fruit sugar meal",
     "📱": "phone phones mobile device devices remote control screen display",
     "🔒": "security secure privacy password encryption safe safety protect protection",
-    "⏱️": "time timing hour hours minute minutes second seconds duration delay",
+    "⏱️": "timing hour hours minute minutes second seconds duration delay",
     "❓": "why question questions unknown mystery puzzle",
     "🌱": "plant plants grow seed garden farm farming agriculture",
     "🔋": "battery batteries rechargeable solar",

@@ -20,12 +20,14 @@ from distill.summarize.analysis import Analysis, cosine, normalise
 from distill.summarize.emoji import pick_emoji
 from distill.summarize.qa import find_qa
 from distill.summarize.segmentation import segment
+from distill.summarize.stopwords import word_set
 from distill.summarize.units import Unit
 
 MAX_TAKEAWAYS = 5
 TLDR_WORDS = 60  # the TL;DR is two or three sentences, about this many words at most
 POOL = 120  # candidates considered by the redundancy-aware selections
 NEAR_DUPLICATE = 0.55
+_ANAPHORA = word_set("it this that they these those he she them its their there")
 
 
 class Salience:
@@ -69,6 +71,8 @@ class Salience:
             density = len(u.terms) / max(1, u.n_words)
             length = min(1.0, u.n_words / 14) * (1.0 if u.n_words <= 40 else (40 / u.n_words))
             shape = length * (0.6 + density) * (0.6 if u.question else 1.0)
+            if u.tokens and u.tokens[0] in _ANAPHORA:  # "It shows..." needs context to be read
+                shape *= 0.75
             position = 0.04 if i < max(3, n // 12) else 0.0
             self.global_score.append((0.45 * cen + 0.55 * cover) * shape + position)
             self.local_score.append((0.5 * loc + 0.3 * cen + 0.2 * cover) * shape)

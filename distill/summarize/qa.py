@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from distill.domain import QA
-from distill.summarize.analysis import Analysis, Keyphrase, cosine
+from distill.summarize.analysis import GENERIC, Analysis, Keyphrase, cosine
 from distill.summarize.units import Unit
 
 # (what is X, how does X work, what is said about X) per language; English is the fallback.
@@ -18,10 +18,6 @@ _TEMPLATES: dict[str, tuple[str, str, str]] = {
     "pt": ("O que é {x}?", "Como funciona {x}?", "O que se diz sobre {x}?"),
     "nl": ("Wat is {x}?", "Hoe werkt {x}?", "Wat wordt er gezegd over {x}?"),
 }
-_DEFINES = r"\s*,?\s+(?:is|are|was|were|means|mean|refers? to|describes?|represents?|stands? for|is called|are called)\b"
-_HOW = re.compile(
-    r"\b(?:works?|working|by|through|because|uses?|using|so that|in order to)\b", re.I
-)
 MAX_QA = 6
 MIN_QA = 4
 
@@ -74,52 +70,67 @@ def _surface_pattern(kp: Keyphrase) -> str:
     return r"\b" + r"\s+".join(re.escape(w) for w in kp.surface.split()) + r"\b"
 
 
+def _the(a: Analysis, kp: Keyphrase, holders: list[int]) -> str:
+    """'the ' when the talk mostly says 'the X' (the immune system), else ''."""
+    pattern = re.compile(r"\b(the\s+)?" + _surface_pattern(kp)[2:], re.I)
+    total = with_the = 0
+    for i in holders[:50]:
+        for m in pattern.finditer(a.units[i].text):
+            total += 1
+            with_the += m.group(1) is not None
+    return "the " if total and with_the * 2 > total else ""
+
+
 def _term_question(
     a: Analysis, kp: Keyphrase, scores: list[float], allowed: set[int]
 ) -> tuple[float, QA, int] | None:
-    """A 'What is X?' question answered by the sentence that defines X, if there is one."""
+    """'What is X?' answered by the sentence that defines X, or what the talk says about X."""
+    if all(t in GENERIC for t in kp.terms):
+        return None
     lang = a.language if a.language in _TEMPLATES else "en"
     what, how, about = _TEMPLATES[lang]
     needed = set(kp.terms)
-    holders = [i for i in allowed if needed <= set(a.units[i].terms)]
+    holders = sorted(i for i in allowed if needed <= set(a.units[i].terms))
     if not holders:
         return None
     surface = _surface_pattern(kp)
     plural = kp.surface.endswith("s") and not kp.surface.endswith("ss")
-    fill = {"x": kp.surface, "be": "are" if plural else "is", "do": "do" if plural else "does"}
+    x = (_the(a, kp, holders) if a.lex.english else "") + kp.surface
+    fill = {"x": x, "be": "are" if plural else "is", "do": "do" if plural else "does"}
     if a.lex.english:
-        defining = re.compile(surface + _DEFINES, re.I)
-        defs = [i for i in holders if defining.search(a.units[i].text)]
-        if defs:
-            best = max(defs, key=lambda i: (scores[i], -i))
-            text = a.units[best].text
-            template = (
-                how
-                if _HOW.search(text)
-                and not re.search(surface + r"\s+is\s+(?:a|an|the)\b", text, re.I)
-                else what
-            )
-            answer = _answer_units(a, best)
-            return (
-                2.0 + scores[best],
-                QA(
+        subject = (
+            r"^(?:(?:so|and|now|well|basically|okay|remember|first)[\s,]+){0,2}(?:(?:the|a|an)\s+)?"
+            + surface
+        )
+        defining = re.compile(
+            subject + r"\s+(?:is|are)\s+(?:a|an|the|one|what|when|how|like|basically|simply)\b"
+            r"|" + surface + r"\s+(?:means|refers? to|stands? for)\b"
+            r"|\bcalled\s+(?:(?:the|a|an)\s+)?" + surface,
+            re.I,
+        )
+        working = re.compile(subject + r"\b.*\b(?:works?|by)\b", re.I)
+        for pattern, template, bonus in ((defining, what, 2.0), (working, how, 1.5)):
+            found = [i for i in holders if pattern.search(a.units[i].text)]
+            if found:
+                best = max(found, key=lambda i: (scores[i], -i))
+                answer = _answer_units(a, best)
+                said = re.search(r"\b(the|an?)\s+" + surface, a.units[best].text, re.I)
+                if said and not plural:  # ask the way the speaker says it: a vaccine, the cell
+                    fill["x"] = f"{said.group(1).lower()} {kp.surface}"
+                qa = QA(
                     question=template.format(**fill),
                     answer=" ".join(u.text for u in answer),
                     start=answer[0].start,
-                ),
-                best,
-            )
+                )
+                return bonus + scores[best], qa, best
     best = max(holders, key=lambda i: (scores[i], -i))
     answer = _answer_units(a, best)
-    return (
-        1.0 + scores[best],
-        QA(
-            question=about.format(**fill),
-            answer=" ".join(u.text for u in answer),
-            start=answer[0].start,
-        ),
-        best,
+    qa = QA(
+        question=about.format(**fill),
+        answer=" ".join(u.text for u in answer),
+        start=answer[0].start,
     )
+    return 1.0 + scores[best], qa, best
 
 
 def find_qa(a: Analysis, scores: list[float], pool: list[int]) -> list[QA]:

@@ -32,7 +32,7 @@ def chapter_count(units: list[Unit]) -> int:
     n_words = sum(u.n_words for u in units)
     if len(units) < 12:
         return 1
-    return max(2, min(10, round(n_words / 450)))
+    return max(2, min(10, round(n_words / 300)))
 
 
 def segment(units: list[Unit], idf: dict[str, float], k: int | None = None) -> list[int]:
