@@ -149,6 +149,20 @@ def parse_video_id(source: str) -> str | None:
     return None
 
 
+def _youtube_host(source: str) -> bool:
+    """True when `source` is a URL on a YouTube host (with or without a video in it)."""
+    s = source.strip()
+    if not s or any(ch.isspace() for ch in s):
+        return False
+    if "://" not in s:
+        s = "https://" + s.lstrip("/")
+    try:
+        host = (urlparse(s).hostname or "").lower()
+    except ValueError:
+        return False
+    return any(host == h or host.endswith("." + h) for h in _HOSTS)
+
+
 # --- the two network calls (tests replace these) --------------------------------------------
 
 
@@ -573,7 +587,8 @@ class YouTubeSource(SourceHandler):
     def score(self, source: str) -> float:
         video_id = parse_video_id(source)
         if video_id is None:
-            return 0.0
+            # A YouTube link without a video in it: claim it, to explain in load().
+            return 0.5 if _youtube_host(source) else 0.0
         if source.strip() == video_id:
             # A bare id could also be a file name; an existing file wins.
             try:
@@ -586,6 +601,11 @@ class YouTubeSource(SourceHandler):
 
     def load(self, source: str, *, lang: str | None, progress: ProgressFn) -> Transcript:
         video_id = parse_video_id(source)
-        if video_id is None:  # pragma: no cover - score() said it was one
-            raise SourceError(f"{source!r} is not a YouTube URL or video id; check it.")
+        if video_id is None:
+            shown = source if len(source) <= 120 else source[:119] + "\u2026"
+            raise SourceError(
+                f"'{shown}' is a YouTube link but not to one video (a channel, playlist or "
+                "malformed URL); pass the URL of a single video, such as "
+                "https://www.youtube.com/watch?v=VIDEO_ID."
+            )
         return load_youtube(video_id, lang=lang, progress=progress)

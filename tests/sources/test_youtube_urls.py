@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from distill.errors import SourceError
-from distill.sources import parse_video_id, pick
+from distill.sources import parse_video_id, pick, resolve
 from distill.sources.youtube import YouTubeSource
 
 VID = "IHZwWFHWa-w"
@@ -88,3 +89,18 @@ def test_registry_prefers_youtube_for_urls_and_files_for_paths(
     assert YouTubeSource().score(VID) == 0.0
     with pytest.raises(SourceError, match="has no extension"):
         pick(VID)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.youtube.com/@3blue1brown",
+        "https://www.youtube.com/playlist?list=PLZHQObOWTQDNPOjrT6KVlfJuKtYTftqH6",
+        "https://www.youtube.com/watch?v=short",
+        "youtu.be/",
+    ],
+)
+def test_youtube_links_without_a_video_explain_themselves(url: str) -> None:
+    with pytest.raises(SourceError, match="is a YouTube link but not to one video") as info:
+        resolve(url)
+    assert not re.search(r"[.!?] +[A-Z]", str(info.value)[:-1])
