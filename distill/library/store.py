@@ -118,6 +118,17 @@ class Library:
                 f"cannot open the library at {self._shown_url}: {_reason(exc)}; "
                 "check DISTILL_DATABASE_URL and that the database is reachable."
             ) from None
+        except Exception as exc:
+            from alembic.util.exc import CommandError
+
+            self.engine.dispose()
+            if isinstance(exc, CommandError):
+                raise LibraryError(
+                    f"the library at {self._shown_url} has a schema this version of distill "
+                    f"does not know ({exc}); upgrade distill or point DISTILL_DATABASE_URL "
+                    "elsewhere."
+                ) from None
+            raise
 
     # --- plumbing -------------------------------------------------------------------------
 

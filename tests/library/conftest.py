@@ -95,12 +95,25 @@ def new_postgres_db(server: str) -> str:
     return f"{server}/{name}"
 
 
+def drop_postgres_db(url: str) -> None:
+    """Drop a database made by new_postgres_db (on a server the tests did not start)."""
+    import psycopg
+
+    server, name = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of a fresh, empty database of each kind."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'library' / 'distill.db'}"
-    return new_postgres_db(request.getfixturevalue("postgres_server"))
+        yield f"sqlite:///{tmp_path / 'library' / 'distill.db'}"
+        return
+    url = new_postgres_db(request.getfixturevalue("postgres_server"))
+    yield url
+    if os.environ.get("DISTILL_TEST_POSTGRES_URL"):  # a throwaway server is removed whole
+        drop_postgres_db(url)
 
 
 @pytest.fixture

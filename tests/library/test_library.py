@@ -128,6 +128,13 @@ def test_migrations_create_schema_and_reopen_is_idempotent(db_url: str) -> None:
     again.close()
 
 
+def test_schema_from_a_newer_distill_is_refused(db_url: str) -> None:
+    with Library(db_url) as lib, lib.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(LibraryError, match="upgrade distill"):
+        Library(db_url)
+
+
 def test_tables_match_the_migrations(lib: Library) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
@@ -172,6 +179,12 @@ def test_bad_urls_give_clear_errors(tmp_path: Path) -> None:
         Library("oracle://scott:tiger@localhost/x")
     with pytest.raises(LibraryError, match="not valid"):
         Library("::not a url::")
+    with pytest.raises(LibraryError, match="cannot open the library"):
+        Library(f"sqlite:///{tmp_path}")  # a directory, not a file
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(LibraryError, match="cannot open the library"):
+        Library(f"sqlite:///{garbage}")
     port = 1  # nothing listens there
     with pytest.raises(LibraryError, match="cannot open the library") as err:
         Library(f"postgresql://me:s3cret@127.0.0.1:{port}/db")
