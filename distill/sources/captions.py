@@ -27,7 +27,8 @@ _TIMING = re.compile(rf"^\s*({_TIME})\s*-+>\s*({_TIME})(?:\s+.*)?$")
 _TIME_PARTS = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,:](\d{1,3}))?$")
 _INLINE_TIME = re.compile(r"<(\d{1,2}(?::\d{2}){1,2}[.,]\d{1,3})>")
 _BLOCK_KEYWORDS = ("NOTE", "STYLE", "REGION")
-_TXT_SPEAKER = re.compile(r"^([^\s:][^:]{0,40}?):\s+(\S.*)$")
+_TXT_SPEAKER = re.compile(r"^([^\s:][^:]{0,100}?):\s+(\S.*)$")
+_PARENS = re.compile(r"\([^()]*\)")
 
 
 def parse_time(text: str) -> float:
@@ -296,12 +297,19 @@ def parse_json3(text: str) -> list[Piece]:
     return tidy_pieces(pieces)
 
 
+def _short_label(label: str) -> bool:
+    """A speaker label is a few words, not counting parentheses ("Mr. Lee (Chair, Lib.)")."""
+    for _ in range(3):
+        label = _PARENS.sub(" ", label)
+    return 0 < len(label.split()) <= 4 and "(" not in label and ")" not in label
+
+
 def parse_txt(text: str) -> list[Segment]:
     """Segments of a plain transcript: one utterance per line, optional `Speaker: text`, no times."""
     lines = [line.strip() for line in text.replace("\r\n", "\n").lstrip("\ufeff").split("\n")]
     lines = [line for line in lines if line]
     labelled = [_TXT_SPEAKER.match(line) for line in lines]
-    labelled = [m if m and len(m.group(1).split()) <= 4 else None for m in labelled]
+    labelled = [m if m and _short_label(m.group(1)) else None for m in labelled]
     # Treat "X: ..." as a speaker only when most lines have one; otherwise it is just a colon.
     use_speakers = 2 * sum(1 for m in labelled if m) > len(lines)
     segments: list[Segment] = []
