@@ -20,10 +20,11 @@ from distill.sources.registry import (
     split_stem,
 )
 
-CAPTION_EXTENSIONS = frozenset({".srt", ".vtt", ".json3", ".txt"})
+CAPTION_EXTENSIONS = frozenset({".srt", ".vtt", ".json3", ".sbv", ".txt"})
 
 _TIME = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,:]\d{1,3})?"
 _TIMING = re.compile(rf"^\s*({_TIME})\s*-+>\s*({_TIME})(?:\s+.*)?$")
+_SBV_TIMING = re.compile(r"^\s*(\d+:\d{1,2}:\d{2}\.\d{1,3}),(\d+:\d{1,2}:\d{2}\.\d{1,3})\s*$", re.M)
 _TIME_PARTS = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,:](\d{1,3}))?$")
 _INLINE_TIME = re.compile(r"<(\d{1,2}(?::\d{2}){1,2}[.,]\d{1,3})>")
 _BLOCK_KEYWORDS = ("NOTE", "STYLE", "REGION")
@@ -77,6 +78,9 @@ def decode_caption_bytes(data: bytes, name: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode_or_fail(data, "utf-16", name)
     if b"\x00" in data:
+        utf16 = _bomless_utf16(data)
+        if utf16 is not None:
+            return utf16
         raise SourceError(
             f"{name} is not a text file (it contains binary data); pass a caption file saved as text."
         )
@@ -96,6 +100,23 @@ def decode_caption_bytes(data: bytes, name: str) -> str:
         f"{name} is not readable text (neither UTF-8, UTF-16 nor Windows-1252); "
         "re-save it as UTF-8 and try again."
     )
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark: NULs in every other byte of mostly-ASCII text."""
+    head = data[:4000]
+    if len(head) < 4 or len(head) % 2:
+        return None
+    pairs = len(head) // 2
+    for encoding, nul_at in (("utf-16-le", 1), ("utf-16-be", 0)):
+        nuls = sum(1 for i in range(nul_at, len(head), 2) if head[i] == 0)
+        if nuls >= 0.9 * pairs:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return text if _plausible_text(text) else None
+    return None
 
 
 def _decode_or_fail(data: bytes, encoding: str, name: str) -> str:
@@ -178,6 +199,11 @@ def parse_srt(text: str) -> list[Piece]:
 def parse_vtt(text: str) -> list[Piece]:
     """Pieces of WebVTT text, including YouTube's rolling auto-captions with inline word times."""
     return _cues_to_pieces(_split_cues(text))
+
+
+def parse_sbv(text: str) -> list[Piece]:
+    """Pieces of YouTube's SubViewer format (`0:00:01.000,0:00:04.000` timing lines)."""
+    return _cues_to_pieces(_split_cues(_SBV_TIMING.sub(r"\1 --> \2", text)))
 
 
 def _cues_to_pieces(cues: list[_Cue]) -> list[Piece]:
@@ -333,6 +359,8 @@ def parse_caption_text(text: str, fmt: str) -> list[Segment]:
         pieces = parse_json3(text)
     elif fmt == "vtt":
         pieces = parse_vtt(text)
+    elif fmt == "sbv":
+        pieces = parse_sbv(text)
     else:
         pieces = parse_srt(text)
     return join_sentences(pieces)
@@ -349,7 +377,7 @@ def _count_cues(text: str, fmt: str) -> int:
             return 0
         events = doc.get("events") if isinstance(doc, dict) else None
         return sum(1 for e in events or [] if isinstance(e, dict) and e.get("segs"))
-    return len(_split_cues(text))
+    return len(_split_cues(_SBV_TIMING.sub(r"\1 --> \2", text) if fmt == "sbv" else text))
 
 
 def load_caption_file(path: Path, *, lang: str | None = None) -> Transcript:
@@ -372,6 +400,7 @@ def load_caption_file(path: Path, *, lang: str | None = None) -> Transcript:
             "srt": "'00:00:01,000 --> 00:00:04,000' cue timings",
             "vtt": "'00:01.000 --> 00:04.000' cue timings",
             "json3": "timed-text events with 'segs'",
+            "sbv": "'0:00:01.000,0:00:04.000' cue timings",
             "txt": "lines of text",
         }[fmt]
         raise SourceError(
@@ -393,7 +422,7 @@ def load_caption_file(path: Path, *, lang: str | None = None) -> Transcript:
 
 
 class CaptionFileSource(SourceHandler):
-    """Caption files (.srt, .vtt, .json3) and plain transcripts (.txt)."""
+    """Caption files (.srt, .vtt, .json3, .sbv) and plain transcripts (.txt)."""
 
     name = "captions"
     extensions = CAPTION_EXTENSIONS

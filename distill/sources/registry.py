@@ -103,7 +103,7 @@ def unknown_source_error(source: str) -> SourceError:
         return SourceError(f"File not found: {shown}; check the path and try again.")
     return SourceError(
         f"{shown} is not a YouTube URL/ID or a caption, transcript, audio or video file; pass a "
-        "YouTube URL or 11-character video ID, or the path of an existing .srt, .vtt, .json3, "
+        "YouTube URL or 11-character video ID, or the path of an existing .srt, .vtt, .json3, .sbv, "
         ".txt, audio or video file."
     )
 

@@ -306,6 +306,10 @@ def test_cp1252_and_utf16_files_decode(tmp_path: Path) -> None:
     path = tmp_path / "wide.srt"
     path.write_bytes(text.encode("utf-16"))
     assert resolve(str(path)).text == t1.text
+    for encoding in ("utf-16-le", "utf-16-be"):
+        bare = tmp_path / f"{encoding}.srt"
+        bare.write_bytes(text.encode(encoding))  # no byte-order mark
+        assert resolve(str(bare)).text == t1.text
 
 
 def test_same_content_same_id_different_content_different_id(tmp_path: Path) -> None:
@@ -335,3 +339,12 @@ def test_file_url_and_home_relative_paths(tmp_path: Path, monkeypatch: pytest.Mo
     assert resolve(path.as_uri()).meta.title == "With space"
     monkeypatch.setenv("HOME", str(tmp_path))
     assert resolve("~/with space.srt").text == resolve(str(path)).text
+
+
+def test_sbv(tmp_path: Path) -> None:
+    text = "0:00:00.599,0:00:04.160\nHello from\nYouTube Studio.\n\n0:00:04.160,0:00:06.000\n>> Second speaker here.\n"
+    t = resolve(str(write(tmp_path, "studio.sbv", text)))
+    assert [(s.start, s.end, s.text) for s in t.segments] == [
+        (0.599, 4.16, "Hello from YouTube Studio."),
+        (4.16, 6.0, "Second speaker here."),
+    ]
