@@ -263,9 +263,12 @@ def _join_by_pauses(pieces: list[Piece]) -> list[Segment]:
     prev_end: float | None = None
     for piece in pieces:
         gap = piece.start - prev_end if piece.start is not None and prev_end is not None else 0.0
+        # A long unit ends at a shorter pause rather than mid-phrase at the word limit.
+        soft_cut = b.words >= MAX_UNPUNCTUATED_WORDS * 2 // 3 and gap > PAUSE_GAP / 3
         if (
             piece.new_turn
             or gap > PAUSE_GAP
+            or soft_cut
             or (piece.speaker is not None and piece.speaker != b.speaker)
         ):
             b.flush()

@@ -149,3 +149,12 @@ def test_cue_parsers_give_ordered_clean_segments(lines: list[str], fmt: str) -> 
         assert seg.text.strip() == seg.text and seg.text
         assert "-->" not in seg.text and "<" not in seg.text.replace("&lt;", "")
         assert seg.end is not None and seg.end >= seg.start  # type: ignore[operator]
+
+
+def test_long_unpunctuated_unit_prefers_a_short_pause() -> None:
+    # 25 words without a long pause, then a 0.6 s breath, then more words.
+    pieces = [Piece(i * 0.3, i * 0.3 + 0.3, f"w{i}") for i in range(25)]
+    pieces += [Piece(8.1 + i * 0.3, 8.4 + i * 0.3, f"v{i}") for i in range(10)]
+    segs = join_sentences(pieces)
+    assert segs[0].text.split()[-1] == "w24"
+    assert segs[1].start == 8.1
