@@ -251,7 +251,7 @@ _PG_SEARCH = {
         ORDER BY score DESC, v.id LIMIT :limit""",
 }
 
-_PG_HEADLINE = f'StartSel="{MATCH_START}", StopSel="{MATCH_END}", HighlightAll=true'
+_PG_HEADLINE = f'StartSel="{MATCH_START}", StopSel="{MATCH_END}", MaxWords=48, MinWords=16'
 
 
 @register

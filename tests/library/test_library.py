@@ -625,7 +625,10 @@ def test_concurrent_saves_of_one_video_never_duplicate(db_url: str) -> None:
             errors.append(exc)
 
     try:
-        threads = [threading.Thread(target=save, args=(lib, n)) for n, lib in enumerate(libs)]
+        # Two threads per Library: one engine shared by threads, and several engines at once.
+        threads = [
+            threading.Thread(target=save, args=(lib, n)) for n, lib in enumerate(libs + libs)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -637,3 +640,13 @@ def test_concurrent_saves_of_one_video_never_duplicate(db_url: str) -> None:
     finally:
         for lib in libs:
             lib.close()
+
+
+def test_long_segments_get_a_short_snippet_around_the_match(lib: Library) -> None:
+    filler = " ".join(f"word{i}" for i in range(150))
+    text = f"{filler} the needle is here {filler}"
+    lib.save_transcript(make_transcript(lines=[(61.0, text)]))
+    (hit,) = lib.search("needle")
+    assert hit.start == 61.0
+    assert "\x02needle\x03" in hit.snippet
+    assert len(hit.snippet.split()) <= 60 < len(text.split())
