@@ -206,16 +206,9 @@ class _QuietLogger:
     """A yt-dlp logger that drops everything."""
 
     def debug(self, msg: str) -> None:
-        pass
+        """Drop it."""
 
-    def info(self, msg: str) -> None:
-        pass
-
-    def warning(self, msg: str) -> None:
-        pass
-
-    def error(self, msg: str) -> None:
-        pass
+    info = warning = error = debug
 
 
 def fetch_metadata(video_id: str) -> dict[str, Any]:
