@@ -1,65 +1,31 @@
-"""The Library: videos, transcripts, summaries and jobs in SQLite or PostgreSQL, with search."""
+"""The Library: videos, transcripts, summaries and search, on top of the database and job queue."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from distill.domain import Segment, Summary, Transcript, VideoMeta
 from distill.errors import LibraryError, NotFoundError
-from distill.library.backends import backend_for
-from distill.library.models import (
-    ACTIVE_JOB_STATUSES,
-    JOB_STATUSES,
-    ChannelInfo,
-    Job,
-    SearchHit,
-)
+from distill.library.database import HEAD_REVISION, MIGRATIONS_DIR, reason, utcnow
+from distill.library.job_queue import JobQueue
+from distill.library.models import ChannelInfo, SearchHit
 from distill.library.query import clean_text, parse_query
 from distill.library.schema import (
     channels,
-    jobs,
     segments,
     summaries,
     summary_items,
     transcripts,
     videos,
 )
-from distill.settings import get_settings
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# The newest migration; a database already at this revision opens without loading Alembic.
-HEAD_REVISION = "0001"
-JOB_FIELDS = frozenset({"status", "stage", "progress", "message", "error", "video_id"})
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    """A stored timestamp as an aware UTC datetime (SQLite hands back naive ones)."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def normalize_url(url: str) -> str:
-    """Accept postgres:// and postgresql:// URLs by pointing them at the psycopg 3 driver."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+__all__ = ["HEAD_REVISION", "MIGRATIONS_DIR", "Library"]
 
 
 def channel_key(meta: VideoMeta) -> str | None:
@@ -82,112 +48,8 @@ def summary_lines(summary: Summary) -> list[tuple[float | None, str]]:
     return [(start, clean_text(text)) for start, text in lines if text and text.strip()]
 
 
-class Library:
+class Library(JobQueue):
     """Everything distill has stored: one object per database URL."""
-
-    def __init__(self, url: str | None = None) -> None:
-        if url is None:
-            settings = get_settings()
-            settings.home.mkdir(parents=True, exist_ok=True)
-            url = settings.db_url
-        self.url = normalize_url(url)
-        try:
-            parsed = sa.engine.make_url(self.url)
-        except sa.exc.ArgumentError:
-            raise LibraryError(
-                f"the database URL {url!r} is not valid; set DISTILL_DATABASE_URL to a URL "
-                "like sqlite:////path/distill.db or postgresql+psycopg://user@host/db."
-            ) from None
-        self._shown_url = parsed.render_as_string(hide_password=True)
-        self._backend = backend_for(parsed.get_backend_name())
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.engine = sa.create_engine(parsed, pool_pre_ping=True)
-        except ImportError as exc:
-            raise LibraryError(
-                f"the database driver for {self._shown_url} is not installed ({exc}); "
-                "install it with `pip install 'distill[postgres]'`."
-            ) from None
-        self._backend.setup(self.engine)
-        try:
-            self._migrate()
-        except sa.exc.SQLAlchemyError as exc:
-            self.engine.dispose()
-            raise LibraryError(
-                f"cannot open the library at {self._shown_url}: {_reason(exc)}; "
-                "check DISTILL_DATABASE_URL and that the database is reachable."
-            ) from None
-        except Exception as exc:
-            from alembic.util.exc import CommandError
-
-            self.engine.dispose()
-            if isinstance(exc, CommandError):
-                raise LibraryError(
-                    f"the library at {self._shown_url} has a schema this version of distill "
-                    f"does not know ({exc}); upgrade distill or point DISTILL_DATABASE_URL "
-                    "elsewhere."
-                ) from None
-            raise
-
-    # --- plumbing -------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Release every database connection."""
-        self.engine.dispose()
-
-    def __enter__(self) -> Library:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"Library({self._shown_url!r})"
-
-    @property
-    def dialect(self) -> str:
-        """The database kind: "sqlite" or "postgresql"."""
-        return self.engine.dialect.name
-
-    def _migrate(self) -> None:
-        """Bring the schema to the newest revision (Alembic `upgrade head`)."""
-        if self._revision() == HEAD_REVISION:
-            return
-        from alembic import command
-        from alembic.config import Config
-
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with self._write() as conn:
-            self._backend.lock_for_migration(conn)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-
-    def _revision(self) -> str | None:
-        with self.engine.connect() as conn:
-            if not sa.inspect(conn).has_table("alembic_version"):
-                return None
-            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """One write transaction: committed if the block finishes, rolled back otherwise."""
-        with self.engine.connect() as conn:
-            conn.execution_options(distill_write=True)
-            with conn.begin():
-                yield conn
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        """A read-only connection; database failures become one clear LibraryError."""
-        try:
-            with self.engine.connect() as conn:
-                yield conn
-        except sa.exc.OperationalError as exc:
-            raise LibraryError(
-                f"cannot read the library at {self._shown_url}: {_reason(exc)}; try again."
-            ) from None
 
     # --- videos and transcripts -----------------------------------------------------------
 
@@ -272,7 +134,7 @@ class Library:
                     self._drop_channel_if_empty(conn, old_channel)
         except sa.exc.SQLAlchemyError as exc:
             raise LibraryError(
-                f"could not save video {meta.id!r}: {_reason(exc)}; "
+                f"could not save video {meta.id!r}: {reason(exc)}; "
                 "the library was left unchanged, try again."
             ) from None
         return meta.id
@@ -405,7 +267,7 @@ class Library:
                     self._drop_channel_if_empty(conn, row.channel_id)
         except sa.exc.SQLAlchemyError as exc:
             raise LibraryError(
-                f"could not delete video {video_id!r}: {_reason(exc)}; nothing was removed."
+                f"could not delete video {video_id!r}: {reason(exc)}; nothing was removed."
             ) from None
 
     def _drop_channel_if_empty(self, conn: Connection, channel_id: str) -> None:
@@ -458,7 +320,7 @@ class Library:
                     )
         except sa.exc.SQLAlchemyError as exc:
             raise LibraryError(
-                f"could not save the summary of {video_id!r}: {_reason(exc)}; "
+                f"could not save the summary of {video_id!r}: {reason(exc)}; "
                 "the library was left unchanged, try again."
             ) from None
 
@@ -513,117 +375,6 @@ class Library:
         with self._read() as conn:
             return self._backend.search(conn, parsed, limit=limit, channel_id=channel_id)
 
-    # --- jobs -----------------------------------------------------------------------------
-
-    def create_job(self, source: str, *, params: dict[str, Any] | None = None) -> Job:
-        """Queue a job; the same source and params already queued or running is returned instead."""
-        params = dict(params or {})
-        try:
-            params_json = json.dumps(params, sort_keys=True)
-        except (TypeError, ValueError) as exc:
-            raise LibraryError(
-                f"job parameters must be plain JSON values ({exc}); pass strings and numbers."
-            ) from None
-        key = hashlib.sha256(json.dumps([source, params_json]).encode()).hexdigest()
-        for _attempt in range(3):
-            try:
-                with self._write() as conn:
-                    row = self._active_job(conn, key)
-                    if row is not None:
-                        return _job(row)
-                    now = utcnow()
-                    row = conn.execute(
-                        sa.insert(jobs)
-                        .values(
-                            id=uuid.uuid4().hex,
-                            source=source,
-                            params=params_json,
-                            dedupe_key=key,
-                            status="queued",
-                            progress=0.0,
-                            created_at=now,
-                            updated_at=now,
-                        )
-                        .returning(*jobs.c)
-                    ).one()
-                    return _job(row)
-            except sa.exc.IntegrityError:
-                continue  # another process queued the same job just now: return that one
-        raise LibraryError(f"could not queue a job for {source!r}; try again.")
-
-    def _active_job(self, conn: Connection, key: str) -> Row[Any] | None:
-        return conn.execute(
-            sa.select(jobs)
-            .where(jobs.c.dedupe_key == key, jobs.c.status.in_(ACTIVE_JOB_STATUSES))
-            .order_by(jobs.c.seq)
-            .limit(1)
-        ).first()
-
-    def get_job(self, job_id: str) -> Job:
-        """One job; NotFoundError if unknown."""
-        with self._read() as conn:
-            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).first()
-        if row is None:
-            raise _job_not_found(job_id)
-        return _job(row)
-
-    def update_job(self, job_id: str, **fields: Any) -> None:
-        """Change a job's status, stage, progress (0..1), message, error or video_id."""
-        unknown = set(fields) - JOB_FIELDS
-        if unknown:
-            raise TypeError(f"update_job() got unknown fields: {', '.join(sorted(unknown))}")
-        if "status" in fields and fields["status"] not in JOB_STATUSES:
-            raise ValueError(f"job status must be one of {JOB_STATUSES}, not {fields['status']!r}")
-        if "progress" in fields:
-            fields["progress"] = min(1.0, max(0.0, float(fields["progress"] or 0.0)))
-        for name in ("stage", "message", "error"):
-            if fields.get(name) is not None:
-                fields[name] = clean_text(str(fields[name]))
-        with self._write() as conn:
-            result = conn.execute(
-                sa.update(jobs).where(jobs.c.id == job_id).values(updated_at=utcnow(), **fields)
-            )
-            if result.rowcount == 0:
-                raise _job_not_found(job_id)
-
-    def claim_next_job(self) -> Job | None:
-        """Atomically move the oldest queued job to running and return it; None if none waits."""
-        oldest = (
-            sa.select(jobs.c.seq)
-            .where(jobs.c.status == "queued")
-            .order_by(jobs.c.seq)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
-        )
-        stmt = (
-            sa.update(jobs)
-            .where(jobs.c.seq == oldest, jobs.c.status == "queued")
-            .values(status="running", updated_at=utcnow())
-            .returning(*jobs.c)
-        )
-        with self._write() as conn:
-            row = conn.execute(stmt).first()
-        return None if row is None else _job(row)
-
-    def requeue_interrupted(self) -> int:
-        """Put jobs left running by a stopped server back in the queue; how many."""
-        with self._write() as conn:
-            result = conn.execute(
-                sa.update(jobs)
-                .where(jobs.c.status == "running")
-                .values(status="queued", updated_at=utcnow())
-            )
-            return int(result.rowcount)
-
-    def list_jobs(self, *, status: str | None = None, limit: int = 50) -> list[Job]:
-        """Jobs, newest first (only those with the given status, if any)."""
-        stmt = sa.select(jobs).order_by(jobs.c.seq.desc()).limit(max(limit, 0))
-        if status is not None:
-            stmt = stmt.where(jobs.c.status == status)
-        with self._read() as conn:
-            return [_job(r) for r in conn.execute(stmt)]
-
 
 def _pick_transcript(rows: Sequence[Any], language: str | None, video_language: str | None) -> Any:
     """The transcript row for a requested language (exact, then same base language)."""
@@ -643,36 +394,7 @@ def _pick_transcript(rows: Sequence[Any], language: str | None, video_language: 
     return rows[0]
 
 
-def _job(row: Any) -> Job:
-    return Job(
-        id=row.id,
-        source=row.source,
-        params=json.loads(row.params),
-        status=row.status,
-        stage=row.stage,
-        progress=row.progress,
-        message=row.message,
-        error=row.error,
-        video_id=row.video_id,
-        created_at=_aware(row.created_at),
-        updated_at=_aware(row.updated_at),
-    )
-
-
-def _reason(exc: sa.exc.SQLAlchemyError) -> str:
-    """The database's own one-line reason for a failure, without SQL or parameters."""
-    orig = getattr(exc, "orig", None)
-    text = str(orig if orig is not None else exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
-
 def _video_not_found(video_id: str) -> NotFoundError:
     return NotFoundError(
         f"no video with id {video_id!r} in the library; see the stored videos with `distill list`."
-    )
-
-
-def _job_not_found(job_id: str) -> NotFoundError:
-    return NotFoundError(
-        f"no job with id {job_id!r}; check the id (finished jobs may have been removed)."
     )

@@ -1,0 +1,154 @@
+"""Durable jobs stored in the library: queue, claim atomically, report progress, requeue."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from distill.errors import LibraryError, NotFoundError
+from distill.library.database import Database, aware, utcnow
+from distill.library.models import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job
+from distill.library.query import clean_text
+from distill.library.schema import jobs
+
+JOB_FIELDS = frozenset({"status", "stage", "progress", "message", "error", "video_id"})
+
+
+class JobQueue(Database):
+    """The jobs table: used by the web worker to run long work and show its progress."""
+
+    def create_job(self, source: str, *, params: dict[str, Any] | None = None) -> Job:
+        """Queue a job; the same source and params already queued or running is returned instead."""
+        params = dict(params or {})
+        try:
+            params_json = json.dumps(params, sort_keys=True)
+        except (TypeError, ValueError) as exc:
+            raise LibraryError(
+                f"job parameters must be plain JSON values ({exc}); pass strings and numbers."
+            ) from None
+        key = hashlib.sha256(json.dumps([source, params_json]).encode()).hexdigest()
+        for _attempt in range(3):
+            try:
+                with self._write() as conn:
+                    row = self._active_job(conn, key)
+                    if row is not None:
+                        return _job(row)
+                    now = utcnow()
+                    row = conn.execute(
+                        sa.insert(jobs)
+                        .values(
+                            id=uuid.uuid4().hex,
+                            source=source,
+                            params=params_json,
+                            dedupe_key=key,
+                            status="queued",
+                            progress=0.0,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                        .returning(*jobs.c)
+                    ).one()
+                    return _job(row)
+            except sa.exc.IntegrityError:
+                continue  # another process queued the same job just now: return that one
+        raise LibraryError(f"could not queue a job for {source!r}; try again.")
+
+    def _active_job(self, conn: Connection, key: str) -> Row[Any] | None:
+        return conn.execute(
+            sa.select(jobs)
+            .where(jobs.c.dedupe_key == key, jobs.c.status.in_(ACTIVE_JOB_STATUSES))
+            .order_by(jobs.c.seq)
+            .limit(1)
+        ).first()
+
+    def get_job(self, job_id: str) -> Job:
+        """One job; NotFoundError if unknown."""
+        with self._read() as conn:
+            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).first()
+        if row is None:
+            raise _job_not_found(job_id)
+        return _job(row)
+
+    def update_job(self, job_id: str, **fields: Any) -> None:
+        """Change a job's status, stage, progress (0..1), message, error or video_id."""
+        unknown = set(fields) - JOB_FIELDS
+        if unknown:
+            raise TypeError(f"update_job() got unknown fields: {', '.join(sorted(unknown))}")
+        if "status" in fields and fields["status"] not in JOB_STATUSES:
+            raise ValueError(f"job status must be one of {JOB_STATUSES}, not {fields['status']!r}")
+        if "progress" in fields:
+            fields["progress"] = min(1.0, max(0.0, float(fields["progress"] or 0.0)))
+        for name in ("stage", "message", "error"):
+            if fields.get(name) is not None:
+                fields[name] = clean_text(str(fields[name]))
+        with self._write() as conn:
+            result = conn.execute(
+                sa.update(jobs).where(jobs.c.id == job_id).values(updated_at=utcnow(), **fields)
+            )
+            if result.rowcount == 0:
+                raise _job_not_found(job_id)
+
+    def claim_next_job(self) -> Job | None:
+        """Atomically move the oldest queued job to running and return it; None if none waits."""
+        oldest = (
+            sa.select(jobs.c.seq)
+            .where(jobs.c.status == "queued")
+            .order_by(jobs.c.seq)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        stmt = (
+            sa.update(jobs)
+            .where(jobs.c.seq == oldest, jobs.c.status == "queued")
+            .values(status="running", updated_at=utcnow())
+            .returning(*jobs.c)
+        )
+        with self._write() as conn:
+            row = conn.execute(stmt).first()
+        return None if row is None else _job(row)
+
+    def requeue_interrupted(self) -> int:
+        """Put jobs left running by a stopped server back in the queue; how many."""
+        with self._write() as conn:
+            result = conn.execute(
+                sa.update(jobs)
+                .where(jobs.c.status == "running")
+                .values(status="queued", updated_at=utcnow())
+            )
+            return int(result.rowcount)
+
+    def list_jobs(self, *, status: str | None = None, limit: int = 50) -> list[Job]:
+        """Jobs, newest first (only those with the given status, if any)."""
+        stmt = sa.select(jobs).order_by(jobs.c.seq.desc()).limit(max(limit, 0))
+        if status is not None:
+            stmt = stmt.where(jobs.c.status == status)
+        with self._read() as conn:
+            return [_job(r) for r in conn.execute(stmt)]
+
+
+def _job(row: Any) -> Job:
+    return Job(
+        id=row.id,
+        source=row.source,
+        params=json.loads(row.params),
+        status=row.status,
+        stage=row.stage,
+        progress=row.progress,
+        message=row.message,
+        error=row.error,
+        video_id=row.video_id,
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
+    )
+
+
+def _job_not_found(job_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"no job with id {job_id!r}; check the id (finished jobs may have been removed)."
+    )
