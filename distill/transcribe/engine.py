@@ -53,7 +53,9 @@ stats = {"runs": 0}
 _NO_SPEECH_PROB = 0.6
 _LOW_LOGPROB = -1.0
 # Below this average log-probability, an English-only model is guessing at another language.
-_FOREIGN_LOGPROB = -1.2
+_FOREIGN_LOGPROB = -1.0
+# Nobody speaks faster than this; a transcript that does is a decoder loop.
+_MAX_WORDS_PER_SECOND = 7.0
 _WORD_RE = re.compile(r"[A-Za-z']+")
 
 
@@ -121,10 +123,10 @@ def transcribe(
             f"No speech found in {info.path.name}; it is silent or only noise, so there is "
             "nothing to transcribe."
         )
-    if english_only:
-        _check_english(info.path.name, model, segments, logprobs)
     duration = round(offset, 3)
-    segments = _clamp(segments, duration)
+    if english_only:
+        _check_english(info.path.name, model, segments, logprobs, duration)
+    segments = _clamp(_drop_loops(segments), duration)
     progress("transcribe", duration, duration)
     return Transcription(
         segments=segments,
@@ -221,16 +223,38 @@ def _clamp(segments: list[Segment], duration: float) -> list[Segment]:
 
 
 def _check_english(
-    name: str, model: str, segments: list[Segment], logprobs: list[tuple[float, int]]
+    name: str,
+    model: str,
+    segments: list[Segment],
+    logprobs: list[tuple[float, int]],
+    duration: float,
 ) -> None:
-    """Tell the user when an English-only model was given speech in another language."""
+    """Tell the user when an English-only model was given speech in another language.
+
+    An English-only model on other speech either guesses with low confidence or falls into a
+    loop, repeating one invented sentence faster than anyone speaks; both are measured here.
+    (Thresholds from English and espeak-ng German, French, Spanish, Italian, Portuguese, Dutch.)
+    """
     words = sum(n for _, n in logprobs)
     if words < 4:
         return
     mean = sum(lp * n for lp, n in logprobs) / words
-    if mean < _FOREIGN_LOGPROB:
+    too_fast = duration > 0 and words / duration > _MAX_WORDS_PER_SECOND
+    if mean < _FOREIGN_LOGPROB or too_fast:
         raise TranscribeError(
             f"{name} does not sound like English, and Whisper model {model_label(model)} only "
             "understands English; pass a multilingual model, e.g. --whisper-model small "
             "(and --lang CODE if you know the language)."
         )
+
+
+def _drop_loops(segments: list[Segment]) -> list[Segment]:
+    """Remove a repeat of the previous segment that is spoken impossibly fast (a decoder loop)."""
+    out: list[Segment] = []
+    for seg in segments:
+        if out and " ".join(seg.text.lower().split()) == " ".join(out[-1].text.lower().split()):
+            span = max((seg.end or 0.0) - (seg.start or 0.0), 1e-3)
+            if len(seg.text.split()) / span > _MAX_WORDS_PER_SECOND:
+                continue
+        out.append(seg)
+    return out
