@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
 import sqlalchemy as sa
@@ -71,12 +72,22 @@ class Backend(ABC):
         """Run one full-text search over one kind of text; best hits first."""
 
     def search(
-        self, conn: Connection, query: ParsedQuery, *, limit: int, channel_id: str | None
+        self,
+        conn: Connection,
+        query: ParsedQuery,
+        *,
+        limit: int,
+        channel_id: str | None,
+        kinds: Sequence[HitKind] = KINDS,
     ) -> list[SearchHit]:
         """Search titles, summaries and transcripts; all words first, any word if that finds none."""
-        hits = self._search_all(conn, query, any_term=False, limit=limit, channel_id=channel_id)
-        if not hits and len(query.terms) > 1:
-            hits = self._search_all(conn, query, any_term=True, limit=limit, channel_id=channel_id)
+        hits: list[SearchHit] = []
+        for any_term in (False, True):
+            if any_term and (hits or len(query.terms) < 2):
+                break
+            hits = self._search_all(
+                conn, query, any_term=any_term, limit=limit, channel_id=channel_id, kinds=kinds
+            )
         return hits
 
     def _search_all(
@@ -87,9 +98,10 @@ class Backend(ABC):
         any_term: bool,
         limit: int,
         channel_id: str | None,
+        kinds: Sequence[HitKind],
     ) -> list[SearchHit]:
         hits: list[SearchHit] = []
-        for kind in KINDS:
+        for kind in (k for k in KINDS if k in kinds):
             found = self.execute(
                 conn, kind, query, any_term=any_term, limit=limit, channel_id=channel_id
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from distill.domain import Segment, Summary, Transcript, VideoMeta
 from distill.errors import LibraryError, NotFoundError
+from distill.library.backends import KINDS
 from distill.library.database import HEAD_REVISION, MIGRATIONS_DIR, reason, utcnow
 from distill.library.job_queue import JobQueue
 from distill.library.models import ChannelInfo, SearchHit
@@ -362,18 +363,27 @@ class Library(JobQueue):
     # --- search ---------------------------------------------------------------------------
 
     def search(
-        self, query: str, *, limit: int = 20, channel_id: str | None = None
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        channel_id: str | None = None,
+        kinds: Collection[str] | None = None,
     ) -> list[SearchHit]:
         """Full-text search over titles, summaries and transcript segments; best first.
 
         Any text is accepted: only its words (and "quoted phrases") are searched, so search
-        syntax in the query can never cause an error. No words means no hits.
+        syntax in the query can never cause an error. No words means no hits. `kinds` limits
+        the hits to some of "title", "summary", "transcript".
         """
         parsed = parse_query(query)
-        if parsed.empty or limit <= 0:
+        wanted = tuple(k for k in KINDS if kinds is None or k in kinds)
+        if parsed.empty or limit <= 0 or not wanted:
             return []
         with self._read() as conn:
-            return self._backend.search(conn, parsed, limit=limit, channel_id=channel_id)
+            return self._backend.search(
+                conn, parsed, limit=limit, channel_id=channel_id, kinds=wanted
+            )
 
 
 def _pick_transcript(rows: Sequence[Any], language: str | None, video_language: str | None) -> Any:

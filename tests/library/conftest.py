@@ -47,7 +47,10 @@ def postgres_server() -> Iterator[str]:
         yield given.rsplit("/", 1)[0]
         return
     bindir = _pg_bindir()
-    root = Path(tempfile.mkdtemp(prefix="distill-pg-"))
+    # In memory when possible: a throwaway server has no use for durable disk writes.
+    shm = Path("/dev/shm")
+    use_shm = shm.is_dir() and os.access(shm, os.W_OK)
+    root = Path(tempfile.mkdtemp(prefix="distill-pg-", dir=shm if use_shm else None))
     data, sock, log = root / "data", root / "sock", root / "server.log"
     sock.mkdir()
     prefix: list[str] = []
@@ -84,14 +87,14 @@ def postgres_server() -> Iterator[str]:
 _db_numbers = itertools.count()
 
 
-def new_postgres_db(server: str) -> str:
-    """Create an empty database on the server; its URL."""
+def new_postgres_db(server: str, *, template: str = "template0") -> str:
+    """Create a database on the server (a copy of `template`); its URL."""
     import psycopg
 
     name = f"distill_test_{os.getpid()}_{next(_db_numbers)}"
     plain = server.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(f"{plain}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return f"{server}/{name}"
 
 
@@ -104,21 +107,60 @@ def drop_postgres_db(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of a fresh, empty database of each kind."""
-    if request.param == "sqlite":
+EXTERNAL_SERVER = bool(os.environ.get("DISTILL_TEST_POSTGRES_URL"))
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each test runs once per database kind."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, empty database (no schema yet) of each kind."""
+    if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'library' / 'distill.db'}"
         return
     url = new_postgres_db(request.getfixturevalue("postgres_server"))
     yield url
-    if os.environ.get("DISTILL_TEST_POSTGRES_URL"):  # a throwaway server is removed whole
+    if EXTERNAL_SERVER:  # a throwaway server is removed whole
+        drop_postgres_db(url)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite library file to copy (migrating once per session is enough)."""
+    path = tmp_path_factory.mktemp("template") / "distill.db"
+    Library(f"sqlite:///{path}").close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> Iterator[str]:
+    """The name of a migrated, empty PostgreSQL database to clone."""
+    url = new_postgres_db(postgres_server)
+    Library(url).close()
+    yield url.rsplit("/", 1)[1]
+    if EXTERNAL_SERVER:
         drop_postgres_db(url)
 
 
 @pytest.fixture
-def lib(db_url: str) -> Iterator[Library]:
-    """An open Library on a fresh database."""
-    library = Library(db_url)
+def lib(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Library]:
+    """An open Library on a fresh database with the current schema."""
+    url: str
+    if backend == "sqlite":
+        path = tmp_path / "library" / "distill.db"
+        path.parent.mkdir()
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        template = request.getfixturevalue("postgres_template")
+        url = new_postgres_db(request.getfixturevalue("postgres_server"), template=template)
+    library = Library(url)
     yield library
     library.close()
+    if backend == "postgres" and EXTERNAL_SERVER:
+        drop_postgres_db(url)

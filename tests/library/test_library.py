@@ -167,6 +167,31 @@ def test_downgrade_and_upgrade_again(db_url: str) -> None:
         assert [h.start for h in again.search("arrow")] == [4.5]
 
 
+def test_concurrent_first_opens_migrate_once(db_url: str) -> None:
+    opened: list[Library] = []
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            opened.append(Library(db_url))
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert errors == []
+        with opened[0].engine.connect() as conn:
+            versions = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+        assert [v[0] for v in versions] == [HEAD_REVISION]
+    finally:
+        for lib in opened:
+            lib.close()
+
+
 def test_default_url_is_sqlite_in_data_dir(distill_home: Path) -> None:
     with Library() as lib:
         lib.save_transcript(make_transcript())
@@ -245,6 +270,9 @@ def test_reingest_updates_and_never_duplicates(lib: Library) -> None:
     assert [h.start for h in lib.search("alpha")] == [5.0]
     titles = [h for h in lib.search("renamed") if h.kind == "title"]
     assert len(titles) == 1
+    # Moving the video to another channel leaves no empty channel behind.
+    lib.save_transcript(make_transcript(title="Renamed video", channel="New Home"))
+    assert [(c.name, c.video_count) for c in lib.list_channels()] == [("New Home", 1)]
 
 
 def test_transcripts_in_several_languages(lib: Library) -> None:
@@ -391,6 +419,10 @@ def test_search_ranking_and_terms(lib: Library) -> None:
     assert [h.start for h in lib.search('"grid lines"')] == [12.5]
     assert lib.search('"lines grid"') == []
     assert len(lib.search("transformation", limit=1)) == 1
+    only = lib.search("transformation", kinds={"transcript"})
+    assert [h.start for h in only] and {h.kind for h in only} == {"transcript"}
+    assert [h.kind for h in lib.search("transformation", kinds=["title"])] == ["title"]
+    assert lib.search("transformation", kinds=[]) == []
 
 
 def test_search_channel_filter(lib: Library) -> None:
