@@ -65,6 +65,7 @@ def main() -> int:
         t_parse = t_store = 0.0
         n_segments = 0
         vocabulary: list[str] = []
+        cpu0 = time.process_time()
         for info in infos:
             t0 = time.perf_counter()
             transcript = load(info)
@@ -76,12 +77,13 @@ def main() -> int:
             n_segments += len(transcript.segments)
             vocabulary.extend(w for s in transcript.segments for w in words(s.text) if len(w) > 3)
         total = t_parse + t_store
+        cpu = time.process_time() - cpu0
         n = len(infos)
         print(
             f"database        {lib.dialect} ({'temporary file' if not args.url else 'given URL'})"
         )
         print(f"ingested        {n} videos, {n_segments} segments in {total:.3f} s "
-              f"(parse {t_parse:.3f} s, store {t_store:.3f} s)")  # fmt: skip
+              f"(parse {t_parse:.3f} s, store {t_store:.3f} s; CPU {cpu:.3f} s)")  # fmt: skip
         print(f"throughput      {n / total:.1f} videos/s, {n_segments / total:.0f} segments/s "
               f"(store only: {n / t_store:.1f} videos/s, {n_segments / t_store:.0f} segments/s)")  # fmt: skip
 
