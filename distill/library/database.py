@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -74,8 +74,15 @@ class Database:
                     f"cannot create the library folder {folder}: {exc.strerror}; "
                     "set DISTILL_HOME or DISTILL_DATABASE_URL to a writable place."
                 ) from None
+        options: dict[str, Any] = {"pool_pre_ping": True}
+        if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+            # An in-memory database lives in one connection: share it instead of one per thread.
+            options = {
+                "poolclass": sa.pool.StaticPool,
+                "connect_args": {"check_same_thread": False},
+            }
         try:
-            self.engine = sa.create_engine(parsed, pool_pre_ping=True)
+            self.engine = sa.create_engine(parsed, **options)
         except ImportError as exc:
             raise LibraryError(
                 f"the database driver for {self._shown_url} is not installed ({exc}); "

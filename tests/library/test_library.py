@@ -199,6 +199,16 @@ def test_default_url_is_sqlite_in_data_dir(distill_home: Path) -> None:
     assert (distill_home / "distill.db").exists()
 
 
+def test_in_memory_sqlite_is_one_database_for_all_threads() -> None:
+    with Library("sqlite://") as lib:
+        lib.save_transcript(make_transcript())
+        found: list[float | None] = []
+        t = threading.Thread(target=lambda: found.extend(h.start for h in lib.search("arrow")))
+        t.start()
+        t.join()
+        assert found == [4.5]
+
+
 def test_bad_urls_give_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(LibraryError, match="not supported"):
         Library("oracle://scott:tiger@localhost/x")
