@@ -101,9 +101,12 @@ class Backend(ABC):
         kinds: Sequence[HitKind],
     ) -> list[SearchHit]:
         hits: list[SearchHit] = []
-        for kind in (k for k in KINDS if k in kinds):
+        wanted = [k for k in KINDS if k in kinds]
+        for kind in wanted:
+            # Titles and summaries go first, so cap them to leave room for exact moments.
+            cap = limit if kind == "transcript" or len(wanted) == 1 else max(5, limit // 3)
             found = self.execute(
-                conn, kind, query, any_term=any_term, limit=limit, channel_id=channel_id
+                conn, kind, query, any_term=any_term, limit=cap, channel_id=channel_id
             )
             if kind == "summary":
                 found = _best_per_video(found)

@@ -435,6 +435,16 @@ def test_search_ranking_and_terms(lib: Library) -> None:
     assert lib.search("transformation", kinds=[]) == []
 
 
+def test_title_and_summary_hits_leave_room_for_moments(lib: Library) -> None:
+    for i in range(8):
+        lib.save_transcript(
+            make_transcript(f"vid0000001{i}", title=f"Linear part {i}", lines=[(i, "linear again")])
+        )
+    hits = lib.search("linear", limit=12)
+    assert [h.kind for h in hits] == ["title"] * 5 + ["transcript"] * 7
+    assert len(lib.search("linear", limit=12, kinds=["title"])) == 8
+
+
 def test_search_channel_filter(lib: Library) -> None:
     _seed(lib)
     kitchen = lib.get_video("vid00000002").channel_id
