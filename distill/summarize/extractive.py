@@ -24,9 +24,10 @@ from distill.summarize.stopwords import word_set
 from distill.summarize.units import Unit
 
 MAX_TAKEAWAYS = 5
-TLDR_WORDS = 60  # the TL;DR is two or three sentences, about this many words at most
+TLDR_WORDS = 60
 POOL = 120  # candidates considered by the redundancy-aware selections
 NEAR_DUPLICATE = 0.55
+POSITION = 0.25  # weight of being early in the talk, for the TL;DR
 _ANAPHORA = word_set("it this that they these those he she them its their there")
 
 
@@ -60,10 +61,12 @@ class Salience:
         max_cover = max(raw_cover) or 1.0
         self.global_score: list[float] = []
         self.local_score: list[float] = []
+        self.lead_score: list[float] = []
         for i, u in enumerate(units):
             if not u.terms:
                 self.global_score.append(0.0)
                 self.local_score.append(0.0)
+                self.lead_score.append(0.0)
                 continue
             cen = cosine(u.weights, a.centroid)
             loc = cosine(u.weights, self.chapter_centroids[self.chapter_of[i]])
@@ -73,9 +76,10 @@ class Salience:
             shape = length * (0.6 + density) * (0.6 if u.question else 1.0)
             if u.tokens and u.tokens[0] in _ANAPHORA:  # "It shows..." needs context to be read
                 shape *= 0.75
-            position = 0.04 if i < max(3, n // 12) else 0.0
-            self.global_score.append((0.45 * cen + 0.55 * cover) * shape + position)
-            self.local_score.append((0.5 * loc + 0.3 * cen + 0.2 * cover) * shape)
+            # Talks and meetings state their subject early: the opening weighs more in the TL;DR.
+            self.lead_score.append(POSITION * max(0.0, 1 - i / max(3, n // 5)))
+            self.global_score.append((0.85 * cen + 0.15 * cover) * shape)
+            self.local_score.append((0.3 * loc + 0.7 * cen) * shape)
 
     def ranked(self, indices: list[int], local: bool = False) -> list[int]:
         scores = self.local_score if local else self.global_score
@@ -102,7 +106,7 @@ def _candidates(units: list[Unit]) -> list[int]:
 def pick_tldr(a: Analysis, s: Salience, pool: list[int]) -> list[Unit]:
     """Two or three sentences that together cover the talk's main terms best."""
     units = a.units
-    ranked = s.ranked(pool)[:POOL]
+    ranked = sorted(pool, key=lambda i: (-(s.global_score[i] + s.lead_score[i]), i))[:POOL]
     top_terms = sorted(a.centroid, key=lambda t: (-a.centroid[t], t))[:40]
     gain_w = {t: a.centroid[t] for t in top_terms}
     for t, w in s.kp_weight.items():
@@ -121,7 +125,11 @@ def pick_tldr(a: Analysis, s: Salience, pool: list[int]) -> list[Unit]:
             if _too_close(u, chosen, 0.4):
                 continue
             fresh = sum(gain_w.get(t, 0.0) for t in set(u.terms) - covered)
-            gain = fresh / math.sqrt(max(8, u.n_words)) + 0.6 * s.global_score[i] / best_score
+            gain = (
+                fresh / math.sqrt(max(8, u.n_words))
+                + 0.6 * s.global_score[i] / best_score
+                + 0.5 * s.lead_score[i] / POSITION
+            )
             if gain > best_gain:
                 best, best_gain = u, gain
         if best is None:

@@ -157,11 +157,15 @@ _COMMA_FILLERS = re.compile(
     r"(?:^|(?<=[,.;!?]))\s*(?:you know|i mean|you see|like|well)\s*(?:,|(?=[.!?]|$))",
     re.IGNORECASE,
 )
+_MID_FILLERS = re.compile(
+    r",?\s+(?:you know|i mean|you see|basically|actually)\s*(?:,|(?=[.!?]|$))", re.IGNORECASE
+)
 _FALSE_START = re.compile(r"(?<![\w-])[A-Za-z]{1,12}-(?=\s)")
 _REPEAT_WORD = re.compile(r"\b([\w']+)(?:[\s,]+\1\b)+", re.IGNORECASE)
 _REPEAT_PAIR = re.compile(r"\b([\w']+\s+[\w']+)(?:[\s,]+\1\b)+", re.IGNORECASE)
 _LEADING = re.compile(
-    r"^(?:(?:so|and|but|yeah|yes|okay|ok|well|oh|right|alright|now|anyway|also)\b[,.]?\s+)+",
+    r"^(?:(?:so|and|but|yeah|yes|okay|ok|well|oh|right|alright|now|anyway|also|then|basically|"
+    r"actually|i mean|i guess|i think that|i think|like)\b[,.]?\s+)+",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s+")
@@ -178,6 +182,7 @@ def strip_speaker(text: str) -> str:
 def clean(text: str) -> str:
     """Remove fillers, false starts and repeated words from one piece of speech; keep its meaning."""
     text = _FILLER.sub(" ", text)
+    text = _MID_FILLERS.sub(" ", text)
     text = _COMMA_FILLERS.sub(",", text)
     text = _FALSE_START.sub(" ", text)
     text = _REPEAT_PAIR.sub(r"\1", text)
