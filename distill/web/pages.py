@@ -375,4 +375,9 @@ def _search_page(state: AppState, q: str, channel_id: str | None) -> str:
 async def search_page(request: Request, q: str = "", channel: str | None = None) -> Response:
     state = get_state(request)
     q = q.strip()[:200]
-    return html_page(await run_in_threadpool(_search_page, state, q, channel or None))
+    key = ("s", q, channel or None)
+    body = state.cache.get(key)
+    if body is None:
+        body = (await run_in_threadpool(_search_page, state, q, channel or None)).encode()
+        state.cache.put(key, body)
+    return Response(body, media_type="text/html; charset=utf-8")

@@ -39,7 +39,7 @@ def make_templates() -> jinja2.Environment:
 class PageCache:
     """Rendered pages for a few seconds, cleared whenever the app changes the library."""
 
-    def __init__(self, ttl: float = 10.0, max_items: int = 2000) -> None:
+    def __init__(self, ttl: float = 60.0, max_items: int = 2000) -> None:
         self.ttl = ttl
         self.max_items = max_items
         self._items: dict[Any, tuple[float, Any]] = {}

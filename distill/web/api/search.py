@@ -21,7 +21,12 @@ async def search(
     """Search everything said; each hit links to the moment in its video."""
     from distill.library import highlight_parts
 
-    lib = get_state(request).library
+    state = get_state(request)
+    key = ("api-search", q, channel_id, limit)
+    cached = state.cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    lib = state.library
     hits = await run_in_threadpool(lambda: lib.search(q, limit=limit, channel_id=channel_id))
     out = []
     for h in hits:
@@ -40,4 +45,6 @@ async def search(
                 page=page,
             )
         )
-    return SearchOut(query=q, hits=out)
+    result = SearchOut(query=q, hits=out)
+    state.cache.put(key, result)
+    return result
