@@ -87,6 +87,22 @@ def submit_file(state: AppState, path: str, params: dict | None = None) -> Job:
     return job
 
 
+def delete_video(state: AppState, video_id: str) -> None:
+    """Delete a video from the library, and its uploaded media file if the web app stored it."""
+    import shutil
+    from pathlib import Path
+
+    meta = state.library.get_video(video_id)
+    paths = [meta.path] if meta.path else []
+    paths += [j.source for j in state.library.list_jobs(limit=1000) if j.video_id == video_id]
+    state.library.delete_video(video_id)
+    uploads = (state.media_dir / "uploads").resolve()
+    for path in paths:
+        folder = Path(path).resolve().parent
+        if folder.parent == uploads:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def translation_model() -> str | None:
     """The configured model that can translate summaries, or None when only the builtin one is set."""
     from distill.settings import get_settings

@@ -58,6 +58,9 @@ def test_upload_runs_to_a_summary_page(client, library, distill_home):
     doc = parse(video.text)
     assert "Octopus" in doc.find("h1").text
     assert library.get_summary(done["video_id"]).tldr
+    # Deleting the video also removes the file the upload stored.
+    assert client.delete(f"/api/v1/videos/{done['video_id']}").status_code == 204
+    assert not stored.exists() and not stored.parent.exists()
 
 
 def test_same_url_twice_while_queued_is_one_job(client, library):
@@ -140,3 +143,74 @@ def test_progress_is_written_to_the_job(library, tmp_path):
     assert library.get_job(job.id).progress == 0.25
     report("summarize", 1, None)
     assert (library.get_job(job.id).stage, library.get_job(job.id).progress) == ("summarize", 0.0)
+
+
+def test_youtube_url_job_with_the_network_edge_recorded(client, library, monkeypatch):
+    """Submit a YouTube link; only YouTube's two network calls are replaced, the rest runs for real."""
+    from distill.sources import youtube
+
+    vid = "dQw4w9WgXcQ"
+    info = {
+        "id": vid,
+        "title": "Why octopuses have three hearts",
+        "channel": "Sea Notes",
+        "channel_id": "UCseanotes0000000000000",
+        "upload_date": "20230405",
+        "duration": 16,
+        "view_count": 4321,
+        "language": "en",
+    }
+    lines = [line for line in SRT.strip().split("\n\n")]
+    snippets = [
+        {"text": block.split("\n")[2], "start": 4.0 * i, "duration": 4.0}
+        for i, block in enumerate(lines)
+    ]
+    track = youtube.CaptionTrack(
+        language_code="en", language="English", is_generated=False, fetcher=lambda _lang: snippets
+    )
+    monkeypatch.setattr(youtube, "fetch_metadata", lambda video_id: info)
+    monkeypatch.setattr(youtube, "fetch_caption_tracks", lambda video_id: [track])
+
+    r = client.post("/submit", data={"url": f"https://youtu.be/{vid}"}, follow_redirects=False)
+    assert r.status_code == 303
+    job_id = r.headers["location"].rsplit("/", 1)[1]
+    assert library.get_job(job_id).source == f"https://www.youtube.com/watch?v={vid}"
+    Worker(library).run_pending()
+    job = client.get(f"/api/v1/jobs/{job_id}").json()
+    assert job["status"] == "done" and job["video_id"] == vid
+    doc = parse(client.get(f"/v/{vid}").text)
+    assert doc.find("h1").text == "Why octopuses have three hearts"
+    assert "youtube-nocookie.com/embed/" + vid in doc.by_id("player").get("src")
+    assert doc.find("a", class_="channel").get("href") == "/c/UCseanotes0000000000000"
+    assert "4,321 views" in doc.find("p", class_="video-meta").text
+
+
+def test_translate_needs_a_model(client, library, monkeypatch):
+    from web_helpers import make_transcript
+
+    library.save_transcript(make_transcript("bees0000001", "Bees"))
+    # With only the builtin summarizer there is nothing to translate with: no offer, a clear 400.
+    doc = parse(client.get("/v/bees0000001").text)
+    assert doc.find("form", class_="translate-form") is None
+    r = client.post("/api/v1/videos/bees0000001/translate", json={"lang": "es"})
+    assert r.status_code == 400 and "DISTILL_MODEL" in r.json()["error"]["message"]
+
+
+def test_translate_is_offered_when_a_model_is_configured(distill_home, monkeypatch):
+    from fastapi.testclient import TestClient
+    from web_helpers import make_transcript
+
+    from distill.library import Library
+    from distill.settings import get_settings
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_MODEL", "openai:gpt-4o-mini")
+    get_settings.cache_clear()
+    lib = Library()
+    lib.save_transcript(make_transcript("bees0000001", "Bees"))
+    with TestClient(create_app(lib, worker=False)) as client:
+        form = parse(client.get("/v/bees0000001").text).find("form", class_="translate-form")
+        assert form is not None and form.get("action") == "/v/bees0000001/translate"
+        options = [o.get("value") for o in form.find_all("option")]
+        assert "es" in options and "en" not in options
+    lib.close()

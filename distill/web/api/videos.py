@@ -54,7 +54,7 @@ async def get_video(request: Request, video_id: str) -> VideoDetail:
 async def delete_video(request: Request, video_id: str) -> Response:
     """Delete a video with its transcripts and summaries (needs the token when one is set)."""
     state = get_state(request)
-    await run_in_threadpool(state.library.delete_video, video_id)
+    await run_in_threadpool(service.delete_video, state, video_id)
     state.changed()
     return Response(status_code=204)
 
