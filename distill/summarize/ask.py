@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 from distill.domain import Answer, Citation, Transcript
 from distill.summarize.analysis import Analysis
 from distill.summarize.stopwords import word_set
+from distill.summarize.text import Lexicon
 from distill.summarize.units import Unit
 
-WINDOW_WORDS = 45  # a passage is a run of sentences of about this many words
+WINDOW_WORDS = 60  # a passage is a run of sentences of about this many words
 CITATIONS = 3
+ANSWER_PASSAGES = 2  # passages joined into the answer
+SECOND = 0.5  # a second passage must score this share of the best to join the answer
 K1, B = 1.2, 0.75
 # Words of questions about a talk that say nothing about what is asked.
 QUESTION_WORDS = word_set(
@@ -31,8 +34,12 @@ class Passage:
     length: int
 
 
-def passages(units: list[Unit]) -> list[Passage]:
-    """One window per unit: it and the units after it, up to about WINDOW_WORDS words."""
+def passages(units: list[Unit], lex: Lexicon) -> list[Passage]:
+    """One window per unit: it and the units after it, up to about WINDOW_WORDS words.
+
+    Speakers' names count as words of what they say, so "What did Ann think of X?" finds Ann.
+    """
+    names: dict[str, list[str]] = {}
     out = []
     for i in range(len(units)):
         j, words = i, units[i].n_words
@@ -42,6 +49,10 @@ def passages(units: list[Unit]) -> list[Passage]:
         counts: Counter[str] = Counter()
         for u in units[i : j + 1]:
             counts.update(u.terms)
+            if u.speaker:
+                if u.speaker not in names:
+                    names[u.speaker] = lex.terms(u.speaker)
+                counts.update(names[u.speaker])
         out.append(Passage(i, j, counts, sum(counts.values())))
     return out
 
@@ -83,20 +94,43 @@ def expand(a: Analysis, terms: list[str]) -> dict[str, float]:
     return query
 
 
+class _Index:
+    """What answering needs of one transcript, kept for the next question about it."""
+
+    def __init__(self, transcript: Transcript) -> None:
+        self.analysis = Analysis(transcript)
+        self.docs = passages(self.analysis.units, self.analysis.lex)
+        self.bm25 = BM25(self.docs)
+
+
+_CACHE: OrderedDict[tuple[str, int, int], _Index] = OrderedDict()
+_CACHE_SIZE = 8
+
+
+def _index(transcript: Transcript) -> _Index:
+    key = (transcript.meta.id, len(transcript.segments), hash(transcript.text))
+    found = _CACHE.get(key)
+    if found is None:
+        found = _CACHE[key] = _Index(transcript)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    _CACHE.move_to_end(key)
+    return found
+
+
 def answer_builtin(transcript: Transcript, question: str) -> Answer:
-    """The passages that best answer a question, the best one as the answer, all as citations."""
-    a = Analysis(transcript)
+    """The passages that best answer a question: the best ones as the answer, all as citations."""
+    idx = _index(transcript)
+    a = idx.analysis
     query = expand(a, a.lex.terms(question))
-    docs = passages(a.units)
-    index = BM25(docs)
     scored = sorted(
-        ((index.score(query, d), d.first, d) for d in docs), key=lambda s: (-s[0], s[1])
+        ((idx.bm25.score(query, d), d.first, d) for d in idx.docs), key=lambda s: (-s[0], s[1])
     )
     chosen: list[Passage] = []
     for value, _, d in scored:
         if value <= 0 or len(chosen) >= CITATIONS:
             break
-        if any(d.first <= c.last and c.first <= d.last for c in chosen):
+        if any(d.first <= c.last + 1 and c.first <= d.last + 1 for c in chosen):
             continue
         chosen.append(d)
     if not chosen:
@@ -106,8 +140,46 @@ def answer_builtin(transcript: Transcript, question: str) -> Answer:
             found=False,
         )
 
+    focused: list[Passage] = []
+    for d in chosen:
+        f = _focus(a.units, d, query, idx.bm25.idf)
+        if not any(f.first <= c.last and c.first <= f.last for c in focused):
+            focused.append(f)
+    chosen = focused
+
     def text(d: Passage) -> str:
         return " ".join(u.text for u in a.units[d.first : d.last + 1])
 
     citations = [Citation(start=a.units[d.first].start, text=text(d)) for d in chosen]
-    return Answer(answer=text(chosen[0]), citations=citations, found=True)
+    best = scored[0][0]
+    # A second passage almost as good joins the answer, in the order they are said.
+    parts = [
+        d
+        for d in chosen[:ANSWER_PASSAGES]
+        if d is chosen[0] or _score(idx, query, d) >= SECOND * best
+    ]
+    parts.sort(key=lambda d: d.first)
+    return Answer(answer=" … ".join(text(d) for d in parts), citations=citations, found=True)
+
+
+def _focus(
+    units: list[Unit], d: Passage, query: dict[str, float], idf: dict[str, float]
+) -> Passage:
+    """The passage moved to start at its sentence that matches the question best.
+
+    What answers a question is usually said right after its words are: keep what follows.
+    """
+
+    def match(i: int) -> float:
+        return sum(query[t] * idf.get(t, 0.0) for t in set(units[i].terms) if t in query)
+
+    first = max(range(d.first, d.last + 1), key=lambda i: (match(i), -i))
+    last, words = first, units[first].n_words
+    while last + 1 < len(units) and words + units[last + 1].n_words <= WINDOW_WORDS:
+        last += 1
+        words += units[last].n_words
+    return Passage(first, max(last, first), d.counts, d.length)
+
+
+def _score(idx: _Index, query: dict[str, float], d: Passage) -> float:
+    return idx.bm25.score(query, d)
