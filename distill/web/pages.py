@@ -61,6 +61,13 @@ def source_label(source: str) -> str:
     return Path(source).name
 
 
+def job_error(source: str, error: str | None) -> str | None:
+    """The job's error without the server's storage path of the upload in it."""
+    if error and not source.startswith(("http://", "https://")):
+        return error.replace(source, source_label(source))
+    return error
+
+
 # --- home and submit -------------------------------------------------------------------------
 
 
@@ -144,6 +151,7 @@ def _job_page(state: AppState, job_id: str) -> str:
         "done": "Done.",
         "failed": "Failed.",
     }[job.status]
+    job = job.model_copy(update={"error": job_error(job.source, job.error)})
     return state.render(
         "job.html",
         job=job,

@@ -99,7 +99,13 @@ def test_failed_job_shows_error_and_can_be_retried(client, library, tmp_path):
     assert failed.status == "failed" and failed.error and "gone.srt" in failed.error
     page = parse(client.get(f"/jobs/{job.id}").text)
     err = page.by_id("job-error")
-    assert err.get("hidden") is None and err.text.strip() == failed.error
+    assert err.get("hidden") is None and err.text.strip() == failed.error.replace(
+        str(gone), "gone.srt"
+    )
+    # The server's own paths are not shown to the user.
+    assert str(tmp_path) not in err.text and str(tmp_path) not in str(
+        client.get(f"/api/v1/jobs/{job.id}").json()
+    )
     assert page.by_id("retry-form").get("hidden") is None
     # Fix the cause, retry: the job runs again and finishes.
     gone.write_text(SRT)

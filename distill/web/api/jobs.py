@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from distill.web import service
 from distill.web.api.models import JobOut, SubmitIn
-from distill.web.pages import get_state, source_label
+from distill.web.pages import get_state, job_error, source_label
 from distill.web.security import require_write
 from distill.web.uploads import UploadError, store_upload
 
@@ -16,6 +16,7 @@ router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 def job_out(job: object) -> JobOut:
     data = job.model_dump()  # type: ignore[attr-defined]
+    data["error"] = job_error(data["source"], data.get("error"))
     data["source"] = source_label(data["source"])
     data["page"] = f"/jobs/{data['id']}"
     data["video_page"] = f"/v/{data['video_id']}" if data.get("video_id") else None
