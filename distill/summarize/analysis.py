@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from distill.domain import Transcript
 from distill.errors import SummarizeError
 from distill.summarize.stopwords import word_set
-from distill.summarize.text import Lexicon, detect_language, words
+from distill.summarize.text import Lexicon, detect_language, stem, words
 from distill.summarize.units import Unit, build_units
 
 # Words too general to name a topic, though they are not stop words.
@@ -17,9 +17,20 @@ GENERIC = word_set(
     """
 people person time year day week month part point idea question answer problem case example fact
 place world number something anything everything someone lot end start side reason word words
-minute second hour moment bit piece kind type form level area issue thing course sense
+minute second hour moment bit piece kind type form level area issue thing course sense work
+stuff today guy guys
 """
 )
+
+
+NUMBERS = word_set(
+    """
+zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
+thousand million billion percent half quarter
+"""
+)
+NUMBERS = frozenset(NUMBERS | {stem(w) for w in NUMBERS})
 
 
 @dataclass(slots=True)
@@ -120,7 +131,7 @@ class Analysis:
         min_count = 2 if len(units) > 6 else 1
         scored: list[Keyphrase] = []
         for key, c in counts.items():
-            if c < min_count or all(k.isdigit() for k in key):
+            if c < min_count or all(k.isdigit() or k in NUMBERS for k in key):
                 continue
             if len(key) > 1:
                 # A phrase must hold together: seen often relative to its rarest word.

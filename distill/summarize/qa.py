@@ -44,7 +44,7 @@ def _speaker_questions(
     units = a.units
     found: list[tuple[float, QA, int]] = []
     for q in units:
-        if not q.question or len(q.terms) < 2 or q.n_words < 4:
+        if not q.question or len(q.terms) < 2 or not 4 <= q.n_words <= 25:
             continue
         for j in range(q.index + 1, min(len(units), q.index + 4)):
             cand = units[j]

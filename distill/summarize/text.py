@@ -161,6 +161,10 @@ _MID_FILLERS = re.compile(
     r",?\s+(?:you know|i mean|you see|basically|actually)\s*(?:,|(?=[.!?]|$))", re.IGNORECASE
 )
 _FALSE_START = re.compile(r"(?<![\w-])[A-Za-z]{1,12}-(?=\s)")
+# A lone consonant before a word ("t some", "w a real") is a cut-off word, not a word.
+_LONE_LETTER = re.compile(r"(?<![\w'-])[b-df-hj-tw](?=\s+\w)")
+# A short fragment that begins the next word ("th the", "ex extract") is a false start.
+_PREFIX_START = re.compile(r"(?<![\w'-])([A-Za-z]{1,4})\s+(?=\1[a-z])", re.IGNORECASE)
 _REPEAT_WORD = re.compile(r"\b([\w']+)(?:[\s,]+\1\b)+", re.IGNORECASE)
 _REPEAT_PAIR = re.compile(r"\b([\w']+\s+[\w']+)(?:[\s,]+\1\b)+", re.IGNORECASE)
 _LEADING = re.compile(
@@ -179,12 +183,18 @@ def strip_speaker(text: str) -> str:
     return _SPEAKER.sub("", text, count=1)
 
 
+def _drop_fragment(m: re.Match[str]) -> str:
+    return m.group(0) if m.group(1).lower() in STOPWORDS["en"] else ""
+
+
 def clean(text: str) -> str:
     """Remove fillers, false starts and repeated words from one piece of speech; keep its meaning."""
     text = _FILLER.sub(" ", text)
     text = _MID_FILLERS.sub(" ", text)
     text = _COMMA_FILLERS.sub(",", text)
     text = _FALSE_START.sub(" ", text)
+    text = _LONE_LETTER.sub("", text)
+    text = _PREFIX_START.sub(_drop_fragment, text)
     text = _REPEAT_PAIR.sub(r"\1", text)
     text = _REPEAT_WORD.sub(r"\1", text)
     text = _SPACES.sub(" ", text)
@@ -195,6 +205,8 @@ def clean(text: str) -> str:
 
 def polish(sentence: str) -> str:
     """A sentence as shown: leading discourse markers off, capitalised, ending in punctuation."""
+    if sentence.count('"') % 2:  # a quote cut by the sentence split: drop the marks
+        sentence = sentence.replace('"', "")
     s = _LEADING.sub("", sentence.strip()).strip(" ,;:-")
     if not s:
         return s
