@@ -161,7 +161,7 @@ def print_summary(summary: Summary) -> None:
     console.print()
 
 
-def print_plan(transcript: Transcript, model: str) -> None:
+def print_plan(transcript: Transcript, model: str, language: str | None = None) -> None:
     """What summarizing would cost, without calling any model."""
     words = transcript.word_count
     if model == BUILTIN:
@@ -172,7 +172,7 @@ def print_plan(transcript: Transcript, model: str) -> None:
         return
     from distill.summarize.pipeline import plan
 
-    result = plan(transcript, model)
+    result = plan(transcript, model, language=language)
     fields = result.model_dump() if hasattr(result, "model_dump") else vars(result)
     console.print(f"{escape(transcript.meta.title)}: {words} words; model {escape(model)}")
     for key, value in fields.items():
@@ -245,7 +245,7 @@ def summarize(
 
                     transcript = resolve(source, lang=lang, progress=progress)
                     if dry_run:
-                        print_plan(transcript, chosen)
+                        print_plan(transcript, chosen, lang)
                         continue
                     summary = run_summary(
                         transcript, model=chosen, language=lang, progress=progress
