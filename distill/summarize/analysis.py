@@ -18,7 +18,7 @@ GENERIC = word_set(
 people person time year day week month part point idea question answer problem case example fact
 place world number something anything everything someone lot end start side reason word words
 minute second hour moment bit piece kind type form level area issue thing course sense work
-stuff today guy guys
+stuff today guy guys topic topics video talk
 """
 )
 

@@ -16,7 +16,7 @@ from distill.domain import (
     Transcript,
     no_progress,
 )
-from distill.summarize.analysis import Analysis, cosine, normalise
+from distill.summarize.analysis import Analysis, Keyphrase, cosine, normalise
 from distill.summarize.emoji import pick_emoji
 from distill.summarize.qa import find_qa
 from distill.summarize.segmentation import segment
@@ -27,6 +27,7 @@ MAX_TAKEAWAYS = 5
 TLDR_WORDS = 60
 POOL = 120  # candidates considered by the redundancy-aware selections
 NEAR_DUPLICATE = 0.55
+SPREAD = 0.12  # insights from a chapter that already has some count this much less
 POSITION = 0.25  # weight of being early in the talk, for the TL;DR
 _ANAPHORA = word_set("it this that they these those he she them its their there")
 
@@ -178,7 +179,14 @@ def pick_insights(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) 
     """Six to eight salient, mutually different points, each with a fitting emoji (MMR)."""
     want = 8 if len(pool) >= 40 else 6
     ranked = s.ranked(pool)[:POOL]
+    # Each chapter's own best points are candidates too, so insights span the whole talk.
+    by_chapter: dict[int, list[int]] = {}
+    for i in pool:
+        by_chapter.setdefault(s.chapter_of[i], []).append(i)
+    extra = {i for members in by_chapter.values() for i in s.ranked(members, local=True)[:5]}
+    ranked = sorted(set(ranked) | extra, key=lambda i: (-s.global_score[i], i))
     best = max((s.global_score[i] for i in ranked), default=1.0) or 1.0
+    per_chapter: Counter[int] = Counter()
     chosen: list[Unit] = []
     shown = {u.text for u in taken}
     for avoid_taken in (True, False):
@@ -193,12 +201,17 @@ def pick_insights(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) 
                 redundancy = max((cosine(u.weights, c.weights) for c in chosen), default=0.0)
                 if redundancy > NEAR_DUPLICATE:
                     continue
-                value = 0.7 * s.global_score[i] / best - 0.3 * redundancy
+                value = (
+                    0.7 * s.global_score[i] / best
+                    - 0.3 * redundancy
+                    - SPREAD * per_chapter[s.chapter_of[i]]
+                )
                 if value > pick_value:
                     pick, pick_value = u, value
             if pick is None:
                 break
             chosen.append(pick)
+            per_chapter[s.chapter_of[pick.index]] += 1
         if len(chosen) >= min(6, want):
             break
     chosen.sort(key=lambda u: u.index)
@@ -220,10 +233,19 @@ def _title(a: Analysis, units: list[Unit], spread: Counter[str], n_chapters: int
     def distinct(kp_terms: tuple[str, ...]) -> float:
         return sum(math.log(1 + n_chapters / max(1, spread[t])) for t in kp_terms) / len(kp_terms)
 
-    ranked = sorted(phrases, key=lambda k: (-k.weight * (0.5 + distinct(k.terms)), k.surface))
+    def value(k: Keyphrase) -> float:
+        return k.weight * (0.5 + distinct(k.terms))
+
+    ranked = sorted(phrases, key=lambda k: (-value(k), k.surface))
     names = [ranked[0].surface]
-    if len(ranked) > 1 and not set(ranked[1].terms) & set(ranked[0].terms):
-        names.append(ranked[1].surface)
+    second = ranked[1] if len(ranked) > 1 else None
+    if (
+        second
+        and not set(second.terms) & set(ranked[0].terms)
+        and second.count >= 2
+        and value(second) >= 0.4 * value(ranked[0])
+    ):
+        names.append(second.surface)
     title = " and ".join(names)
     return title[0].upper() + title[1:]
 
@@ -281,7 +303,9 @@ def summarize_builtin(
     pool = _candidates(a.units)
     tldr = pick_tldr(a, s, pool)
     takeaways = pick_takeaways(a, s, pool, tldr)
-    insights = pick_insights(a, s, pool, tldr)
+    insights = pick_insights(
+        a, s, pool, tldr + [u for u in a.units if u.text in {t.text for t in takeaways}]
+    )
     qa = find_qa(a, s.global_score, pool)
     progress("summarize", 1.0, 1.0)
     return Summary(

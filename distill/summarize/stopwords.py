@@ -52,6 +52,9 @@ today now yesterday tomorrow
 hmm mm uh um huh er erm eh
 id need needs needed try tried trying use used using
 able lots whatever anyway anyways somehow
+particularly especially usually generally simply clearly specifically essentially completely
+entirely honestly hopefully eventually finally mainly nearly typically suddenly apparently
+presumably necessarily slightly largely explain explains explained explaining
 yes no not
 """
 )
