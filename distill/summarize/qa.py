@@ -108,7 +108,7 @@ def _term_question(
             r"|\bcalled\s+(?:(?:the|a|an)\s+)?" + surface,
             re.I,
         )
-        working = re.compile(subject + r"\b.*\b(?:works?|by)\b", re.I)
+        working = re.compile(subject + r"\b.*\b(?:works?|working)\b", re.I)
         for pattern, template, bonus in ((defining, what, 2.0), (working, how, 1.5)):
             found = [i for i in holders if pattern.search(a.units[i].text)]
             if found:
@@ -123,6 +123,8 @@ def _term_question(
                     start=answer[0].start,
                 )
                 return bonus + scores[best], qa, best
+    if len(kp.terms) == 1 and kp.surface.endswith(("ed", "ing", "ly")):
+        return None  # most likely a verb or an adverb: not something to ask about
     best = max(holders, key=lambda i: (scores[i], -i))
     answer = _answer_units(a, best)
     qa = QA(

@@ -16,6 +16,8 @@ _SPLIT_AT = re.compile(r"[,;:]\s+|\s+(?=(?:and|but|so|because|which|then)\s)", r
 _SPEAKER_NAME = re.compile(r"^\s*([A-Z][\w.'-]*(?:\s+[\w.'-]+){0,3})\s*:\s+\S")
 _TERMINALS = re.compile(r"[.!?。！？]")
 
+# Words that often open a new sentence in speech: a place to cut unpunctuated captions.
+_OPENERS = word_set("so now but and then okay ok if because when which well first next remember")
 MAX_WORDS = 45  # longer sentences are split at commas so every shown item stays readable
 UNPUNCTUATED_WORDS = 22  # unit length where captions carry no punctuation
 PAUSE = 1.2  # seconds of silence that end a unit in unpunctuated captions
@@ -125,7 +127,12 @@ def _groups(transcript: Transcript, pieces: list[_Piece], punctuated: bool) -> l
                     if s_cur.start is not None and s_prev.end is not None
                     else 0.0
                 )
-                same = n < UNPUNCTUATED_WORDS and not (gap >= PAUSE and n >= 8)
+                first = p.text.split(None, 1)[0].lower() if p.text.strip() else ""
+                same = (
+                    n < UNPUNCTUATED_WORDS
+                    and not (gap >= PAUSE and n >= 8)
+                    and not (n >= 12 and first in _OPENERS)
+                )
             if same:
                 groups[-1].append(p)
                 continue
