@@ -188,17 +188,17 @@ def pick_insights(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) 
     best = max((s.global_score[i] for i in ranked), default=1.0) or 1.0
     per_chapter: Counter[int] = Counter()
     chosen: list[Unit] = []
+    chosen_texts: set[str] = set()
     shown = {u.text for u in taken}
+    similarity = dict.fromkeys(ranked, 0.0)  # to the most similar chosen insight so far
     for avoid_taken in (True, False):
         while len(chosen) < want:
             pick, pick_value = None, -math.inf
             for i in ranked:
                 u = a.units[i]
-                if u in chosen or u.text in {c.text for c in chosen}:
+                if u.text in chosen_texts or (avoid_taken and u.text in shown):
                     continue
-                if avoid_taken and (u in taken or u.text in shown):
-                    continue
-                redundancy = max((cosine(u.weights, c.weights) for c in chosen), default=0.0)
+                redundancy = similarity[i]
                 if redundancy > NEAR_DUPLICATE:
                     continue
                 value = (
@@ -211,7 +211,10 @@ def pick_insights(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) 
             if pick is None:
                 break
             chosen.append(pick)
+            chosen_texts.add(pick.text)
             per_chapter[s.chapter_of[pick.index]] += 1
+            for i in ranked:
+                similarity[i] = max(similarity[i], cosine(a.units[i].weights, pick.weights))
         if len(chosen) >= min(6, want):
             break
     chosen.sort(key=lambda u: u.index)
