@@ -46,8 +46,25 @@ def check_lang(lang: str | None) -> str | None:
     return lang
 
 
+def scope_base(scope: Any) -> str:
+    """scheme://host[:port] of a request, from its ASGI scope (also used by the cached fast path)."""
+    host = ""
+    for name, value in scope.get("headers") or ():
+        if name == b"host":
+            host = value.decode("latin-1")
+            break
+    if not host:
+        server = scope.get("server") or ("localhost", None)
+        host = f"{server[0]}:{server[1]}" if server[1] else str(server[0])
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}".rstrip("/")
+
+
 def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return scope_base(request.scope)
+
+
+def video_cache_key(video_id: str, lang: str | None, base: str) -> tuple[str, str, str | None, str]:
+    return ("v", video_id, lang, base)
 
 
 def html_page(body: str, status: int = 200) -> HTMLResponse:
@@ -251,7 +268,7 @@ async def video_page(request: Request, video_id: str, lang: str | None = None) -
     state = get_state(request)
     lang = check_lang(lang)
     base = base_url(request)
-    key = ("v", video_id, lang, base)
+    key = video_cache_key(video_id, lang, base)
     body = state.cache.get(key)
     if body is None:
         body = await run_in_threadpool(_video_page, state, video_id, lang, base)

@@ -61,6 +61,52 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class CachedPages:
+    """Serve an already rendered video page straight from the cache, before routing (the hot path)."""
+
+    def __init__(self, app: Any, state: Any) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] == "http" and scope.get("method") == "GET" and path.startswith("/v/"):
+            body = self._cached(scope, path)
+            if body is not None:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [
+                            (b"content-type", b"text/html; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+    def _cached(self, scope: dict, path: str) -> bytes | None:
+        from urllib.parse import parse_qsl
+
+        from distill.web.pages import LANG_RE, scope_base, video_cache_key
+
+        video_id = path[3:]
+        if not video_id or "/" in video_id:
+            return None
+        lang = None
+        for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1")):
+            if name == "lang":
+                if value and not LANG_RE.match(value):
+                    return None
+                lang = value or None
+            elif name != "t":
+                return None
+        body = self.state.cache.get(video_cache_key(video_id, lang, scope_base(scope)))
+        return body if isinstance(body, bytes) else None
+
+
 def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     if not origin or origin == "null":

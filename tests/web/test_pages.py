@@ -203,3 +203,14 @@ def test_languages_listed_and_selected(client, library):
     assert set(links) == {"/v/bees0000001?lang=en", "/v/bees0000001?lang=es"}
     assert links["/v/bees0000001?lang=es"].get("aria-current") == "true"
     assert client.get("/v/bees0000001", params={"lang": "<x>"}).status_code == 400
+
+
+def test_cached_page_is_the_same_page_and_forgotten_on_delete(client, library):
+    seed(library)
+    first = client.get("/v/bees0000001")
+    again = client.get("/v/bees0000001", params={"t": "30"})
+    assert again.status_code == 200 and again.content == first.content
+    assert "script-src 'self'" in again.headers["content-security-policy"]
+    assert again.headers["content-type"] == "text/html; charset=utf-8"
+    assert client.delete("/api/v1/videos/bees0000001").status_code == 204
+    assert client.get("/v/bees0000001").status_code == 404
