@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from distill.domain import Segment, Transcript, VideoMeta  # noqa: E402
+from distill.sources import resolve  # noqa: E402
 from distill.summarize import ask, summarize  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
@@ -137,6 +138,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N meetings")
     parser.add_argument("--no-baselines", action="store_true", help="skip the sumy baselines")
     parser.add_argument("--no-ask", action="store_true", help="skip the ask questions")
+    parser.add_argument(
+        "--resolve", action="store_true", help="load meetings with distill.sources.resolve"
+    )
     args = parser.parse_args()
     from rouge_score import rouge_scorer
 
@@ -154,7 +158,7 @@ def main() -> None:
         path = folder / ref["file"]
         reference = " ".join(ref["summary"])
         t0 = time.perf_counter()
-        transcript = load_meeting(path)
+        transcript = resolve(str(path)) if args.resolve else load_meeting(path)
         summary = summarize(transcript)
         seconds["builtin"] += time.perf_counter() - t0
         text = " ".join([summary.tldr, *(t.text for t in summary.takeaways)])
