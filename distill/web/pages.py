@@ -63,10 +63,6 @@ def base_url(request: Request) -> str:
     return scope_base(request.scope)
 
 
-def video_cache_key(video_id: str, lang: str | None, base: str) -> tuple[str, str, str | None, str]:
-    return ("v", video_id, lang, base)
-
-
 def html_page(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
 
@@ -267,12 +263,7 @@ def _video_page(state: AppState, video_id: str, lang: str | None, base: str) -> 
 async def video_page(request: Request, video_id: str, lang: str | None = None) -> Response:
     state = get_state(request)
     lang = check_lang(lang)
-    base = base_url(request)
-    key = video_cache_key(video_id, lang, base)
-    body = state.cache.get(key)
-    if body is None:
-        body = await run_in_threadpool(_video_page, state, video_id, lang, base)
-        state.cache.put(key, body)
+    body = await run_in_threadpool(_video_page, state, video_id, lang, base_url(request))
     return Response(body, media_type="text/html; charset=utf-8")
 
 
@@ -326,18 +317,13 @@ async def embed(request: Request, video_id: str, lang: str | None = None) -> Res
     state = get_state(request)
     lang = check_lang(lang)
     base = base_url(request)
-    key = ("embed", video_id, lang, base)
-    body = state.cache.get(key)
-    if body is None:
 
-        def build() -> bytes:
-            v = state.library.get_video(video_id)
-            s = service.page_summary(state, video_id, lang)
-            return state.render("embed.html", v=v, s=s, page_url=f"{base}/v/{v.id}").encode()
+    def build() -> bytes:
+        v = state.library.get_video(video_id)
+        s = service.page_summary(state, video_id, lang)
+        return state.render("embed.html", v=v, s=s, page_url=f"{base}/v/{v.id}").encode()
 
-        body = await run_in_threadpool(build)
-        state.cache.put(key, body)
-    return Response(body, media_type="text/html; charset=utf-8")
+    return Response(await run_in_threadpool(build), media_type="text/html; charset=utf-8")
 
 
 @router.get("/media/{video_id}")
@@ -357,27 +343,22 @@ async def media(request: Request, video_id: str) -> Response:
 async def channel_page(request: Request, channel_id: str, page: int = 1) -> Response:
     state = get_state(request)
     page = max(1, min(page, 10_000))
-    key = ("c", channel_id, page)
-    body = state.cache.get(key)
-    if body is None:
 
-        def build() -> bytes:
-            lib = state.library
-            channel = lib.get_channel(channel_id)
-            videos = lib.list_videos(
-                channel_id=channel_id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
-            )
-            return state.render(
-                "channel.html",
-                channel=channel,
-                videos=videos[:PAGE_SIZE],
-                page=page,
-                has_next=len(videos) > PAGE_SIZE,
-            ).encode()
+    def build() -> bytes:
+        lib = state.library
+        channel = lib.get_channel(channel_id)
+        videos = lib.list_videos(
+            channel_id=channel_id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+        )
+        return state.render(
+            "channel.html",
+            channel=channel,
+            videos=videos[:PAGE_SIZE],
+            page=page,
+            has_next=len(videos) > PAGE_SIZE,
+        ).encode()
 
-        body = await run_in_threadpool(build)
-        state.cache.put(key, body)
-    return Response(body, media_type="text/html; charset=utf-8")
+    return Response(await run_in_threadpool(build), media_type="text/html; charset=utf-8")
 
 
 def _search_page(state: AppState, q: str, channel_id: str | None) -> str:
@@ -400,9 +381,5 @@ def _search_page(state: AppState, q: str, channel_id: str | None) -> str:
 async def search_page(request: Request, q: str = "", channel: str | None = None) -> Response:
     state = get_state(request)
     q = q.strip()[:200]
-    key = ("s", q, channel or None)
-    body = state.cache.get(key)
-    if body is None:
-        body = (await run_in_threadpool(_search_page, state, q, channel or None)).encode()
-        state.cache.put(key, body)
+    body = await run_in_threadpool(_search_page, state, q, channel or None)
     return Response(body, media_type="text/html; charset=utf-8")

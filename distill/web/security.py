@@ -61,50 +61,64 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+CACHED_PREFIXES = ("/v/", "/embed/", "/c/", "/search")
+
+
+def page_key(scope: dict) -> tuple[Any, ...] | None:
+    """The cache key of a GET for a cacheable page (video, embed, channel, search), else None."""
+    from urllib.parse import parse_qsl
+
+    from distill.web.pages import scope_base
+
+    path: str = scope.get("path", "")
+    if scope.get("method") != "GET" or not path.startswith(CACHED_PREFIXES):
+        return None
+    if path.startswith(("/v/", "/embed/", "/c/")) and path.count("/") != 2:
+        return None  # downloads and other sub-resources are not cached
+    raw = scope.get("query_string", b"")
+    if len(raw) > 400:
+        return None
+    query = sorted(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
+    if path.startswith("/v/"):
+        # ?t= only tells the page's script where to start; the page itself is the same.
+        query = [(k, v) for k, v in query if k != "t"]
+    return (path, tuple(query), scope_base(scope))
+
+
 class CachedPages:
-    """Serve an already rendered video page straight from the cache, before routing (the hot path)."""
+    """Serve rendered pages from the cache before routing, and remember successful renders."""
 
     def __init__(self, app: Any, state: Any) -> None:
         self.app = app
         self.state = state
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        path: str = scope.get("path", "")
-        if scope["type"] == "http" and scope.get("method") == "GET" and path.startswith("/v/"):
-            body = self._cached(scope, path)
-            if body is not None:
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 200,
-                        "headers": [
-                            (b"content-type", b"text/html; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
-                return
-        await self.app(scope, receive, send)
+        key = page_key(scope) if scope["type"] == "http" else None
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        cached = self.state.cache.get(key)
+        if cached is not None:
+            headers, body = cached
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        start: dict = {}
+        chunks: list[bytes] = []
 
-    def _cached(self, scope: dict, path: str) -> bytes | None:
-        from urllib.parse import parse_qsl
+        async def remember(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body" and start.get("status") == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    headers = [
+                        (k, v) for k, v in start.get("headers", []) if k.lower() != b"set-cookie"
+                    ]
+                    self.state.cache.put(key, (headers, b"".join(chunks)))
+            await send(message)
 
-        from distill.web.pages import LANG_RE, scope_base, video_cache_key
-
-        video_id = path[3:]
-        if not video_id or "/" in video_id:
-            return None
-        lang = None
-        for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1")):
-            if name == "lang":
-                if value and not LANG_RE.match(value):
-                    return None
-                lang = value or None
-            elif name != "t":
-                return None
-        body = self.state.cache.get(video_cache_key(video_id, lang, scope_base(scope)))
-        return body if isinstance(body, bytes) else None
+        await self.app(scope, receive, remember)
 
 
 def _same_origin(request: Request) -> bool:

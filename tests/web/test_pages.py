@@ -214,3 +214,24 @@ def test_cached_page_is_the_same_page_and_forgotten_on_delete(client, library):
     assert again.headers["content-type"] == "text/html; charset=utf-8"
     assert client.delete("/api/v1/videos/bees0000001").status_code == 204
     assert client.get("/v/bees0000001").status_code == 404
+
+
+def test_cached_search_and_channel_pages_follow_changes(client, library):
+    seed(library, "bees0000001", "How bees make honey")
+    seed(library, "bees0000002", "Bee dances")
+    hits = parse(client.get("/search", params={"q": "pollination"}).text).find_all(
+        "li", class_="hit"
+    )
+    assert {h.find("a", class_="hit-title").get("href").split("?")[0] for h in hits} == {
+        "/v/bees0000001",
+        "/v/bees0000002",
+    }
+    assert len(parse(client.get("/c/UCtestchannel").text).find_all("li", class_="card")) == 2
+    assert client.delete("/api/v1/videos/bees0000002").status_code == 204
+    hits = parse(client.get("/search", params={"q": "pollination"}).text).find_all(
+        "li", class_="hit"
+    )
+    assert {h.find("a", class_="hit-title").get("href").split("?")[0] for h in hits} == {
+        "/v/bees0000001"
+    }
+    assert len(parse(client.get("/c/UCtestchannel").text).find_all("li", class_="card")) == 1
