@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from distill.errors import DistillError, NotFoundError
-from distill.web.security import CachedPages, SecurityHeaders
+from distill.web.security import BodyLimit, CachedPages, SecurityHeaders
 from distill.web.state import HERE, AppState, make_templates
 from distill.web.uploads import UploadError
 
@@ -137,5 +137,6 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(CachedPages, state=state)
+    app.add_middleware(BodyLimit, limit=state.max_upload_bytes + (1 << 20))
     app.add_middleware(SecurityHeaders)
     return app

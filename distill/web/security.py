@@ -61,6 +61,37 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class BodyLimit:
+    """Stop reading a request body once it passes the upload limit, even without Content-Length."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> dict:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    from distill.web.uploads import UploadError
+
+                    raise UploadError(
+                        f"The upload is larger than the limit of {self.limit >> 20} MB; "
+                        "upload a smaller file or raise DISTILL_MAX_UPLOAD_MB.",
+                        status=413,
+                    )
+            return message
+
+        await self.app(scope, limited, send)
+
+
 CACHED_PREFIXES = ("/v/", "/embed/", "/c/", "/search")
 
 

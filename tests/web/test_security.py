@@ -60,6 +60,27 @@ def test_upload_size_limit(distill_home, monkeypatch):
     with TestClient(create_app(lib, worker=False)) as client:
         big = client.post("/api/v1/jobs/upload", files={"file": ("big.wav", wav_bytes(80, 16000))})
         assert big.status_code == 413 and "1 MB" in big.json()["error"]["message"]
+        # Without a Content-Length (chunked), reading stops at the limit all the same.
+        boundary = "distilltestboundary"
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="big.wav"\r\nContent-Type: audio/wav\r\n\r\n'
+        ).encode()
+        payload = wav_bytes(80, 16000)
+
+        def chunks():
+            yield head
+            for i in range(0, len(payload), 65536):
+                yield payload[i : i + 65536]
+            yield f"\r\n--{boundary}--\r\n".encode()
+
+        chunked = client.post(
+            "/api/v1/jobs/upload",
+            content=chunks(),
+            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+        assert chunked.status_code == 413, chunked.text
+        assert lib.list_jobs() == []
         ok = client.post("/api/v1/jobs/upload", files={"file": ("small.wav", wav_bytes(1))})
         assert ok.status_code == 202
         assert Path(lib.get_job(ok.json()["id"]).source).suffix == ".wav"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from distill.web import service
 from distill.web.api.models import JobOut, SubmitIn
@@ -32,26 +33,54 @@ async def submit(request: Request, body: SubmitIn) -> JobOut:
     return job_out(job)
 
 
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
 @router.post(
-    "/upload", response_model=JobOut, status_code=202, dependencies=[Depends(require_write)]
+    "/upload",
+    response_model=JobOut,
+    status_code=202,
+    dependencies=[Depends(require_write)],
+    openapi_extra=UPLOAD_BODY,
 )
-async def upload(request: Request, file: UploadFile = File(...)) -> JobOut:
+async def upload(request: Request) -> JobOut:
     """Summarize an uploaded audio/video file, caption file or transcript (checked by content)."""
     state = get_state(request)
     length = int(request.headers.get("content-length") or 0)
     if length > state.max_upload_bytes + (1 << 20):
         raise UploadError(
-            f"The file is larger than the upload limit of {state.max_upload_bytes >> 20} MB.",
+            f"The upload is larger than the limit of {state.max_upload_bytes >> 20} MB; "
+            "upload a smaller file or raise DISTILL_MAX_UPLOAD_MB.",
             status=413,
         )
-    path = await run_in_threadpool(
-        store_upload,
-        file.file,
-        file.filename,
-        state.media_dir,
-        max_media=state.max_upload_bytes,
-        max_text=state.max_caption_bytes,
-    )
+    form = await request.form(max_files=1, max_fields=5)
+    try:
+        file = form.get("file")
+        if not isinstance(file, UploadFile) or not file.filename:
+            raise UploadError("Send the file as the multipart form field 'file'.")
+        path = await run_in_threadpool(
+            store_upload,
+            file.file,
+            file.filename,
+            state.media_dir,
+            max_media=state.max_upload_bytes,
+            max_text=state.max_caption_bytes,
+        )
+    finally:
+        await form.close()
     job = await run_in_threadpool(service.submit_file, state, str(path))
     return job_out(job)
 
