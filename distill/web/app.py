@@ -33,6 +33,7 @@ HEADINGS = {
     413: "Too large",
     415: "Unsupported file type",
     422: "That request could not be used",
+    500: "Something went wrong",
 }
 
 
@@ -129,6 +130,13 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
             where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query"))
             parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
         return error_response(request, 422, "Invalid request (" + "; ".join(parts) + ").")
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        log.exception("error serving %s", request.url.path)
+        return error_response(
+            request, 500, "Something went wrong on the server; the error is in its log. Try again."
+        )
 
     from distill.web.api import router as api_router
     from distill.web.pages import router as pages_router
