@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from distill.domain import ProgressFn, Segment, no_progress
 from distill.errors import TranscribeError
@@ -18,6 +17,14 @@ from distill.transcribe.models import DEFAULT_MODEL, is_english_only, load_model
 
 if TYPE_CHECKING:
     import numpy as np
+
+
+class Word(BaseModel):
+    """One recognised word and when it is said (seconds)."""
+
+    start: float
+    end: float
+    text: str
 
 
 class Transcription(BaseModel):
@@ -29,6 +36,7 @@ class Transcription(BaseModel):
     language: str
     duration: float
     model: str
+    words: list[Word] = Field(default_factory=list, description="every word with its times")
 
 
 @dataclass(frozen=True)
@@ -37,10 +45,10 @@ class Decoding:
 
     batched: bool = True
     batch_size: int = 8
-    beam_size: int = 1
+    beam_size: int = 5
     vad_filter: bool = True
-    word_timestamps: bool = False
-    without_timestamps: bool = False
+    word_timestamps: bool = True
+    without_timestamps: bool = True
     chunk_seconds: float = 600.0
 
 
@@ -52,11 +60,37 @@ stats = {"runs": 0}
 # Segments Whisper produces from noise: likely silence and a low-confidence guess.
 _NO_SPEECH_PROB = 0.6
 _LOW_LOGPROB = -1.0
-# Below this average log-probability, an English-only model is guessing at another language.
+# Below these confidences, an English-only model is guessing at another language.
+_FOREIGN_WORD_PROB = 0.65
 _FOREIGN_LOGPROB = -1.0
 # Nobody speaks faster than this; a transcript that does is a decoder loop.
 _MAX_WORDS_PER_SECOND = 7.0
-_WORD_RE = re.compile(r"[A-Za-z']+")
+# Sentence-sized segments: split at sentence ends, long pauses, and commas in long runs.
+_SPLIT_PAUSE = 1.0
+_LONG_SEGMENT = 12.0
+_MAX_SEGMENT = 25.0
+_ABBREVIATIONS = frozenset(
+    [
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "prof.",
+        "st.",
+        "sr.",
+        "jr.",
+        "vs.",
+        "etc.",
+        "e.g.",
+        "i.e.",
+        "no.",
+        "approx.",
+        "inc.",
+        "ltd.",
+        "co.",
+        "mt.",
+    ]
+)
 
 
 def cpu_threads() -> int:
@@ -95,6 +129,8 @@ def transcribe(
 
     stats["runs"] += 1
     segments: list[Segment] = []
+    words: list[Word] = []
+    word_probs: list[float] = []
     logprobs: list[tuple[float, int]] = []
     detected = "en" if english_only else language
     offset = 0.0
@@ -107,10 +143,12 @@ def transcribe(
             text = seg.text.strip()
             if not text:
                 continue
-            start = round(offset + max(0.0, float(seg.start)), 3)
-            end = round(offset + min(float(seg.end), chunk_len), 3)
-            segments.append(Segment(start=start, end=max(start, end), text=text))
+            pieces = _sentences(seg, offset, chunk_len)
+            for piece, piece_words in pieces:
+                segments.append(piece)
+                words.extend(piece_words)
             logprobs.append((float(seg.avg_logprob), len(text.split())))
+            word_probs.extend(float(w.probability) for w in seg.words or [])
             progress("transcribe", min(offset + float(seg.end), total or float("inf")), total)
         if detected is None and lang is not None and segments:
             detected = lang  # keep later chunks in the language found in the first speech
@@ -125,7 +163,7 @@ def transcribe(
         )
     duration = round(offset, 3)
     if english_only:
-        _check_english(info.path.name, model, segments, logprobs, duration)
+        _check_english(info.path.name, model, logprobs, word_probs, duration)
     segments = _clamp(_drop_loops(segments), duration)
     progress("transcribe", duration, duration)
     return Transcription(
@@ -133,6 +171,7 @@ def transcribe(
         language=detected or "en",
         duration=duration,
         model=model_label(model),
+        words=[w for w in words if w.start <= duration],
     )
 
 
@@ -145,8 +184,8 @@ def _normalize_language(language: str | None) -> str | None:
 
 def _run(
     whisper: Any, audio: np.ndarray, language: str | None, d: Decoding
-) -> tuple[list[Any], str | None]:
-    """Run the model on one chunk; return its segments and the language it settled on."""
+) -> tuple[Iterator[Any], str | None]:
+    """Start the model on one chunk: its segments (lazily, for progress) and its language."""
     if d.batched:
         from faster_whisper import BatchedInferencePipeline
 
@@ -169,14 +208,54 @@ def _run(
             word_timestamps=d.word_timestamps,
             without_timestamps=d.without_timestamps,
         )
-    try:
-        segments = list(seg_iter)
-    except ValueError as exc:
-        # batched VAD finds no speech at all in a chunk: faster-whisper may raise on the empty batch
-        if "empty" in str(exc).lower() or "no speech" in str(exc).lower():
-            return [], getattr(info, "language", None)
-        raise
-    return segments, getattr(info, "language", None)
+    return iter(seg_iter), getattr(info, "language", None)
+
+
+def _sentences(seg: Any, offset: float, chunk_len: float) -> list[tuple[Segment, list[Word]]]:
+    """Split one decoded window into sentence-sized segments using its word times."""
+    if not seg.words:
+        start = round(offset + max(0.0, float(seg.start)), 3)
+        end = round(offset + min(float(seg.end), chunk_len), 3)
+        return [(Segment(start=start, end=max(start, end), text=seg.text.strip()), [])]
+    out: list[tuple[Segment, list[Word]]] = []
+    current: list[Word] = []
+
+    def flush() -> None:
+        if current:
+            text = "".join(w.text for w in current).strip()
+            if text:
+                seg_words = [Word(start=w.start, end=w.end, text=w.text.strip()) for w in current]
+                out.append(
+                    (Segment(start=current[0].start, end=current[-1].end, text=text), seg_words)
+                )
+            current.clear()
+
+    for raw in seg.words:
+        start = round(offset + min(max(0.0, float(raw.start)), chunk_len), 3)
+        end = round(offset + min(max(float(raw.end), float(raw.start)), chunk_len), 3)
+        word = Word(start=start, end=max(start, end), text=raw.word)
+        if current:
+            pause = word.start - current[-1].end
+            length = word.end - current[0].start
+            at_comma = current[-1].text.rstrip().endswith((",", ";", ":"))
+            if (
+                pause > _SPLIT_PAUSE
+                or length > _MAX_SEGMENT
+                or (at_comma and length > _LONG_SEGMENT)
+            ):
+                flush()
+        current.append(word)
+        if _ends_sentence(word.text) and len(current) >= 2:
+            flush()
+    flush()
+    return out
+
+
+def _ends_sentence(word: str) -> bool:
+    token = word.strip()
+    if not token.endswith((".", "?", "!")):
+        return False
+    return token.lower() not in _ABBREVIATIONS and not (len(token) == 2 and token[0].isalpha())
 
 
 def _speech_chunks(path: str | Path, chunk_seconds: float) -> Iterator[np.ndarray]:
@@ -184,9 +263,11 @@ def _speech_chunks(path: str | Path, chunk_seconds: float) -> Iterator[np.ndarra
     import numpy as np
 
     carry: np.ndarray | None = None
+    full = max(int(chunk_seconds * SAMPLE_RATE), SAMPLE_RATE)
     for chunk in stream_audio(path, chunk_seconds=chunk_seconds):
         audio = chunk if carry is None else np.concatenate([carry, chunk])
-        cut = _quiet_cut(audio)
+        # Only a full chunk has more audio after it; the last one is kept whole.
+        cut = _quiet_cut(audio) if chunk.shape[0] >= full else audio.shape[0]
         yield audio[:cut]
         carry = audio[cut:] if cut < audio.shape[0] else None
     if carry is not None and carry.size:
@@ -225,22 +306,28 @@ def _clamp(segments: list[Segment], duration: float) -> list[Segment]:
 def _check_english(
     name: str,
     model: str,
-    segments: list[Segment],
     logprobs: list[tuple[float, int]],
+    word_probs: list[float],
     duration: float,
 ) -> None:
     """Tell the user when an English-only model was given speech in another language.
 
-    An English-only model on other speech either guesses with low confidence or falls into a
-    loop, repeating one invented sentence faster than anyone speaks; both are measured here.
-    (Thresholds from English and espeak-ng German, French, Spanish, Italian, Portuguese, Dutch.)
+    An English-only model on other speech guesses with low confidence, or falls into a loop
+    repeating one invented phrase faster than anyone speaks; both are measured here.
+    (Thresholds from English and espeak-ng German, French, Spanish, Italian, Portuguese, Dutch:
+    mean word probability 0.76-0.96 for English, 0.33-0.59 for the others.)
     """
     words = sum(n for _, n in logprobs)
     if words < 4:
         return
-    mean = sum(lp * n for lp, n in logprobs) / words
+    mean_logprob = sum(lp * n for lp, n in logprobs) / words
+    unsure = (
+        sum(word_probs) / len(word_probs) < _FOREIGN_WORD_PROB
+        if word_probs
+        else mean_logprob < _FOREIGN_LOGPROB
+    )
     too_fast = duration > 0 and words / duration > _MAX_WORDS_PER_SECOND
-    if mean < _FOREIGN_LOGPROB or too_fast:
+    if unsure or too_fast:
         raise TranscribeError(
             f"{name} does not sound like English, and Whisper model {model_label(model)} only "
             "understands English; pass a multilingual model, e.g. --whisper-model small "
