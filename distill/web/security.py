@@ -92,11 +92,11 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
-CACHED_PREFIXES = ("/v/", "/embed/", "/c/", "/search")
+CACHED_PREFIXES = ("/v/", "/embed/", "/c/", "/search", "/api/v1/search")
 
 
 def page_key(scope: dict) -> tuple[Any, ...] | None:
-    """The cache key of a GET for a cacheable page (video, embed, channel, search), else None."""
+    """The cache key of a GET for a cacheable page (video, embed, channel, search, search API), else None."""
     from urllib.parse import parse_qsl
 
     from distill.web.pages import scope_base

@@ -227,7 +227,11 @@ def test_cached_search_and_channel_pages_follow_changes(client, library):
         "/v/bees0000002",
     }
     assert len(parse(client.get("/c/UCtestchannel").text).find_all("li", class_="card")) == 2
+    api = client.get("/api/v1/search", params={"q": "pollination"}).json()["hits"]
+    assert {h["video_id"] for h in api} == {"bees0000001", "bees0000002"}
     assert client.delete("/api/v1/videos/bees0000002").status_code == 204
+    api = client.get("/api/v1/search", params={"q": "pollination"}).json()["hits"]
+    assert {h["video_id"] for h in api} == {"bees0000001"}
     hits = parse(client.get("/search", params={"q": "pollination"}).text).find_all(
         "li", class_="hit"
     )

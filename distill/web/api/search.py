@@ -21,12 +21,7 @@ async def search(
     """Search everything said; each hit links to the moment in its video."""
     from distill.library import highlight_parts
 
-    state = get_state(request)
-    key = ("api-search", q, channel_id, limit)
-    cached = state.cache.get(key)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    lib = state.library
+    lib = get_state(request).library
     hits = await run_in_threadpool(lambda: lib.search(q, limit=limit, channel_id=channel_id))
     out = []
     for h in hits:
@@ -45,6 +40,4 @@ async def search(
                 page=page,
             )
         )
-    result = SearchOut(query=q, hits=out)
-    state.cache.put(key, result)
-    return result
+    return SearchOut(query=q, hits=out)
