@@ -64,7 +64,7 @@ class Analysis:
                 "The transcript is empty, so there is nothing to summarize; "
                 "check that the source has speech or captions."
             )
-        detected = detect_language(transcript.text)
+        detected = None if transcript.language else detect_language(transcript.text)
         self.language: str = (transcript.language or detected or language or "en").split("-")[0]
         self.detected_language = detected
         self.lex = Lexicon(self.language)
@@ -76,10 +76,11 @@ class Analysis:
                 "summarize; check that the source is the right one."
             )
         n = len(self.units)
+        self.term_sets: list[set[str]] = [set(u.terms) for u in self.units]
         self.df: Counter[str] = Counter()
         self.tf: Counter[str] = Counter()
-        for u in self.units:
-            self.df.update(set(u.terms))
+        for u, distinct in zip(self.units, self.term_sets, strict=True):
+            self.df.update(distinct)
             self.tf.update(u.terms)
         self.idf = {t: math.log((n + 1) / (d + 0.5)) + 0.1 for t, d in self.df.items()}
         for u in self.units:

@@ -90,7 +90,7 @@ def _term_question(
     lang = a.language if a.language in _TEMPLATES else "en"
     what, how, about = _TEMPLATES[lang]
     needed = set(kp.terms)
-    holders = sorted(i for i in allowed if needed <= set(a.units[i].terms))
+    holders = sorted(i for i in allowed if needed <= a.term_sets[i])
     if not holders:
         return None
     surface = _surface_pattern(kp)

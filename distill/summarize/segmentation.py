@@ -7,24 +7,33 @@ import math
 from distill.summarize.units import Unit
 
 
-def _add(bag: dict[str, int], terms: list[str], sign: int) -> None:
-    for t in terms:
-        c = bag.get(t, 0) + sign
-        if c:
-            bag[t] = c
-        else:
-            del bag[t]
+class _Bag:
+    """Term counts of a sliding block of units, with its squared TF-IDF norm kept up to date."""
+
+    def __init__(self, idf2: dict[str, float]) -> None:
+        self.counts: dict[str, int] = {}
+        self.norm2 = 0.0
+        self.idf2 = idf2
+
+    def add(self, terms: list[str], sign: int) -> None:
+        counts, idf2 = self.counts, self.idf2
+        for t in terms:
+            old = counts.get(t, 0)
+            new = old + sign
+            self.norm2 += (new * new - old * old) * idf2[t]
+            if new:
+                counts[t] = new
+            else:
+                del counts[t]
 
 
-def _cos(a: dict[str, int], b: dict[str, int], idf: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(c * b[t] * idf[t] ** 2 for t, c in a.items() if t in b)
-    if not dot:
+def _cos(a: _Bag, b: _Bag) -> float:
+    x, y = (a.counts, b.counts) if len(a.counts) <= len(b.counts) else (b.counts, a.counts)
+    idf2 = a.idf2
+    dot = sum(c * y[t] * idf2[t] for t, c in x.items() if t in y)
+    if dot <= 0 or a.norm2 <= 0 or b.norm2 <= 0:
         return 0.0
-    na = math.sqrt(sum((c * idf[t]) ** 2 for t, c in a.items()))
-    nb = math.sqrt(sum((c * idf[t]) ** 2 for t, c in b.items()))
-    return dot / (na * nb)
+    return dot / math.sqrt(a.norm2 * b.norm2)
 
 
 def chapter_count(units: list[Unit]) -> int:
@@ -42,21 +51,21 @@ def segment(units: list[Unit], idf: dict[str, float], k: int | None = None) -> l
     if k <= 1 or n < 4:
         return [0]
     w = max(3, min(12, n // (3 * k)))
-    left: dict[str, int] = {}
-    right: dict[str, int] = {}
+    idf2 = {t: v * v for t, v in idf.items()}
+    left, right = _Bag(idf2), _Bag(idf2)
     for u in units[1 : w + 1]:
-        _add(right, u.terms, 1)
-    _add(left, units[0].terms, 1)
+        right.add(u.terms, 1)
+    left.add(units[0].terms, 1)
     sims: list[float] = []  # sims[g-1] is the similarity across the gap before unit g
     for g in range(1, n):
-        sims.append(_cos(left, right, idf))
+        sims.append(_cos(left, right))
         # Slide: unit g moves from right to left, unit g+w enters, unit g-w leaves.
-        _add(left, units[g].terms, 1)
-        _add(right, units[g].terms, -1)
+        left.add(units[g].terms, 1)
+        right.add(units[g].terms, -1)
         if g + w < n:
-            _add(right, units[g + w].terms, 1)
+            right.add(units[g + w].terms, 1)
         if g - w >= 0:
-            _add(left, units[g - w].terms, -1)
+            left.add(units[g - w].terms, -1)
     # Peak reached by climbing left/right from each gap, in linear time.
     m = len(sims)
     lpeak = sims[:]

@@ -67,8 +67,13 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; runs of CJK characters become overlapping character pairs."""
+    lowered = text.lower()
+    if "’" in lowered:
+        lowered = lowered.replace("’", "'")
+    if not _CJK_RE.search(lowered):
+        return WORD_RE.findall(lowered)
     out: list[str] = []
-    for tok in WORD_RE.findall(text.lower()):
+    for tok in WORD_RE.findall(lowered):
         if _CJK_RE.search(tok) and len(tok) > 2:
             out.extend(tok[i : i + 2] for i in range(len(tok) - 1))
         else:
@@ -103,6 +108,11 @@ class Lexicon:
             result = token
         self._cache[token] = result
         return result
+
+    def terms_of_tokens(self, tokens: list[str]) -> list[str | None]:
+        """The term of every token (None for stop words), in order."""
+        cache = self._cache
+        return [cache[t] if t in cache else self.term(t) for t in tokens]
 
     def terms(self, text: str) -> list[str]:
         """The content terms of a text, in order."""
@@ -197,7 +207,7 @@ def clean(text: str) -> str:
     text = _PREFIX_START.sub(_drop_fragment, text)
     text = _REPEAT_PAIR.sub(r"\1", text)
     text = _REPEAT_WORD.sub(r"\1", text)
-    text = _SPACES.sub(" ", text)
+    text = " ".join(text.split())
     text = _SPACE_PUNCT.sub(r"\1", text)
     text = _DUP_PUNCT.sub(r"\1", text)
     return text.lstrip(" ,;:-").rstrip()

@@ -164,7 +164,7 @@ def build_units(transcript: Transcript, lex: Lexicon) -> list[Unit]:
                 if not text or not any(ch.isalnum() for ch in text):
                     continue
                 toks = words(text)
-                token_terms = [lex.term(t) for t in toks]
+                token_terms = lex.terms_of_tokens(toks)
                 pos = b + lead + sb
                 piece = group[max(0, bisect_right(offsets, pos) - 1)]
                 units.append(
