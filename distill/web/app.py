@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -83,7 +84,7 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
             state.worker = Worker(library, on_done=lambda job: state.changed())
             requeued = state.worker.start()
             if requeued:
-                log.info("re-queued %d interrupted job(s)", requeued)
+                print(f"distill: resuming {requeued} interrupted job(s)", file=sys.stderr)
         try:
             yield
         finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,12 +38,12 @@ def make_templates() -> jinja2.Environment:
 
 
 class PageCache:
-    """Rendered pages for a few seconds, cleared whenever the app changes the library."""
+    """Rendered pages for a minute, oldest dropped first, cleared whenever the app changes the library."""
 
-    def __init__(self, ttl: float = 60.0, max_items: int = 2000) -> None:
+    def __init__(self, ttl: float = 60.0, max_items: int = 1000) -> None:
         self.ttl = ttl
         self.max_items = max_items
-        self._items: dict[Any, tuple[float, Any]] = {}
+        self._items: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Any) -> Any | None:
@@ -53,8 +54,9 @@ class PageCache:
 
     def put(self, key: Any, value: Any) -> None:
         with self._lock:
-            if len(self._items) >= self.max_items:
-                self._items.clear()
+            self._items.pop(key, None)
+            while len(self._items) >= self.max_items:
+                self._items.popitem(last=False)
             self._items[key] = (time.monotonic() + self.ttl, value)
 
     def clear(self) -> None:

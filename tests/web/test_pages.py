@@ -239,3 +239,16 @@ def test_cached_search_and_channel_pages_follow_changes(client, library):
         "/v/bees0000001"
     }
     assert len(parse(client.get("/c/UCtestchannel").text).find_all("li", class_="card")) == 1
+
+
+def test_page_cache_drops_oldest_and_expires():
+    from distill.web.state import PageCache
+
+    cache = PageCache(ttl=60, max_items=2)
+    cache.put("a", b"1")
+    cache.put("b", b"2")
+    cache.put("c", b"3")
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (None, b"2", b"3")
+    stale = PageCache(ttl=-1)
+    stale.put("a", b"1")
+    assert stale.get("a") is None
