@@ -159,10 +159,6 @@ def detect_language(text: str) -> str | None:
 
 _NONSPEECH = re.compile(r"\[[^\]]{0,40}\]|\((?:[^()]{0,30})\)|[♪♫]+|&gt;&gt;|>>")
 _SPEAKER = re.compile(r"^\s*(?:-\s*)?[A-Z][\w.'-]*(?:\s+[\w.'-]+){0,3}\s*:\s+(?=\S)")
-_FILLER = re.compile(
-    r"(?<![\w'])(?:u+m+h?|u+h+|e+r+m+|a+h+|hmm+|mm+|mhm|uh-huh|um-hum)(?![\w'])[,.]?\s*",
-    re.IGNORECASE,
-)
 _COMMA_FILLERS = re.compile(
     r"(?:^|(?<=[,.;!?]))\s*(?:you know|i mean|you see|like|well)\s*(?:,|(?=[.!?]|$))",
     re.IGNORECASE,
@@ -170,13 +166,18 @@ _COMMA_FILLERS = re.compile(
 _MID_FILLERS = re.compile(
     r",?\s+(?:you know|i mean|you see|basically|actually)\s*(?:,|(?=[.!?]|$))", re.IGNORECASE
 )
-_FALSE_START = re.compile(r"(?<![\w-])[A-Za-z]{1,12}-(?=\s)")
-# A lone consonant before a word ("t some", "w a real") is a cut-off word, not a word.
-_LONE_LETTER = re.compile(r"(?<![\w'-])[b-df-hj-tw](?=\s+\w)")
+# Fillers and cut-off words ending in a hyphen ("pau- you"), removed in one pass.
+_NOISE = re.compile(
+    r"(?i:(?<![\w'])(?:u+m+h?|u+h+|e+r+m+|a+h+|hmm+|mm+|mhm|uh-huh|um-hum)(?![\w'])[,.]?\s*)"
+    r"|(?<![\w-])[A-Za-z]{1,12}-(?=\s)"
+)
+# A lone consonant before a small word or the word it starts ("t some", "w we") is cut off;
+# before other words it may be a name ("t cells", "plan b") and stays.
+_LONE_LETTER = re.compile(r"(?<![\w'-])([b-df-hj-tw])\s+(?=([\w']+))")
 # A short fragment that begins the next word ("th the", "ex extract") is a false start.
 _PREFIX_START = re.compile(r"(?<![\w'-])([A-Za-z]{1,4})\s+(?=\1[a-z])", re.IGNORECASE)
-_REPEAT_WORD = re.compile(r"\b([\w']+)(?:[\s,]+\1\b)+", re.IGNORECASE)
-_REPEAT_PAIR = re.compile(r"\b([\w']+\s+[\w']+)(?:[\s,]+\1\b)+", re.IGNORECASE)
+# "the the", "I think I think": a word or a pair of words said again at once.
+_REPEAT = re.compile(r"\b([\w']+(?:\s+[\w']+)?)(?:[\s,]+\1\b)+", re.IGNORECASE)
 _LEADING = re.compile(
     r"^(?:(?:so|and|but|yeah|yes|okay|ok|well|oh|right|alright|now|anyway|also|then|basically|"
     r"actually|i mean|i guess|i think that|i think|like)\b[,.]?\s+)+",
@@ -193,20 +194,25 @@ def strip_speaker(text: str) -> str:
     return _SPEAKER.sub("", text, count=1)
 
 
+def _drop_letter(m: re.Match[str]) -> str:
+    following = m.group(2).lower()
+    if following in STOPWORDS["en"] or following.startswith(m.group(1)):
+        return ""
+    return m.group(0)
+
+
 def _drop_fragment(m: re.Match[str]) -> str:
     return m.group(0) if m.group(1).lower() in STOPWORDS["en"] else ""
 
 
 def clean(text: str) -> str:
     """Remove fillers, false starts and repeated words from one piece of speech; keep its meaning."""
-    text = _FILLER.sub(" ", text)
+    text = _NOISE.sub(" ", text)
     text = _MID_FILLERS.sub(" ", text)
     text = _COMMA_FILLERS.sub(",", text)
-    text = _FALSE_START.sub(" ", text)
-    text = _LONE_LETTER.sub("", text)
+    text = _LONE_LETTER.sub(_drop_letter, text)
     text = _PREFIX_START.sub(_drop_fragment, text)
-    text = _REPEAT_PAIR.sub(r"\1", text)
-    text = _REPEAT_WORD.sub(r"\1", text)
+    text = _REPEAT.sub(r"\1", text)
     text = " ".join(text.split())
     text = _SPACE_PUNCT.sub(r"\1", text)
     text = _DUP_PUNCT.sub(r"\1", text)
