@@ -195,6 +195,14 @@ def test_click_insight_time_seeks_the_player(browser, uploaded):
     target.click()
     wait_js(page, f"Math.abs(document.getElementById('player').currentTime - {t}) < 1.5")
     assert abs(player_time(page) - t) < 1.5
+    # The transcript scrolled to that moment: the sentence said then is on screen.
+    wait_js(
+        page,
+        "(() => { const s = document.querySelector('.seg.target');"
+        " if (!s) return false; const r = s.getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; })()",
+        5,
+    )
     # While it plays, the transcript sentence at that moment is highlighted.
     page.wait_for_selector(".seg.current", timeout=5000)
     start = float(page.locator(".seg.current").get_attribute("data-start"))
