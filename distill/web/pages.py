@@ -138,6 +138,9 @@ async def submit(request: Request) -> Response:
             )
             job = await run_in_threadpool(service.submit_file, state, str(path))
         elif isinstance(url, str) and url.strip():
+            known = await run_in_threadpool(service.summarized_youtube_id, state, url)
+            if known is not None:  # already summarized: straight to its page
+                return RedirectResponse(f"/v/{known}", status_code=303)
             job = await run_in_threadpool(service.submit_url, state, url)
         else:
             raise UploadError("Paste a YouTube link or choose a file to upload.")

@@ -71,6 +71,16 @@ def ask(state: AppState, video_id: str, question: str, model: str | None = None)
     return ask_transcript(transcript, question, model=model or "builtin")
 
 
+def summarized_youtube_id(state: AppState, url: str) -> str | None:
+    """The id of a submitted YouTube video that is already in the library with a summary."""
+    from distill.web.uploads import youtube_video_id
+
+    vid = youtube_video_id(url)
+    if vid is None or not state.library.has_video(vid):
+        return None
+    return vid if state.library.get_summary(vid) is not None else None
+
+
 def submit_url(state: AppState, url: str, params: dict | None = None) -> Job:
     """A job for a YouTube URL (the same URL already queued or running gives that job)."""
     source = canonical_youtube_url(url)

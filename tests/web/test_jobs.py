@@ -189,6 +189,12 @@ def test_youtube_url_job_with_the_network_edge_recorded(client, library, monkeyp
     assert "youtube-nocookie.com/embed/" + vid in doc.by_id("player").get("src")
     assert doc.find("a", class_="channel").get("href") == "/c/UCseanotes0000000000000"
     assert "4,321 views" in doc.find("p", class_="video-meta").text
+    # Submitting it again from the home page goes straight to its page, with no new job.
+    again = client.post(
+        "/submit", data={"url": f"https://www.youtube.com/watch?v={vid}"}, follow_redirects=False
+    )
+    assert again.status_code == 303 and again.headers["location"] == f"/v/{vid}"
+    assert len(library.list_jobs()) == 1
 
 
 def test_translate_needs_a_model(client, library, monkeypatch):
