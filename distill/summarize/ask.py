@@ -97,21 +97,24 @@ def expand(a: Analysis, terms: list[str]) -> dict[str, float]:
 class _Index:
     """What answering needs of one transcript, kept for the next question about it."""
 
-    def __init__(self, transcript: Transcript) -> None:
+    def __init__(self, transcript: Transcript, segments: tuple[object, ...]) -> None:
+        self.segments = segments
         self.analysis = Analysis(transcript)
         self.docs = passages(self.analysis.units, self.analysis.lex)
         self.bm25 = BM25(self.docs)
 
 
-_CACHE: OrderedDict[tuple[str, int, int], _Index] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, str | None, int], _Index] = OrderedDict()
 _CACHE_SIZE = 8
 
 
 def _index(transcript: Transcript) -> _Index:
-    key = (transcript.meta.id, len(transcript.segments), hash(transcript.text))
+    # Same words at other times are another transcript: the key covers every field of every segment.
+    segments = tuple((s.start, s.end, s.text, s.speaker) for s in transcript.segments)
+    key = (transcript.meta.id, transcript.language, hash(segments))
     found = _CACHE.get(key)
-    if found is None:
-        found = _CACHE[key] = _Index(transcript)
+    if found is None or found.segments != segments:
+        found = _CACHE[key] = _Index(transcript, segments)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     _CACHE.move_to_end(key)

@@ -118,6 +118,11 @@ def test_ask_finds_the_passage_and_cites_its_time(make_transcript, bees) -> None
     assert len({c.start for c in a.citations}) == len(a.citations)
     missing = ask(t, "Who won the football match?")
     assert not missing.found and missing.citations == []
+    # the same words at other times are another transcript: citations follow the new times
+    later = make_transcript(bees, step=10.0)
+    moved = ask(later, "How do the bees remove water from the nectar?")
+    assert {c.start for c in moved.citations} <= {seg.start for seg in later.segments}
+    assert [c.start for c in moved.citations] != [c.start for c in a.citations]
 
 
 @pytest.mark.skipif(not EVAL_DIR.exists(), reason="eval data folder is absent")
