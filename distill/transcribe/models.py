@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -85,8 +86,6 @@ def is_english_only(model: str) -> bool:
 def resolve_model(model: str) -> str:
     """A size name or a local CTranslate2 folder that faster-whisper can load."""
     if model in ("", DEFAULT_MODEL, DEFAULT_MODEL_NAME):
-        if model == DEFAULT_MODEL_NAME and _downloaded(DEFAULT_MODEL_NAME):
-            return DEFAULT_MODEL_NAME
         return str(default_model_dir())
     p = Path(model).expanduser()
     if p.exists():
@@ -104,14 +103,22 @@ def resolve_model(model: str) -> str:
     )
 
 
-def _downloaded(name: str) -> bool:
-    try:
-        from faster_whisper.utils import download_model
+def _fetch(name: str) -> str:
+    """The local folder of a size name: from faster-whisper's cache, else downloaded once."""
+    from faster_whisper.utils import download_model
 
-        download_model(name, local_files_only=True)
+    try:
+        return str(download_model(name, local_files_only=True))
     except Exception:
-        return False
-    return True
+        pass
+    try:
+        return str(download_model(name))
+    except Exception as exc:
+        raise TranscribeError(
+            f"Whisper model {name!r} is not on this machine and could not be downloaded "
+            f"({_short(exc)}); connect to the internet once to fetch it, pass the path of a "
+            "CTranslate2 model folder, or leave --whisper-model out to use the built-in tiny.en."
+        ) from exc
 
 
 def load_model(model: str = DEFAULT_MODEL, *, cpu_threads: int = 0) -> Any:
@@ -122,6 +129,8 @@ def load_model(model: str = DEFAULT_MODEL, *, cpu_threads: int = 0) -> Any:
         if cached is not None:
             return cached
         target = resolve_model(model)
+        if not Path(target).is_dir():
+            target = _fetch(target)
         from faster_whisper import WhisperModel
 
         try:
@@ -133,13 +142,15 @@ def load_model(model: str = DEFAULT_MODEL, *, cpu_threads: int = 0) -> Any:
             )
         except Exception as exc:
             raise TranscribeError(
-                f"Whisper model {model!r} could not be loaded ({_short(exc)}); if it is a size "
-                "name it must be downloaded once with internet access, or pass a local model folder."
+                f"Whisper model {model!r} could not be loaded ({_short(exc)}); the model folder "
+                "may be incomplete, so download or convert it again."
             ) from exc
         _loaded[key] = whisper
         return whisper
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:160]
+    """The first clause of an exception's message: short, and no sentence break inside."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[0].rstrip(".")
+    return text if len(text) <= 100 else text[:100].rsplit(" ", 1)[0] + "…"

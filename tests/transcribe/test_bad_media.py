@@ -140,3 +140,17 @@ def test_media_scores(media_dir: Path, speech_wav: Path, tmp_path: Path) -> None
     text.write_text("hello")
     assert media_score(str(text)) == 0.0
     assert isinstance(MediaSource().score(str(speech_wav)), float)
+
+
+def test_size_name_that_cannot_be_downloaded(
+    cli: Any, speech_wav: Path, distill_home: Path
+) -> None:
+    # Hugging Face offline: a size name that is not cached is one clear sentence, not a traceback.
+    result = cli(
+        "transcribe", str(speech_wav), "--whisper-model", "base", env={"HF_HUB_OFFLINE": "1"}
+    )
+    assert result.returncode != 0
+    message = result.stderr.strip()
+    assert message.startswith("error: Whisper model 'base' is not on this machine"), message
+    one_sentence(message.removeprefix("error: "))
+    assert "--whisper-model" in message
