@@ -14,6 +14,7 @@ from distill.summarize.units import Unit
 
 WINDOW_WORDS = 60  # a passage is a run of sentences of about this many words
 CITATIONS = 3
+SAME_QUESTION = 1.5  # boost of a passage that opens with the question asked
 ANSWER_PASSAGES = 2  # passages joined into the answer
 SECOND = 0.5  # a second passage must score this share of the best to join the answer
 K1, B = 1.2, 0.75
@@ -126,16 +127,31 @@ def answer_builtin(transcript: Transcript, question: str) -> Answer:
     idx = _index(transcript)
     a = idx.analysis
     query = expand(a, a.lex.terms(question))
-    scored = sorted(
-        ((idx.bm25.score(query, d), d.first, d) for d in idx.docs), key=lambda s: (-s[0], s[1])
-    )
+    asked = {t for t, w in query.items() if w >= 1.0}
+
+    def value(d: Passage) -> float:
+        score = idx.bm25.score(query, d)
+        first = a.units[d.first]
+        # The speaker asks the same question here: what follows is their answer.
+        if (
+            score
+            and first.question
+            and asked
+            and len(asked & a.term_sets[d.first]) >= max(2, len(asked) / 2)
+        ):
+            score *= SAME_QUESTION
+        return score
+
+    scored = sorted(((value(d), d.first, d) for d in idx.docs), key=lambda s: (-s[0], s[1]))
     chosen: list[Passage] = []
-    for value, _, d in scored:
-        if value <= 0 or len(chosen) >= CITATIONS:
+    scores: list[float] = []
+    for score, _, d in scored:
+        if score <= 0 or len(chosen) >= CITATIONS:
             break
         if any(d.first <= c.last + 1 and c.first <= d.last + 1 for c in chosen):
             continue
         chosen.append(d)
+        scores.append(score)
     if not chosen:
         return Answer(
             answer="The transcript does not seem to talk about this; try other words.",
@@ -143,25 +159,19 @@ def answer_builtin(transcript: Transcript, question: str) -> Answer:
             found=False,
         )
 
-    focused: list[Passage] = []
-    for d in chosen:
+    focused: list[tuple[Passage, float]] = []
+    for d, score in zip(chosen, scores, strict=True):
         f = _focus(a.units, d, query, idx.bm25.idf)
-        if not any(f.first <= c.last and c.first <= f.last for c in focused):
-            focused.append(f)
-    chosen = focused
+        if not any(f.first <= c.last and c.first <= f.last for c, _ in focused):
+            focused.append((f, score))
 
     def text(d: Passage) -> str:
         return " ".join(u.text for u in a.units[d.first : d.last + 1])
 
-    citations = [Citation(start=a.units[d.first].start, text=text(d)) for d in chosen]
-    best = scored[0][0]
-    # A second passage almost as good joins the answer, in the order they are said.
-    parts = [
-        d
-        for d in chosen[:ANSWER_PASSAGES]
-        if d is chosen[0] or _score(idx, query, d) >= SECOND * best
-    ]
-    parts.sort(key=lambda d: d.first)
+    citations = [Citation(start=a.units[d.first].start, text=text(d)) for d, _ in focused]
+    best = focused[0][1]
+    # A second passage almost as good joins the answer, after the best one.
+    parts = [d for d, score in focused[:ANSWER_PASSAGES] if score >= SECOND * best]
     return Answer(answer=" … ".join(text(d) for d in parts), citations=citations, found=True)
 
 
@@ -182,7 +192,3 @@ def _focus(
         last += 1
         words += units[last].n_words
     return Passage(first, max(last, first), d.counts, d.length)
-
-
-def _score(idx: _Index, query: dict[str, float], d: Passage) -> float:
-    return idx.bm25.score(query, d)
