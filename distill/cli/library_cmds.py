@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from distill.cli import app
-from distill.cli._common import console, err_console, fmt_time, progress_bar
+from distill.cli._common import console, fmt_time, progress_bar
 from distill.errors import DistillError, SourceError
 
 if TYPE_CHECKING:
@@ -83,9 +83,7 @@ def transcript(
     rendered = writers[format.value](t)
     if output is not None:
         write_text_atomically(output, rendered)
-        err_console.print(
-            f"wrote {len(t.segments)} segments to {output}", markup=False, highlight=False
-        )
+        typer.echo(f"wrote {len(t.segments)} segments to {output}", err=True)
     else:
         typer.echo(rendered.rstrip("\n"))
 
@@ -111,7 +109,8 @@ def add(
             video_id = library.save_transcript(t)
         except DistillError as exc:
             failed += 1
-            err_console.print(f"error: {source}: {exc}", markup=False, highlight=False)
+            # typer.echo, not Rich: a long sentence must stay one line on any terminal width.
+            typer.echo(f"error: {source}: {exc}", err=True)
             continue
         console.print(
             f"added {video_id}  {t.meta.title}  ({len(t.segments)} segments)",
@@ -153,9 +152,7 @@ def list_videos(
         )
         return
     if not videos:
-        err_console.print(
-            "The library is empty; add something with `distill add SOURCE`.", markup=False
-        )
+        typer.echo("The library is empty; add something with `distill add SOURCE`.", err=True)
         return
     table = Table("id", "title", "channel", "duration", "date", box=None, pad_edge=False)
     for v in videos:
@@ -228,7 +225,7 @@ def search(
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
     if not hits:
-        err_console.print(f"No matches for {query!r}.", markup=False, highlight=False)
+        typer.echo(f"No matches for {query!r}.", err=True)
         raise typer.Exit(1)
     for hit in hits:
         line = Text()
