@@ -151,17 +151,16 @@ def main() -> int:
         ]
         if args.variants:
             variants = {
-                "batched beam 5": Decoding(beam_size=5),
-                "sequential beam 1 + VAD": Decoding(batched=False),
-                "batched, batch 4": Decoding(batch_size=4),
-                "batched, batch 16": Decoding(batch_size=16),
-                "batched, no timestamps": Decoding(without_timestamps=True),
-                "batched + word timestamps": Decoding(word_timestamps=True),
-                "no timestamps + word timestamps": Decoding(
-                    without_timestamps=True, word_timestamps=True
+                "beam 1": Decoding(beam_size=1),
+                "beam 3": Decoding(beam_size=3),
+                "batch 4": Decoding(batch_size=4),
+                "batch 16": Decoding(batch_size=16),
+                "no word timestamps": Decoding(word_timestamps=False),
+                "with timestamp tokens, beam 1": Decoding(
+                    without_timestamps=False, word_timestamps=False, beam_size=1
                 ),
-                "no timestamps + words, beam 5": Decoding(
-                    without_timestamps=True, word_timestamps=True, beam_size=5
+                "sequential, beam 1": Decoding(
+                    batched=False, without_timestamps=False, word_timestamps=False, beam_size=1
                 ),
             }
             wanted = {v.strip() for v in args.only.split(";") if v.strip()}

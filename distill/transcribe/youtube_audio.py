@@ -112,7 +112,9 @@ def transcribe_youtube_audio(
         try:
             result = transcribe(path, model=model, language=language, progress=progress)
         except TranscribeError as exc:
-            raise TranscribeError(f"YouTube video {video_id}: {exc}") from exc
+            # The temp file's name means nothing to the user: name the video instead.
+            message = str(exc).replace(path.name, f"the audio of YouTube video {video_id}", 1)
+            raise TranscribeError(message[0].upper() + message[1:]) from exc
     meta = meta_from_info(video_id, info)
     if meta.duration is None:
         meta.duration = result.duration

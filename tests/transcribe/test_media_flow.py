@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from distill.cli import app
+from distill.errors import TranscribeError
 from distill.sources import resolve
 from distill.transcribe import engine, youtube_audio
 from distill.transcribe.cache import cache_path, file_sha256
@@ -182,3 +183,27 @@ def test_video_file_is_summarized_and_stored(
     stored = json.loads(shown.stdout)
     assert stored["summary"] is not None and stored["summary"]["tldr"] == summary["tldr"]
     assert stored["video"]["path"] == str(speech_video.resolve())
+
+
+def test_summarize_honours_the_whisper_model_setting(
+    cli: Any, speech_wav: Path, distill_home: Path
+) -> None:
+    result = cli("summarize", str(speech_wav), env={"DISTILL_WHISPER_MODEL": "gigantic"})
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith("error: Unknown Whisper model 'gigantic'")
+    assert not (distill_home / "cache" / "transcripts").exists()
+
+
+def test_youtube_fallback_without_speech(
+    media_dir: Path, distill_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(
+        youtube_audio, "download_audio", fake_download(media_dir / "silence.wav", calls)
+    )
+    with pytest.raises(
+        TranscribeError, match=r"^No speech found in the audio of YouTube video QuIeTvIdEo1;"
+    ):
+        youtube_audio.transcribe_youtube_audio("QuIeTvIdEo1")
+    assert calls == ["QuIeTvIdEo1"]
+    assert not (distill_home / "cache" / "transcripts").exists()
