@@ -16,7 +16,7 @@ from distill.errors import DistillError
 from distill.web import render, service
 from distill.web.security import check_write
 from distill.web.state import AppState
-from distill.web.uploads import UploadError, store_upload
+from distill.web.uploads import UploadError
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,6 +29,7 @@ STAGE_NAMES = {
     "done": "Done",
 }
 PAGE_SIZE = 24
+SEARCH_LIMIT = 30
 
 
 def get_state(request: Request) -> AppState:
@@ -114,13 +115,7 @@ async def home(request: Request) -> Response:
 @router.post("/submit")
 async def submit(request: Request) -> Response:
     state = get_state(request)
-    length = int(request.headers.get("content-length") or 0)
-    if length > state.max_upload_bytes + (1 << 20):
-        raise UploadError(
-            f"The file is larger than the upload limit of {state.max_upload_bytes >> 20} MB; "
-            "upload a smaller file or raise DISTILL_MAX_UPLOAD_MB.",
-            status=413,
-        )
+    service.refuse_oversized(state, request.headers.get("content-length"))
     form = await request.form(max_files=1, max_fields=10)
     token = form.get("token")
     check_write(request, token if isinstance(token, str) else None)
@@ -128,14 +123,7 @@ async def submit(request: Request) -> Response:
     upload = form.get("file")
     try:
         if isinstance(upload, UploadFile) and upload.filename:
-            path = await run_in_threadpool(
-                store_upload,
-                upload.file,
-                upload.filename,
-                state.media_dir,
-                max_media=state.max_upload_bytes,
-                max_text=state.max_caption_bytes,
-            )
+            path = await run_in_threadpool(service.store_file, state, upload.file, upload.filename)
             job = await run_in_threadpool(service.submit_file, state, str(path))
         elif isinstance(url, str) and url.strip():
             known = await run_in_threadpool(service.summarized_youtube_id, state, url)
@@ -373,11 +361,13 @@ def _search_page(state: AppState, q: str, channel_id: str | None) -> str:
     error = None
     if q:
         try:
-            for h in lib.search(q, limit=30, channel_id=channel_id):
+            for h in lib.search(q, limit=SEARCH_LIMIT, channel_id=channel_id):
                 hits.append({**h.model_dump(), "parts": highlight_parts(h.snippet)})
         except DistillError as exc:
             error = str(exc)
-    return state.render("search.html", q=q, hits=hits, channel=channel, error=error)
+    return state.render(
+        "search.html", q=q, hits=hits, channel=channel, error=error, limit=SEARCH_LIMIT
+    )
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from distill.domain import Chapter, Segment, Summary, VideoMeta
+from distill.timefmt import clock, iso_duration
 
 AUDIO_EXTS = {".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".oga"}
 MEDIA_TYPES = {
@@ -50,22 +51,7 @@ OFFERED_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "ja", "zh"]
 
 def fmt_time(seconds: float | None) -> str:
     """Seconds as m:ss or h:mm:ss; empty when unknown."""
-    if seconds is None:
-        return ""
-    total = int(seconds)
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
-def iso_duration(seconds: float | None) -> str | None:
-    """Seconds as an ISO 8601 duration (PT1H2M3S), for schema.org."""
-    if seconds is None:
-        return None
-    total = int(seconds)
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    return "PT" + (f"{h}H" if h else "") + (f"{m}M" if m or h else "") + f"{s}S"
+    return clock(seconds)
 
 
 def fmt_views(count: int | None) -> str:
@@ -188,15 +174,16 @@ def video_jsonld(
         "url": page_url,
         "description": (summary.tldr if summary else None) or meta.description or meta.title,
     }
-    if meta.thumbnail:
-        data["thumbnailUrl"] = [meta.thumbnail]
+    thumbnail = safe_http_url(meta.thumbnail)
+    if thumbnail:
+        data["thumbnailUrl"] = [thumbnail]
     if meta.upload_date:
         data["uploadDate"] = meta.upload_date
     if meta.duration:
         data["duration"] = iso_duration(meta.duration)
     if meta.kind == "youtube":
         data["embedUrl"] = f"https://www.youtube.com/embed/{meta.id}"
-        if meta.url:
+        if safe_http_url(meta.url):
             data["contentUrl"] = meta.url
     elif media_url:
         data["contentUrl"] = media_url

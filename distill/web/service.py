@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from distill.domain import Answer, Summary, Transcript
 from distill.errors import DistillError
-from distill.web.uploads import UploadError, canonical_youtube_url
+from distill.web.uploads import UploadError, canonical_youtube_url, store_upload
 
 if TYPE_CHECKING:
     from distill.library import Job
@@ -90,6 +91,31 @@ def submit_url(state: AppState, url: str, params: dict | None = None) -> Job:
     return job
 
 
+def refuse_oversized(state: AppState, content_length: str | None) -> None:
+    """Refuse an upload whose declared size is over the limit before reading any of it."""
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        raise UploadError("The Content-Length header is not a number.") from None
+    if length > state.max_upload_bytes + (1 << 20):
+        raise UploadError(
+            f"The upload is larger than the limit of {state.max_upload_bytes >> 20} MB; "
+            "upload a smaller file or raise DISTILL_MAX_UPLOAD_MB.",
+            status=413,
+        )
+
+
+def store_file(state: AppState, stream: BinaryIO, filename: str) -> Path:
+    """Store an uploaded file under a random name after checking its type and size."""
+    return store_upload(
+        stream,
+        filename,
+        state.media_dir,
+        max_media=state.max_upload_bytes,
+        max_text=state.max_caption_bytes,
+    )
+
+
 def submit_file(state: AppState, path: str, params: dict | None = None) -> Job:
     job = state.library.create_job(path, params=params or {})
     if state.worker is not None:
@@ -100,7 +126,6 @@ def submit_file(state: AppState, path: str, params: dict | None = None) -> Job:
 def delete_video(state: AppState, video_id: str) -> None:
     """Delete a video from the library, and its uploaded media file if the web app stored it."""
     import shutil
-    from pathlib import Path
 
     meta = state.library.get_video(video_id)
     paths = [meta.path] if meta.path else []

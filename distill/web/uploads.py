@@ -145,10 +145,10 @@ def store_upload(
     """Copy an upload under a random directory name, check its type by content and its size."""
     head = stream.read(65536)
     ext = sniff_media(head)
-    limit = max_media
+    limit, setting = max_media, "DISTILL_MAX_UPLOAD_MB"
     if ext is None:
         ext = sniff_text(head)
-        limit = max_text
+        limit, setting = max_text, "DISTILL_MAX_CAPTION_MB"
     if ext is None:
         raise UploadError(
             "That file is neither audio/video (wav, mp3, m4a, flac, ogg, mp4, webm, mkv) nor "
@@ -171,7 +171,7 @@ def store_upload(
         if size > limit:
             raise UploadError(
                 f"The file is larger than the upload limit of {limit // (1 << 20)} MB; "
-                "upload a smaller file or raise DISTILL_MAX_UPLOAD_MB.",
+                f"upload a smaller file or raise {setting}.",
                 status=413,
             )
         if ext in TEXT_EXTS:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -10,7 +12,7 @@ from distill.web import service
 from distill.web.api.models import JobOut, SubmitIn
 from distill.web.pages import get_state, job_error, source_label
 from distill.web.security import require_write
-from distill.web.uploads import UploadError, store_upload
+from distill.web.uploads import UploadError
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
@@ -59,26 +61,13 @@ UPLOAD_BODY = {
 async def upload(request: Request) -> JobOut:
     """Summarize an uploaded audio/video file, caption file or transcript (checked by content)."""
     state = get_state(request)
-    length = int(request.headers.get("content-length") or 0)
-    if length > state.max_upload_bytes + (1 << 20):
-        raise UploadError(
-            f"The upload is larger than the limit of {state.max_upload_bytes >> 20} MB; "
-            "upload a smaller file or raise DISTILL_MAX_UPLOAD_MB.",
-            status=413,
-        )
+    service.refuse_oversized(state, request.headers.get("content-length"))
     form = await request.form(max_files=1, max_fields=5)
     try:
         file = form.get("file")
         if not isinstance(file, UploadFile) or not file.filename:
             raise UploadError("Send the file as the multipart form field 'file'.")
-        path = await run_in_threadpool(
-            store_upload,
-            file.file,
-            file.filename,
-            state.media_dir,
-            max_media=state.max_upload_bytes,
-            max_text=state.max_caption_bytes,
-        )
+        path = await run_in_threadpool(service.store_file, state, file.file, file.filename)
     finally:
         await form.close()
     job = await run_in_threadpool(service.submit_file, state, str(path))
@@ -86,11 +75,14 @@ async def upload(request: Request) -> JobOut:
 
 
 @router.get("", response_model=list[JobOut])
-async def list_jobs(request: Request, status: str | None = None, limit: int = 50) -> list[JobOut]:
+async def list_jobs(
+    request: Request,
+    status: Literal["queued", "running", "done", "failed"] | None = None,
+    limit: int = Query(50, ge=1, le=200),
+) -> list[JobOut]:
+    """Recent jobs, newest first; filter by status."""
     lib = get_state(request).library
-    jobs = await run_in_threadpool(
-        lambda: lib.list_jobs(status=status, limit=min(max(limit, 1), 200))
-    )
+    jobs = await run_in_threadpool(lambda: lib.list_jobs(status=status, limit=limit))
     return [job_out(j) for j in jobs]
 
 

@@ -1,0 +1,210 @@
+"""A strict reviewer's checks: hostile text on every remaining page, share meta, empty states, API edges."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from web_helpers import HOSTILE, HOSTILE_URL, make_transcript, parse
+
+from distill.domain import Insight, SourceRef, Summary
+from distill.jobs import Worker
+from distill.settings import get_settings
+from distill.timefmt import clock, iso_duration
+
+
+def assert_nothing_injected(doc, where: str) -> None:
+    """Only our script files and the JSON-LD block; no injected elements, handlers or script links."""
+    for s in doc.find_all("script"):
+        assert s.get("src", "").startswith("/static/") or s.get("type") == "application/ld+json", (
+            where
+        )
+    assert not doc.find_all("img"), where
+    assert not [n for n in doc.iter() if any(k.startswith("on") for k in n.attrs)], where
+    for node in doc.iter():
+        for attr in ("href", "src", "action", "content"):
+            assert not (node.get(attr) or "").strip().lower().startswith("javascript:"), where
+
+
+def test_hostile_search_query_is_shown_as_text(client, library):
+    library.save_transcript(make_transcript("bees0000001", "How bees make honey"))
+    q = "honey " + HOSTILE
+    r = client.get("/search", params={"q": q})
+    assert r.status_code == 200
+    doc = parse(r.text)
+    assert_nothing_injected(doc, "/search")
+    # The query comes back exactly as typed: in the search box and in the page title.
+    assert doc.by_id("search-q").get("value") == q
+    assert doc.find("title").text.startswith(q)
+    api = client.get("/api/v1/search", params={"q": q})
+    assert api.status_code == 200 and api.headers["content-type"].startswith("application/json")
+
+
+def test_hostile_job_source_and_error_are_escaped(client, library, tmp_path):
+    name = 'talk"><img src=x onerror=alert(1)><script>alert(2)<b>.srt'  # no "/": a file name
+    job = library.create_job(str(tmp_path / name))
+    Worker(library).run_pending()
+    assert library.get_job(job.id).status == "failed"
+    r = client.get(f"/jobs/{job.id}")
+    assert r.status_code == 200
+    doc = parse(r.text)
+    assert_nothing_injected(doc, "/jobs")
+    assert doc.find("p", class_="job-source").text == name
+    assert name in doc.by_id("job-error").text and str(tmp_path) not in r.text
+
+
+def test_share_meta_and_jsonld_carry_hostile_text_verbatim(client, library):
+    t = make_transcript("evil0000002", "Title " + HOSTILE, channel="Chan " + HOSTILE)
+    t = t.model_copy(
+        update={"meta": t.meta.model_copy(update={"thumbnail": HOSTILE_URL, "url": HOSTILE_URL})}
+    )
+    library.save_transcript(t)
+    library.save_summary(
+        "evil0000002",
+        Summary(
+            source=SourceRef.of(t.meta),
+            tldr="TLDR " + HOSTILE,
+            insights=[Insight(emoji="🐝", text="Insight " + HOSTILE, start=1.0)],
+        ),
+    )
+    doc = parse(client.get("/v/evil0000002").text)
+    assert_nothing_injected(doc, "/v")
+    metas = {m.get("property") or m.get("name"): m.get("content") for m in doc.find_all("meta")}
+    # Attribute values parse back to the exact strings: nothing broke out of the quotes.
+    assert metas["og:title"] == metas["twitter:title"] == "Title " + HOSTILE
+    assert metas["og:description"] == metas["description"] == "TLDR " + HOSTILE
+    # A javascript: thumbnail or URL never becomes an image, a link or structured data;
+    # YouTube's own thumbnail is used instead.
+    assert metas["og:image"] == "https://i.ytimg.com/vi/evil0000002/hqdefault.jpg"
+    ld = json.loads(doc.find("script", type="application/ld+json").text)
+    assert ld["name"] == "Title " + HOSTILE and ld["author"]["name"] == "Chan " + HOSTILE
+    assert "thumbnailUrl" not in ld and "contentUrl" not in ld
+    assert "javascript" not in json.dumps(ld)
+    # The embed snippet is text in a textarea, with the title escaped inside its attribute.
+    snippet = doc.by_id("embed-code").text
+    assert snippet.startswith('<iframe src="http://127.0.0.1:8000/embed/evil0000002"')
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+    # The Markdown download is plain text, not HTML.
+    md = client.get("/v/evil0000002/summary.md")
+    assert md.headers["content-type"].startswith("text/markdown")
+    assert md.headers["x-content-type-options"] == "nosniff"
+
+
+def test_search_empty_and_capped_states(client, library):
+    for i in range(4):
+        library.save_transcript(
+            make_transcript(
+                f"bees000000{i}", f"Bees part {i}", lines=["Honey honey honey."] * 12, step=5.0
+            )
+        )
+    empty = parse(client.get("/search", params={"q": "zzqxj"}).text)
+    box = empty.find("div", class_="empty")
+    assert box is not None and "Nothing matched “zzqxj”" in box.text
+    assert empty.find("ol", class_="hits") is None
+    full = parse(client.get("/search", params={"q": "honey"}).text)
+    hits = full.find_all("li", class_="hit")
+    assert len(hits) == 30
+    status = full.find("p", role="status").text
+    assert status.startswith("The 30 best matches") and "narrow" in status
+    few = parse(client.get("/search", params={"q": "part 2"}).text)
+    n = len(few.find_all("li", class_="hit"))
+    assert 0 < n < 30
+    assert few.find("p", role="status").text.startswith(f"{n} match")
+
+
+def test_same_source_twice_while_running_is_one_job(client, library):
+    first = client.post("/api/v1/jobs", json={"source": "https://youtu.be/dQw4w9WgXcQ"}).json()
+    claimed = library.claim_next_job()
+    assert claimed is not None and claimed.id == first["id"]
+    assert library.get_job(first["id"]).status == "running"
+    again = client.post("/submit", data={"url": "youtube.com/shorts/dQw4w9WgXcQ"})
+    assert again.status_code == 200 and again.url.path == f"/jobs/{first['id']}"
+    assert len(library.list_jobs()) == 1
+
+
+def test_job_list_api_checks_its_parameters(client, library):
+    bad = client.get("/api/v1/jobs", params={"status": "bogus"})
+    assert bad.status_code == 422 and "status" in bad.json()["error"]["message"]
+    assert client.get("/api/v1/jobs", params={"limit": 0}).status_code == 422
+    assert client.get("/api/v1/jobs", params={"status": "failed"}).json() == []
+
+
+def test_caption_upload_limit_names_its_own_setting(distill_home, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_MAX_CAPTION_MB", "1")
+    get_settings.cache_clear()
+    lib = Library()
+    cue = "{n}\n00:00:01,000 --> 00:00:02,000\nWords about bees and honey.\n\n"
+    big = "".join(cue.format(n=i) for i in range(1, 30_000)).encode()
+    assert len(big) > 1 << 20
+    with TestClient(create_app(lib, worker=False)) as client:
+        r = client.post("/api/v1/jobs/upload", files={"file": ("bees.srt", big, "text/plain")})
+        assert r.status_code == 413
+        message = r.json()["error"]["message"]
+        assert "1 MB" in message and "DISTILL_MAX_CAPTION_MB" in message
+        bad_length = client.post(
+            "/api/v1/jobs/upload", content=b"x", headers={"content-length": "1"}
+        )
+        assert bad_length.status_code in (400, 415, 422)
+    assert lib.list_jobs() == []
+    uploads = distill_home / "media" / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())
+    lib.close()
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("", False),
+        ("192.168.1.20", False),
+        ("localhost.evil.example", False),
+        ("example.com", False),
+    ],
+)
+def test_only_loopback_counts_as_loopback(host: str, loopback: bool) -> None:
+    from distill.cli.serve_cmd import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+def test_times_for_people() -> None:
+    assert [clock(x) for x in (None, 0, 5.9, 65, 3599, 3600, 3725.5)] == [
+        "",
+        "0:00",
+        "0:05",
+        "1:05",
+        "59:59",
+        "1:00:00",
+        "1:02:05",
+    ]
+    assert clock(65, pad_minutes=True) == "01:05" and clock(None, unknown="--:--") == "--:--"
+    assert clock(-3) == "0:00"
+    assert [iso_duration(x) for x in (None, 5, 60, 3725)] == [None, "PT5S", "PT1M0S", "PT1H2M5S"]
+
+
+def test_uploaded_file_is_never_served_by_its_name(client, library, distill_home: Path):
+    r = client.post(
+        "/api/v1/jobs/upload",
+        files={"file": ("../../etc/passwd.srt", b"1\n00:00:01,000 --> 00:00:02,000\nHi.\n")},
+    )
+    assert r.status_code == 202
+    stored = Path(library.get_job(r.json()["id"]).source)
+    uploads = (distill_home / "media" / "uploads").resolve()
+    # Stored under a random folder inside the uploads dir, with a harmless name.
+    assert stored.resolve().parent.parent == uploads and stored.name == "passwd.srt"
+    assert len(stored.parent.name) == 32
+    assert r.json()["source"] == "passwd.srt"
+    for path in (f"/media/{stored.parent.name}", f"/static/../media/uploads/{stored.parent.name}"):
+        assert client.get(path).status_code == 404
