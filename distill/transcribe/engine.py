@@ -116,14 +116,14 @@ def transcribe(
         model = get_settings().whisper_model
     model = model or DEFAULT_MODEL
     language = _normalize_language(language)
-    english_only = is_english_only(model)
-    if english_only and language not in (None, "en"):
-        raise TranscribeError(
-            f"Whisper model {model_label(model)} only understands English but the audio is "
-            f"{language!r}; pass a multilingual model, e.g. --whisper-model small."
-        )
+    if is_english_only(model) and language not in (None, "en"):
+        raise _english_only(model, language)  # before any work: the name already says it
     info = probe(path)
     whisper = load_model(model, cpu_threads=cpu_threads())
+    # A model folder's name may not say it; the loaded model does.
+    english_only = not bool(getattr(whisper.model, "is_multilingual", True))
+    if english_only and language not in (None, "en"):
+        raise _english_only(model, language)
     total = info.duration
     progress("transcribe", 0.0, total)
 
@@ -172,6 +172,13 @@ def transcribe(
         duration=duration,
         model=model_label(model),
         words=[w for w in words if w.start <= duration],
+    )
+
+
+def _english_only(model: str, language: str) -> TranscribeError:
+    return TranscribeError(
+        f"Whisper model {model_label(model)} only understands English but the audio is "
+        f"{language!r}; pass a multilingual model, e.g. --whisper-model small."
     )
 
 

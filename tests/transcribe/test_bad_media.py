@@ -154,3 +154,11 @@ def test_size_name_that_cannot_be_downloaded(
     assert message.startswith("error: Whisper model 'base' is not on this machine"), message
     one_sentence(message.removeprefix("error: "))
     assert "--whisper-model" in message
+
+
+def test_model_folder_path_is_checked_for_english_only(speech_wav: Path) -> None:
+    from distill.transcribe.models import default_model_dir
+
+    folder = str(default_model_dir())  # its name does not say ".en"; the loaded model does
+    with pytest.raises(TranscribeError, match=r"only understands English but the audio is 'de'"):
+        transcribe(speech_wav, model=folder, language="de")
