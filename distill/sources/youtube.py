@@ -141,9 +141,17 @@ def parse_video_id(source: str) -> str | None:
         candidate = values[0] if values else (parts[1] if len(parts) > 1 else None)
     elif len(parts) >= 2 and parts[0] in _PATH_PREFIXES:
         candidate = parts[1]
-    elif not parts or parts[0] in ("attribution_link",):
+    elif parts and parts[0] == "attribution_link":
+        # /attribution_link?u=/watch%3Fv%3DID%26feature%3Dshare: the video is inside `u`.
+        inner = (parse_qs(url.query).get("u") or [""])[0]
+        values = parse_qs(urlparse(inner).query).get("v")
+        candidate = values[0] if values else None
+    elif not parts:
         values = parse_qs(url.query).get("v")
         candidate = values[0] if values else None
+    if candidate:
+        # Old embed and share links glue parameters on with '&' instead of '?' (/v/ID&hl=en).
+        candidate = candidate.split("&", 1)[0]
     if candidate and _ID.match(candidate):
         return candidate
     return None

@@ -5,23 +5,11 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import parse_qs, urlsplit
 
 from distill.errors import SourceError
 
-YOUTUBE_HOSTS = {
-    "youtube.com",
-    "www.youtube.com",
-    "m.youtube.com",
-    "music.youtube.com",
-    "youtu.be",
-    "www.youtube-nocookie.com",
-    "youtube-nocookie.com",
-}
-_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 TEXT_EXTS = {".srt", ".vtt", ".json3", ".txt"}
 
 
@@ -34,36 +22,10 @@ class UploadError(SourceError):
 
 
 def youtube_video_id(text: str) -> str | None:
-    """The 11-character id of a YouTube URL or bare id; None for anything else."""
-    text = text.strip()
-    if _ID.match(text):
-        return text
-    parse_video_id: Callable[[str], str | None] | None
-    try:
-        from distill.sources.youtube import parse_video_id
-    except ImportError:
-        parse_video_id = None
-    try:
-        parts = urlsplit(text if "://" in text else "https://" + text)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in YOUTUBE_HOSTS:
-        return None
-    if parse_video_id is not None:
-        try:
-            vid = parse_video_id(text)
-        except Exception:
-            vid = None
-        return vid if vid and _ID.match(vid) else None
-    host = (parts.hostname or "").lower()
-    if host == "youtu.be":
-        candidate = parts.path.strip("/").split("/")[0]
-    elif parts.path == "/watch":
-        candidate = (parse_qs(parts.query).get("v") or [""])[0]
-    else:
-        m = re.match(r"^/(?:shorts|embed|live|v)/([^/?#]+)", parts.path)
-        candidate = m.group(1) if m else ""
-    return candidate if _ID.match(candidate) else None
+    """The 11-character id of a YouTube URL (any form, YouTube hosts only) or bare id; else None."""
+    from distill.sources.youtube import parse_video_id
+
+    return parse_video_id(text)
 
 
 def canonical_youtube_url(text: str) -> str:

@@ -43,6 +43,14 @@ URLS = [
     f"  https://www.youtube.com/watch?v={VID}  ",
     f"HTTPS://WWW.YOUTUBE.COM/watch?v={VID}",
     f"//www.youtube.com/watch?v={VID}",
+    f"https://www.youtube.com/attribution_link?a=xyz&u=%2Fwatch%3Fv%3D{VID}%26feature%3Dshare",
+    f"https://youtube.com/v/{VID}&hl=en&fs=1",
+    f"https://youtu.be/{VID}&t=5",
+    f"https://youtu.be/{VID}/",
+    f"https://youtube.com/shorts/{VID}/",
+    f"https://m.youtube.com/shorts/{VID}",
+    f"youtube.com/watch/{VID}",
+    f"https://www.youtube.com/watch?v={VID}&amp;feature=youtu.be",
 ]
 
 NOT_YOUTUBE = [
@@ -57,6 +65,8 @@ NOT_YOUTUBE = [
     "https://www.youtube.com/channel/UCYO_jab_esuFRV4b17AJtAw",
     "https://www.youtube.com/playlist?list=PLZHQObOWTQDNPOjrT6KVlfJuKtYTftqH6",
     "https://youtu.be/",
+    "https://www.youtube.com/attribution_link?u=%2Fchannel%2FUCYO_jab_esuFRV4b17AJtAw",
+    f"https://youtube.com/v/{VID}x&hl=en",
     "ftp://youtube.com/watch?v=IHZwWFHWa-w",
     "talk.en.srt",
     "IHZwWFHWa-w.srt",
