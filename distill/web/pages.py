@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 
 from distill.errors import DistillError
 from distill.web import render, service
-from distill.web.security import check_write
+from distill.web.security import check_origin, check_write
 from distill.web.state import AppState
 from distill.web.uploads import UploadError
 
@@ -115,13 +115,14 @@ async def home(request: Request) -> Response:
 @router.post("/submit")
 async def submit(request: Request) -> Response:
     state = get_state(request)
+    check_origin(request)
     service.refuse_oversized(state, request.headers.get("content-length"))
     form = await request.form(max_files=1, max_fields=10)
-    token = form.get("token")
-    check_write(request, token if isinstance(token, str) else None)
-    url = form.get("url")
-    upload = form.get("file")
     try:
+        token = form.get("token")
+        check_write(request, token if isinstance(token, str) else None)
+        url = form.get("url")
+        upload = form.get("file")
         if isinstance(upload, UploadFile) and upload.filename:
             path = await run_in_threadpool(service.store_file, state, upload.file, upload.filename)
             job = await run_in_threadpool(service.submit_file, state, str(path))

@@ -160,12 +160,17 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc.lower() == host.lower()
 
 
-def check_write(request: Request, form_token: str | None = None) -> None:
-    """Refuse a changing request from another site, or without the token when DISTILL_API_TOKEN is set."""
+def check_origin(request: Request) -> None:
+    """Refuse a changing request sent by another site (checked before any body is read)."""
     if not _same_origin(request):
         raise HTTPException(
             403, "Cross-site requests cannot change the library; use the page itself."
         )
+
+
+def check_write(request: Request, form_token: str | None = None) -> None:
+    """Refuse a changing request from another site, or without the token when DISTILL_API_TOKEN is set."""
+    check_origin(request)
     token: str | None = request.app.state.distill.api_token
     if not token:
         return

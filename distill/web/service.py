@@ -116,8 +116,32 @@ def store_file(state: AppState, stream: BinaryIO, filename: str) -> Path:
     )
 
 
+def file_digest(path: str) -> str:
+    """sha256 of a stored upload, read in 1 MB blocks."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def submit_file(state: AppState, path: str, params: dict | None = None) -> Job:
-    job = state.library.create_job(path, params=params or {})
+    """A job for a stored upload; the same content already queued or running gives that job."""
+    import shutil
+
+    digest = file_digest(path)
+    for status in ("running", "queued"):
+        for active in state.library.list_jobs(status=status, limit=200):
+            if active.params.get("sha256") == digest and active.source != path:
+                # Each upload has its own random folder: drop this copy, keep the running job.
+                uploads = (state.media_dir / "uploads").resolve()
+                folder = Path(path).resolve().parent
+                if folder.parent == uploads:
+                    shutil.rmtree(folder, ignore_errors=True)
+                return active
+    job = state.library.create_job(path, params={**(params or {}), "sha256": digest})
     if state.worker is not None:
         state.worker.notify()
     return job

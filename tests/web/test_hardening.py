@@ -208,3 +208,39 @@ def test_uploaded_file_is_never_served_by_its_name(client, library, distill_home
     assert r.json()["source"] == "passwd.srt"
     for path in (f"/media/{stored.parent.name}", f"/static/../media/uploads/{stored.parent.name}"):
         assert client.get(path).status_code == 404
+
+
+SRT = "1\n00:00:01,000 --> 00:00:04,000\nOctopuses have three hearts.\n"
+
+
+def test_same_file_uploaded_twice_while_queued_is_one_job(client, library, distill_home: Path):
+    def upload(name: str, data: str = SRT):
+        return client.post("/api/v1/jobs/upload", files={"file": (name, data.encode())})
+
+    first = upload("octopus.srt")
+    second = client.post(
+        "/submit", files={"file": ("copy of octopus.srt", SRT.encode())}, follow_redirects=False
+    )
+    assert first.status_code == 202 and second.status_code == 303
+    assert second.headers["location"] == f"/jobs/{first.json()['id']}"
+    uploads = distill_home / "media" / "uploads"
+    assert len(list(uploads.iterdir())) == 1 and len(library.list_jobs()) == 1
+    other = upload("other.srt", SRT.replace("three", "blue"))
+    assert other.json()["id"] != first.json()["id"] and len(list(uploads.iterdir())) == 2
+    # Once it is done, uploading it again is new work, as for URLs.
+    Worker(library).run_pending()
+    assert library.get_job(first.json()["id"]).status == "done"
+    assert upload("octopus.srt").json()["id"] != first.json()["id"]
+
+
+def test_cross_site_upload_is_refused_before_it_is_stored(client, library, distill_home: Path):
+    r = client.post(
+        "/submit",
+        files={"file": ("octopus.srt", SRT.encode())},
+        headers={"Origin": "https://evil.example"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 403 and parse(r.text).find("h1").text == "Not allowed"
+    uploads = distill_home / "media" / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())
+    assert library.list_jobs() == []
