@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from distill.library import Library
 
 log = logging.getLogger(__name__)
-ASSET_VERSION = "3"
+ASSET_VERSION = "4"
 
 HEADINGS = {
     400: "That request could not be used",

@@ -244,3 +244,16 @@ def test_cross_site_upload_is_refused_before_it_is_stored(client, library, disti
     uploads = distill_home / "media" / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())
     assert library.list_jobs() == []
+
+
+def test_video_without_media_gets_a_note_not_an_empty_player(client, library):
+    library.save_transcript(
+        make_transcript("notes-0123abcd", "Notes", kind="captions", channel=None, channel_id=None)
+    )
+    doc = parse(client.get("/v/notes-0123abcd").text)
+    slot = doc.by_id("player-slot")
+    assert "none" in slot.get("class").split()
+    assert doc.by_id("player") is None and slot.find("p", class_="no-player") is not None
+    youtube = make_transcript("bees0000001", "Bees")
+    library.save_transcript(youtube)
+    assert "none" not in parse(client.get("/v/bees0000001").text).by_id("player-slot").get("class")
