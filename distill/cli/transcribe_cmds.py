@@ -11,7 +11,7 @@ import typer
 
 from distill.cli import app
 from distill.cli._common import console, err_console, progress_bar
-from distill.errors import SourceError
+from distill.errors import DistillError, SourceError
 
 if TYPE_CHECKING:
     from distill.domain import Transcript
@@ -28,6 +28,10 @@ def _transcript_of(source: str, lang: str | None) -> Transcript:
     """Transcribe a local file, or a YouTube video's audio (always through Whisper)."""
     from distill.sources.youtube import parse_video_id
 
+    if source.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        source = unquote(urlparse(source).path)
     path = Path(source).expanduser()
     video_id = None if path.exists() else parse_video_id(source)
     with progress_bar() as progress:
@@ -57,7 +61,14 @@ def write_atomically(path: Path, text: str) -> None:
     """Write the whole file or nothing (temp file in the same folder, then rename)."""
     from distill.transcribe.cache import write_atomic
 
-    write_atomic(path, text)
+    if path.is_dir():
+        raise DistillError(f"{path} is a directory; pass a file path to -o, e.g. {path}/talk.srt.")
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise DistillError(
+            f"Cannot write {path} ({exc.strerror or exc}); pass a writable file path to -o."
+        ) from exc
 
 
 @app.command()
@@ -87,6 +98,10 @@ def transcribe(
 
         os.environ["DISTILL_WHISPER_MODEL"] = whisper_model
         get_settings.cache_clear()
+    if output is not None and output.is_dir():  # fail before the work, not after
+        raise DistillError(
+            f"{output} is a directory; pass a file path to -o, e.g. {output}/talk.srt."
+        )
     transcript = _transcript_of(source, lang)
     text = render(transcript, format.value)
     if output is None:

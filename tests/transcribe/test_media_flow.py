@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from distill.cli import app
-from distill.errors import TranscribeError
+from distill.errors import DistillError, TranscribeError
 from distill.sources import resolve
 from distill.transcribe import engine, youtube_audio
 from distill.transcribe.cache import cache_path, file_sha256
@@ -207,3 +207,22 @@ def test_youtube_fallback_without_speech(
         youtube_audio.transcribe_youtube_audio("QuIeTvIdEo1")
     assert calls == ["QuIeTvIdEo1"]
     assert not (distill_home / "cache" / "transcripts").exists()
+
+
+def test_cli_output_errors_and_file_urls(
+    speech_wav: Path, tmp_path: Path, distill_home: Path
+) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["transcribe", str(speech_wav), "-o", str(tmp_path)])
+    assert isinstance(result.exception, DistillError)
+    assert "is a directory; pass a file path to -o" in str(result.exception)
+    assert not (distill_home / "cache" / "transcripts").exists()  # failed before any work
+
+    result = runner.invoke(app, ["transcribe", "https://vimeo.com/12345"])
+    assert isinstance(result.exception, DistillError)
+    assert "not a YouTube URL or a local file" in str(result.exception)
+
+    out = tmp_path / "nested" / "speech.txt"
+    result = runner.invoke(app, ["transcribe", speech_wav.as_uri(), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "notebook" in out.read_text().lower()
