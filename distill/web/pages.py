@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from distill.errors import DistillError
 from distill.web import render, service
@@ -68,6 +68,19 @@ def html_page(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
 
 
+async def checked_form(request: Request, *, max_files: int = 0, max_fields: int = 5) -> FormData:
+    """The form of a changing request, read only after the origin check and kept only if the token is right."""
+    check_origin(request)
+    form = await request.form(max_files=max_files, max_fields=max_fields)
+    token = form.get("token")
+    try:
+        check_write(request, token if isinstance(token, str) else None)
+    except BaseException:
+        await form.close()
+        raise
+    return form
+
+
 def source_label(source: str) -> str:
     """What to call a job's source on a page: the URL, or only the uploaded file's name."""
     if source.startswith(("http://", "https://")):
@@ -115,12 +128,9 @@ async def home(request: Request) -> Response:
 @router.post("/submit")
 async def submit(request: Request) -> Response:
     state = get_state(request)
-    check_origin(request)
     service.refuse_oversized(state, request.headers.get("content-length"))
-    form = await request.form(max_files=1, max_fields=10)
+    form = await checked_form(request, max_files=1, max_fields=10)
     try:
-        token = form.get("token")
-        check_write(request, token if isinstance(token, str) else None)
         url = form.get("url")
         upload = form.get("file")
         if isinstance(upload, UploadFile) and upload.filename:
@@ -181,9 +191,7 @@ async def job_retry(request: Request, job_id: str) -> Response:
     from distill.jobs import retry_job
 
     state = get_state(request)
-    form = await request.form(max_files=0, max_fields=5)
-    token = form.get("token")
-    check_write(request, token if isinstance(token, str) else None)
+    await (await checked_form(request)).close()
     await run_in_threadpool(retry_job, state.library, job_id)
     if state.worker is not None:
         state.worker.notify()
@@ -292,9 +300,7 @@ async def summary_json(request: Request, video_id: str, lang: str | None = None)
 @router.post("/v/{video_id}/translate")
 async def translate_page(request: Request, video_id: str) -> Response:
     state = get_state(request)
-    form = await request.form(max_files=0, max_fields=5)
-    token = form.get("token")
-    check_write(request, token if isinstance(token, str) else None)
+    form = await checked_form(request)
     lang = form.get("lang")
     lang = check_lang(lang if isinstance(lang, str) else None)
     if not lang:
