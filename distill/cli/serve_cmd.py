@@ -32,7 +32,7 @@ def serve(
     """Serve the web app and REST API (pages at /, API at /api/v1, OpenAPI at /docs)."""
     from distill.settings import get_settings
 
-    if not is_loopback(host) and not get_settings().api_token:
+    if not is_loopback(host) and not (get_settings().api_token or "").strip():
         raise ServeError(
             f"Refusing to listen on {host} without a token, because anyone on the network could "
             "submit and delete; set DISTILL_API_TOKEN, or serve on 127.0.0.1."

@@ -70,7 +70,7 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
         library=library,
         templates=make_templates(),
         media_dir=settings.media_dir,
-        api_token=settings.api_token or None,
+        api_token=(settings.api_token or "").strip() or None,
         max_upload_bytes=settings.max_upload_mb * (1 << 20),
         max_caption_bytes=settings.max_caption_mb * (1 << 20),
     )

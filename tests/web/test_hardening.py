@@ -257,3 +257,58 @@ def test_video_without_media_gets_a_note_not_an_empty_player(client, library):
     youtube = make_transcript("bees0000001", "Bees")
     library.save_transcript(youtube)
     assert "none" not in parse(client.get("/v/bees0000001").text).by_id("player-slot").get("class")
+
+
+def test_every_changing_endpoint_needs_the_token(distill_home, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_API_TOKEN", "s3cret-token")
+    get_settings.cache_clear()
+    lib = Library()
+    lib.save_transcript(make_transcript("bees0000001", "Bees"))
+    job = lib.create_job("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    lib.update_job(job.id, status="failed", error="Could not reach YouTube.")
+    with TestClient(create_app(lib, worker=False), base_url="http://127.0.0.1:8000") as client:
+        refused = [
+            client.post("/api/v1/videos/bees0000001/translate", json={"lang": "es"}),
+            client.post("/v/bees0000001/translate", data={"lang": "es"}),
+            client.post(f"/api/v1/jobs/{job.id}/retry"),
+            client.post(f"/jobs/{job.id}/retry", data={"token": "wrong"}),
+            client.post("/api/v1/jobs/upload", files={"file": ("a.srt", SRT.encode())}),
+            client.post("/submit", files={"file": ("a.srt", SRT.encode())}),
+            client.delete("/api/v1/videos/bees0000001"),
+        ]
+        assert [r.status_code for r in refused] == [401] * len(refused)
+        assert all("DISTILL_API_TOKEN" in r.text for r in refused)
+        # Nothing changed: no upload stored, the job still failed, the video still there.
+        uploads = distill_home / "media" / "uploads"
+        assert not uploads.exists() or not any(uploads.iterdir())
+        assert lib.get_job(job.id).status == "failed" and lib.has_video("bees0000001")
+        ok = client.post(f"/jobs/{job.id}/retry", data={"token": "s3cret-token"})
+        assert ok.status_code == 200 and lib.get_job(job.id).status == "queued"
+    lib.close()
+
+
+def test_a_blank_token_is_no_token(distill_home, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_API_TOKEN", "   ")
+    get_settings.cache_clear()
+    lib = Library()
+    with TestClient(create_app(lib, worker=False)) as client:
+        r = client.post("/api/v1/jobs", json={"source": "https://youtu.be/dQw4w9WgXcQ"})
+        assert r.status_code == 202
+    lib.close()
+
+
+def test_serve_refuses_public_address_with_a_blank_token(cli):
+    r = cli("serve", "--host", "::", "--port", "8766", env={"DISTILL_API_TOKEN": "  "})
+    assert r.returncode != 0
+    lines = [line for line in r.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "DISTILL_API_TOKEN" in lines[0] and "Traceback" not in r.stderr
