@@ -173,10 +173,9 @@ def print_plan(transcript: Transcript, model: str, language: str | None = None) 
     from distill.summarize.pipeline import plan
 
     result = plan(transcript, model, language=language)
-    fields = result.model_dump() if hasattr(result, "model_dump") else vars(result)
     console.print(f"{escape(transcript.meta.title)}: {words} words; model {escape(model)}")
-    for key, value in fields.items():
-        console.print(f"  {escape(str(key))}: {escape(str(value))}")
+    for line in result.lines():
+        console.print(f"  {escape(line)}")
 
 
 def _write(path: Path, text: str) -> None:
@@ -250,6 +249,10 @@ def summarize(
                     summary = run_summary(
                         transcript, model=chosen, language=lang, progress=progress
                     )
+                if summary.usage is not None:
+                    from distill.cli.llm_cmds import print_usage
+
+                    print_usage(summary.usage)
                 if library is None:
                     library = _library()
                 video_id = library.save_transcript(transcript)

@@ -1,0 +1,104 @@
+"""Turn a model's reply into JSON: strip fences and chatter, close what a cut-off reply left open."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+_FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.DOTALL)
+
+
+class JSONReplyError(ValueError):
+    """A reply that holds no JSON object, even after repair."""
+
+
+def parse_json(text: str) -> tuple[Any, bool]:
+    """The JSON object in a reply and whether it had to be repaired; JSONReplyError if none."""
+    text = text.strip()
+    try:
+        return json.loads(text), False
+    except ValueError:
+        pass
+    fenced = _FENCE.search(text)
+    if fenced:
+        text = fenced.group(1).strip()
+    start = text.find("{")
+    if start < 0:
+        raise JSONReplyError("the reply holds no JSON object")
+    body = text[start:]
+    end = body.rfind("}")
+    if end >= 0:
+        try:
+            return json.loads(body[: end + 1]), True
+        except ValueError:
+            pass
+    fixed = _close(body)
+    if fixed is not None:
+        return fixed, True
+    raise JSONReplyError("the reply is not valid JSON and could not be repaired")
+
+
+def _close(body: str) -> Any | None:
+    """Parse a JSON prefix by cutting back to a complete value and closing open brackets."""
+    cuts = _cut_points(body)
+    for cut in reversed(cuts[-40:]):
+        candidate = body[:cut].rstrip().rstrip(",").rstrip()
+        if candidate.endswith(":"):
+            continue
+        stack = _open_brackets(candidate)
+        if stack is None:
+            continue
+        closers = "".join("}" if c == "{" else "]" for c in reversed(stack))
+        try:
+            value = json.loads(candidate + closers)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+def _cut_points(body: str) -> list[int]:
+    """Offsets just after each complete string, number, literal or closing bracket."""
+    points: list[int] = []
+    in_str = escape = False
+    for i, ch in enumerate(body):
+        if in_str:
+            if escape:
+                escape = False
+            elif ch == "\\":
+                escape = True
+            elif ch == '"':
+                in_str = False
+                points.append(i + 1)
+            continue
+        if ch == '"':
+            in_str = True
+        elif ch in "}],":
+            points.append(i + 1 if ch != "," else i)
+    points.append(len(body))
+    return sorted(set(points))
+
+
+def _open_brackets(text: str) -> list[str] | None:
+    """The brackets still open at the end of `text`; None if a string is left open."""
+    stack: list[str] = []
+    in_str = escape = False
+    for ch in text:
+        if in_str:
+            if escape:
+                escape = False
+            elif ch == "\\":
+                escape = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "{[":
+            stack.append(ch)
+        elif ch in "}]":
+            if not stack:
+                return None
+            stack.pop()
+    return None if in_str else stack

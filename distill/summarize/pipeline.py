@@ -1,0 +1,667 @@
+"""The LLM summarizer: numbered sentences in, a grounded Summary out; map/reduce for long videos."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from distill.domain import (
+    QA,
+    Answer,
+    Chapter,
+    Citation,
+    Insight,
+    ProgressFn,
+    SourceRef,
+    Summary,
+    Takeaway,
+    Transcript,
+    no_progress,
+)
+from distill.llm import Message, Model, get_model
+from distill.llm.cache import ResultCache, cache_key
+from distill.llm.pricing import estimate_cost
+from distill.settings import get_settings
+from distill.summarize.analysis import Analysis
+from distill.summarize.llm_calls import PROMPT_VERSION, Ledger, prompt_id, template
+from distill.summarize.llm_grounding import Grounder, GroundingStats
+from distill.summarize.llm_schemas import (
+    PAGE,
+    AnswerReply,
+    NotesReply,
+    Shape,
+    SummaryReply,
+    answer_schema,
+    notes_schema,
+    summary_schema,
+)
+from distill.summarize.translate import language_name
+from distill.summarize.units import Unit
+
+USABLE = 0.9  # share of the context window we fill: token counts are estimates
+NOT_SAID = "Not said in this video."
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+
+
+class Plan(BaseModel):
+    """What summarizing would cost, worked out without calling the model (`--dry-run`)."""
+
+    model: str
+    context_window: int
+    transcript_tokens: int
+    strategy: str  # "single" or "map-reduce"
+    chunks: int
+    calls: int
+    prompt_tokens: int
+    max_completion_tokens: int
+    cost_usd: float | None = None
+    cached: bool = False
+
+    def lines(self) -> list[str]:
+        """The plan as short lines for the terminal."""
+        cost = "unknown" if self.cost_usd is None else f"${self.cost_usd:.4f} at most"
+        return [
+            f"model: {self.model} (context {self.context_window} tokens)",
+            f"transcript: {self.transcript_tokens} tokens, {self.strategy}, {self.chunks} chunk(s)",
+            "cached: no calls needed" if self.cached else f"calls: {self.calls}",
+            f"prompt tokens: ~{self.prompt_tokens}; completion tokens: at most {self.max_completion_tokens}",
+            f"estimated cost: {cost}",
+        ]
+
+
+@dataclass
+class Note:
+    """A grounded note: text and the index of the transcript unit it comes from."""
+
+    unit: int
+    text: str
+
+
+@dataclass
+class Budget:
+    """Token budgets of one model: output per call and transcript per chunk."""
+
+    context: int
+    final_out: int
+    map_out: int
+    usable: int
+
+    @classmethod
+    def of(cls, model: Model) -> Budget:
+        ctx = model.context_window
+        return cls(
+            context=ctx,
+            final_out=min(2000, max(200, ctx // 4)),
+            map_out=min(800, max(120, ctx // 8)),
+            usable=int(ctx * USABLE),
+        )
+
+
+@dataclass
+class _Run:
+    """One summary being made: the model, the transcript's units, the ledger, the counts."""
+
+    model: Model
+    analysis: Analysis
+    ledger: Ledger
+    language: str
+    shape: Shape
+    progress: ProgressFn
+    stats: GroundingStats = field(default_factory=GroundingStats)
+    done: int = 0
+    total: int = 1
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def units(self) -> list[Unit]:
+        return self.analysis.units
+
+    @property
+    def title(self) -> str:
+        return self.analysis.transcript.meta.title
+
+    def tick(self) -> None:
+        with self._lock:
+            self.done += 1
+            done, total = self.done, max(self.total, self.done)
+        self.progress("summarize", done, total)
+
+    def count(self, stats: GroundingStats) -> None:
+        with self._lock:
+            self.stats.merge(stats)
+
+
+def _line(n: int, text: str) -> str:
+    return f"[{n}] {text}"
+
+
+def _numbered(units: list[Unit]) -> str:
+    return "\n".join(_line(u.index + 1, u.text) for u in units)
+
+
+def _fingerprint(transcript: Transcript) -> str:
+    return cache_key(
+        transcript.meta.title, [(s.start, s.speaker, s.text) for s in transcript.segments]
+    )
+
+
+def _system() -> Message:
+    return Message("system", template("system").substitute())
+
+
+def _range(bounds: tuple[int, int]) -> str:
+    lo, hi = bounds
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def _summary_prompt(name: str, run: _Run, chapters: tuple[int, int] | None, **extra: str) -> str:
+    return template(name).substitute(
+        title=run.title,
+        language=language_name(run.language),
+        tldr=_range(run.shape.tldr),
+        insights=_range(run.shape.insights),
+        qa=_range(run.shape.qa),
+        takeaways=_range(run.shape.takeaways),
+        chapters=_range(chapters) if chapters else "0",
+        **extra,
+    )
+
+
+def _chunks(model: Model, units: list[Unit], budget: int) -> list[list[Unit]]:
+    """Consecutive units, cut on sentence boundaries, each chunk within `budget` tokens."""
+    chunks: list[list[Unit]] = [[]]
+    used = 0
+    for u in units:
+        cost = model.count_tokens(_line(u.index + 1, u.text)) + 1
+        if chunks[-1] and used + cost > budget:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(u)
+        used += cost
+    return [c for c in chunks if c]
+
+
+def _map_overhead(model: Model, run_title: str) -> int:
+    text = template("map").substitute(part=99, parts=99, title=run_title, numbered="", notes="2-12")
+    return model.count_tokens(template("system").substitute() + text) + 16
+
+
+def _final_overhead(model: Model, run: _Run, name: str) -> int:
+    chapters = run.shape.chapters
+    text = _summary_prompt(name, run, chapters, numbered="", candidates="")
+    return model.count_tokens(template("system").substitute() + text) + 16
+
+
+def _notes_bounds(tokens: int, shape: Shape) -> tuple[int, int]:
+    # About one note per 250 transcript tokens keeps reduce input near a tenth of the transcript.
+    hi = max(2, min(shape.notes_max, tokens // 250))
+    return (max(1, hi // 2), hi)
+
+
+def _first_emoji(text: str) -> str | None:
+    """The first emoji of a text with its joiners and modifiers, or None if there is none."""
+    text = text.strip()
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) == "So" or ord(ch) >= 0x1F000:
+            out = ch
+            j = i + 1
+            while j < len(text) and (
+                text[j] in "\ufe0f\u20e3" or 0x1F3FB <= ord(text[j]) <= 0x1F3FF
+            ):
+                out += text[j]
+                j += 1
+            return out
+    return None
+
+
+_MARKER = re.compile(r"\[\d+\]\s*")
+
+
+def _clean(text: str) -> str:
+    """Model text without the `[n]` sentence markers small models copy from the prompt."""
+    return _MARKER.sub("", text).strip()
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _chapters_from(insights: list[Insight], takeaways: list[Takeaway], limit: int) -> list[Chapter]:
+    """Chapters at the times of grounded items, titled by their first words."""
+    found: dict[float, str] = {}
+    both: list[Insight | Takeaway] = [*insights, *takeaways]
+    for item in both:
+        if item.start is not None:
+            found.setdefault(item.start, item.text)
+    items = sorted(found.items())
+    step = max(1, len(items) // max(1, limit))
+    return [
+        Chapter(title=" ".join(text.split()[:6]).rstrip(".,;:"), start=start)
+        for start, text in items[::step][:limit]
+    ]
+
+
+def _sentences(text: str, limit: int) -> str:
+    parts = [p for p in _SENTENCE_END.split(text.strip()) if p]
+    return " ".join(parts[:limit])
+
+
+def _ground_summary(
+    run: _Run, reply: SummaryReply, own_chapters: bool
+) -> tuple[Summary | None, str | None, GroundingStats]:
+    """Map citations to times, drop unsupported items, trim sections; or say what is empty."""
+    g = Grounder(run.analysis)
+    stats = GroundingStats()
+    shape = run.shape
+    units = run.units
+
+    def start_of(idx: int) -> float | None:
+        return units[idx].start
+
+    seen: list[set[str]] = []
+
+    def fresh(text: str) -> bool:
+        terms = g.terms(text)
+        if any(g.similar(terms, s) for s in seen):
+            return False
+        seen.append(terms)
+        return True
+
+    insights: list[Insight] = []
+    for ins in reply.insights:
+        idx, verdict = g.locate(ins.text, ins.cite)
+        if idx is None or not fresh(ins.text) or len(insights) >= shape.insights[1]:
+            stats.add("dropped")
+            continue
+        stats.add(verdict)
+        # A missing or textual emoji is cosmetic: a neutral one stands in.
+        emoji = _first_emoji(ins.emoji) or "💡"
+        insights.append(Insight(emoji=emoji, text=_clean(ins.text), start=start_of(idx)))
+    seen.clear()
+    qa: list[QA] = []
+    for item in reply.qa:
+        idx, verdict = g.locate(f"{item.question} {item.answer}", item.cite)
+        if (
+            idx is None
+            or not item.answer.strip()
+            or not fresh(item.question)
+            or len(qa) >= shape.qa[1]
+        ):
+            stats.add("dropped")
+            continue
+        stats.add(verdict)
+        qa.append(
+            QA(question=_clean(item.question), answer=_clean(item.answer), start=start_of(idx))
+        )
+    seen.clear()
+    takeaways: list[Takeaway] = []
+    for tk in reply.takeaways:
+        idx, verdict = g.locate(tk.text, tk.cite)
+        if idx is None or not fresh(tk.text) or len(takeaways) >= shape.takeaways[1]:
+            stats.add("dropped")
+            continue
+        stats.add(verdict)
+        takeaways.append(Takeaway(text=_clean(tk.text), start=start_of(idx)))
+    chapters: list[Chapter] = []
+    meta = run.analysis.transcript.meta
+    if own_chapters:
+        chapters = list(meta.chapters)
+    else:
+        starts: set[int] = set()
+        for ch in reply.chapters:
+            idx, verdict = g.locate(ch.title, ch.cite, after=10)
+            if idx is None or idx in starts or len(chapters) >= shape.chapters[1]:
+                stats.add("dropped")
+                continue
+            stats.add(verdict)
+            starts.add(idx)
+            chapters.append(Chapter(title=_clean(ch.title), start=start_of(idx)))
+        chapters.sort(key=lambda c: (c.start is None, c.start or 0.0))
+    # Empty sections are never filled with text the model did not write. A reply with no grounded
+    # Q&A, or neither insights nor takeaways, is retried and then the summary fails clearly;
+    # otherwise insights and takeaways stand in for each other, a TL;DR that says nothing about
+    # the transcript is rebuilt from grounded insights, and missing chapters are placed at
+    # grounded items; every such item is counted as repaired.
+    if not qa or not (insights or takeaways):
+        empty = [
+            n for n, v in (("qa", qa), ("insights and takeaways", insights or takeaways)) if not v
+        ]
+        return None, f"left {' and '.join(empty)} empty once unsupported items were dropped", stats
+    if not takeaways:
+        takeaways = [Takeaway(text=i.text, start=i.start) for i in insights[: shape.takeaways[1]]]
+        stats.repaired += len(takeaways)
+    if not insights:
+        insights = [Insight(emoji="💡", text=t.text, start=t.start) for t in takeaways]
+        stats.repaired += len(insights)
+    tldr = _sentences(_clean(reply.tldr), shape.tldr[1])
+    if not (g.terms(tldr) & g.index.keys()):
+        tldr = " ".join(_sentence(i.text) for i in insights[: shape.tldr[1]])
+        stats.add("repaired")
+    if not chapters and not own_chapters:
+        chapters = _chapters_from(insights, takeaways, run.shape.chapters_for(len(units))[1])
+        stats.repaired += len(chapters)
+    summary = Summary(
+        source=SourceRef.of(meta),
+        model=run.ledger.model_string,
+        language=run.language,
+        tldr=tldr,
+        insights=insights,
+        qa=qa,
+        takeaways=takeaways,
+        chapters=chapters,
+        prompt_version=PROMPT_VERSION,
+    )
+    return summary, None, stats
+
+
+def _final_call(run: _Run, name: str, budget: Budget, **fields: str) -> Summary:
+    """The call that writes the summary page, accepted only once every section is grounded."""
+    own = bool(run.analysis.transcript.meta.chapters)
+    chapters = None if own else run.shape.chapters_for(len(run.units))
+    prompt = _summary_prompt(name, run, chapters, **fields)
+    result: dict[str, object] = {}
+
+    def accept(reply: SummaryReply) -> str | None:
+        summary, problem, stats = _ground_summary(run, reply, own)
+        result["summary"], result["stats"] = summary, stats
+        return problem
+
+    run.ledger.call(
+        [_system(), Message("user", prompt)],
+        SummaryReply,
+        schema=summary_schema(run.shape, chapters),
+        max_tokens=budget.final_out,
+        accept=accept,
+    )
+    run.tick()
+    summary = result["summary"]
+    stats = result["stats"]
+    assert isinstance(summary, Summary) and isinstance(stats, GroundingStats)
+    run.count(stats)
+    return summary
+
+
+def _map(run: _Run, chunks: list[list[Unit]], budget: Budget) -> tuple[list[Note], list[Note]]:
+    """Each chunk to grounded notes and a chapter candidate, in parallel (bounded)."""
+    g = Grounder(run.analysis)
+
+    def one(i: int) -> tuple[list[Note], list[Note]]:
+        chunk = chunks[i]
+        lo, hi = chunk[0].index, chunk[-1].index + 1
+        tokens = sum(run.model.count_tokens(u.text) for u in chunk)
+        bounds = _notes_bounds(tokens, run.shape)
+        text = template("map").substitute(
+            part=i + 1,
+            parts=len(chunks),
+            title=run.title,
+            numbered=_numbered(chunk),
+            notes=_range(bounds),
+        )
+        reply = run.ledger.call(
+            [_system(), Message("user", text)],
+            NotesReply,
+            schema=notes_schema(run.shape, bounds),
+            max_tokens=budget.map_out,
+        )
+        run.tick()
+        stats = GroundingStats()
+        notes: list[Note] = []
+        for note in reply.notes:
+            idx, verdict = g.locate(note.text, note.cite, lo=lo, hi=hi)
+            stats.add(verdict)
+            if idx is not None:
+                notes.append(Note(idx, note.text.strip()))
+        candidates: list[Note] = []
+        if reply.chapter is not None:
+            idx, verdict = g.locate(reply.chapter.title, reply.chapter.cite, after=10, lo=lo, hi=hi)
+            candidates.append(Note(lo if idx is None else idx, reply.chapter.title.strip()))
+        run.count(stats)
+        return notes, candidates
+
+    workers = max(1, min(get_settings().llm_concurrency, len(chunks)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(one, range(len(chunks))))
+    notes = [n for r in results for n in r[0]]
+    candidates = [c for r in results for c in r[1]]
+    return notes, candidates
+
+
+def _notes_text(notes: list[Note]) -> str:
+    return "\n".join(_line(n.unit + 1, n.text) for n in sorted(notes, key=lambda n: n.unit))
+
+
+def _collapse(run: _Run, notes: list[Note], budget: Budget, room: int) -> list[Note]:
+    """Merge notes group by group until they fit `room` tokens (the reduce call's input)."""
+    g = Grounder(run.analysis)
+    for _level in range(6):
+        if run.model.count_tokens(_notes_text(notes)) <= room or len(notes) <= 2:
+            return notes
+        groups: list[list[Note]] = [[]]
+        used = 0
+        limit = budget.usable - _map_overhead(run.model, run.title) - budget.map_out
+        for n in sorted(notes, key=lambda n: n.unit):
+            cost = run.model.count_tokens(_line(n.unit + 1, n.text)) + 1
+            if groups[-1] and used + cost > limit:
+                groups.append([])
+                used = 0
+            groups[-1].append(n)
+            used += cost
+        run.total += len(groups)
+
+        def one(group: list[Note]) -> list[Note]:
+            hi = max(1, min(run.shape.notes_max, len(group) // 2))
+            text = template("collapse").substitute(
+                title=run.title, numbered=_notes_text(group), notes=_range((max(1, hi // 2), hi))
+            )
+            reply = run.ledger.call(
+                [_system(), Message("user", text)],
+                NotesReply,
+                schema=notes_schema(run.shape, (max(1, hi // 2), hi)),
+                max_tokens=budget.map_out,
+            )
+            run.tick()
+            out: list[Note] = []
+            stats = GroundingStats()
+            for note in reply.notes:
+                idx, verdict = g.locate(note.text, note.cite)
+                stats.add(verdict)
+                if idx is not None:
+                    out.append(Note(idx, note.text.strip()))
+            run.count(stats)
+            return out or group[: max(1, len(group) // 3)]
+
+        workers = max(1, min(get_settings().llm_concurrency, len(groups)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            merged = [n for part in pool.map(one, groups) for n in part]
+        if len(merged) >= len(notes):
+            merged = merged[: max(2, len(notes) // 2)]
+        notes = merged
+    return notes
+
+
+def _spread(candidates: list[Note], limit: int) -> list[Note]:
+    """At most `limit` chapter candidates, evenly spread over the video."""
+    ordered = sorted(candidates, key=lambda n: n.unit)
+    if len(ordered) <= limit:
+        return ordered
+    step = len(ordered) / limit
+    return [ordered[int(i * step)] for i in range(limit)]
+
+
+def _setup(
+    transcript: Transcript, model: str, language: str | None, shape: Shape, progress: ProgressFn
+) -> tuple[_Run, Budget, str]:
+    llm = get_model(model)
+    analysis = Analysis(transcript)
+    lang = (language or analysis.language or "en").split("-")[0]
+    ledger = Ledger(model=llm, model_string=model, cache=ResultCache())
+    run = _Run(llm, analysis, ledger, lang, shape, progress)
+    key = cache_key("summary", _fingerprint(transcript), model, prompt_id(), lang, repr(shape))
+    return run, Budget.of(llm), key
+
+
+def summarize_with_llm(
+    transcript: Transcript,
+    model: str,
+    *,
+    language: str | None = None,
+    progress: ProgressFn = no_progress,
+    shape: Shape = PAGE,
+) -> Summary:
+    """Summarize with a model: one call if the transcript fits its context, else map/reduce."""
+    run, budget, key = _setup(transcript, model, language, shape, progress)
+    cached = run.ledger.cache.get("summaries", key)
+    if cached is not None:
+        summary = Summary.model_validate(cached)
+        base = summary.usage.model_copy() if summary.usage else run.ledger.usage()
+        summary.usage = base.model_copy(
+            update={
+                "calls": 0,
+                "prompt_tokens": 0,
+                "completion_tokens": 0,
+                "cost_usd": 0.0,
+                "cached": True,
+                "retries": 0,
+            }
+        )
+        progress("summarize", 1, 1)
+        return summary
+    numbered = _numbered(run.units)
+    transcript_tokens = run.model.count_tokens(numbered)
+    overhead = _final_overhead(run.model, run, "summary")
+    if overhead + transcript_tokens + budget.final_out <= budget.usable:
+        run.total = 1
+        run.progress("summarize", 0, 1)
+        summary = _final_call(run, "summary", budget, numbered=numbered, candidates="")
+    else:
+        chunk_budget = budget.usable - _map_overhead(run.model, run.title) - budget.map_out
+        chunks = _chunks(run.model, run.units, max(200, chunk_budget))
+        run.total = len(chunks) + 1
+        run.progress("summarize", 0, run.total)
+        notes, candidates = _map(run, chunks, budget)
+        candidates = _spread(candidates, 3 * run.shape.chapters[1])
+        cand_text = _notes_text(candidates)
+        reduce_overhead = _final_overhead(run.model, run, "reduce")
+        room = (
+            budget.usable - reduce_overhead - budget.final_out - run.model.count_tokens(cand_text)
+        )
+        notes = _collapse(run, notes, budget, max(200, room))
+        summary = _final_call(
+            run, "reduce", budget, numbered=_notes_text(notes), candidates=cand_text
+        )
+    stats = run.stats
+    usage = run.ledger.usage()
+    usage.grounded, usage.repaired, usage.dropped = stats.grounded, stats.repaired, stats.dropped
+    usage.repaired += run.ledger.repaired_json
+    summary.usage = usage
+    run.ledger.cache.put("summaries", key, summary.model_dump(mode="json"))
+    return summary
+
+
+def plan(
+    transcript: Transcript, model: str, *, language: str | None = None, shape: Shape = PAGE
+) -> Plan:
+    """The calls and tokens summarizing would take, without calling the model."""
+    run, budget, key = _setup(transcript, model, language, shape, no_progress)
+    numbered = _numbered(run.units)
+    tokens = run.model.count_tokens(numbered)
+    overhead = _final_overhead(run.model, run, "summary")
+    if overhead + tokens + budget.final_out <= budget.usable:
+        chunks, calls, prompt_tokens, out = 1, 1, overhead + tokens, budget.final_out
+        strategy = "single"
+    else:
+        map_over = _map_overhead(run.model, run.title)
+        chunk_list = _chunks(
+            run.model, run.units, max(200, budget.usable - map_over - budget.map_out)
+        )
+        chunks = len(chunk_list)
+        notes_tokens = sum(
+            _notes_bounds(sum(run.model.count_tokens(u.text) for u in c), shape)[1]
+            for c in chunk_list
+        ) * (shape.text_chars // 4)
+        reduce_over = _final_overhead(run.model, run, "reduce")
+        room = max(200, budget.usable - reduce_over - budget.final_out)
+        collapse = (
+            0
+            if notes_tokens <= room
+            else max(1, notes_tokens // max(1, budget.usable - map_over - budget.map_out))
+        )
+        calls = chunks + collapse + 1
+        prompt_tokens = (
+            tokens
+            + chunks * map_over
+            + min(notes_tokens, room)
+            + reduce_over
+            + (notes_tokens if collapse else 0)
+        )
+        out = chunks * budget.map_out + collapse * budget.map_out + budget.final_out
+        strategy = "map-reduce"
+    return Plan(
+        model=model,
+        context_window=budget.context,
+        transcript_tokens=tokens,
+        strategy=strategy,
+        chunks=chunks,
+        calls=calls,
+        prompt_tokens=prompt_tokens,
+        max_completion_tokens=out,
+        cost_usd=estimate_cost(run.model.model_id, prompt_tokens, out),
+        cached=run.ledger.cache.get("summaries", key) is not None,
+    )
+
+
+# ---- asking ---------------------------------------------------------------------------------
+
+
+def _passages(analysis: Analysis, question: str, limit: int) -> list[Unit]:
+    """The units most relevant to a question, each with its neighbours, in transcript order."""
+    q = set(analysis.lex.terms(question))
+    scored = []
+    for u in analysis.units:
+        shared = q & set(u.terms)
+        if shared:
+            scored.append((sum(analysis.idf.get(t, 1.0) for t in shared), u.index))
+    scored.sort(reverse=True)
+    chosen: set[int] = set()
+    for _score, idx in scored[:limit]:
+        chosen.update(range(max(0, idx - 1), min(len(analysis.units), idx + 2)))
+    return [analysis.units[i] for i in sorted(chosen)]
+
+
+def ask_with_llm(transcript: Transcript, question: str, model: str) -> Answer:
+    """Answer a question from the passages that match it, citing sentence numbers as times."""
+    llm = get_model(model)
+    analysis = Analysis(transcript)
+    passages = _passages(analysis, question, limit=6)
+    if not passages:
+        return Answer(answer=NOT_SAID, citations=[], found=False)
+    budget = Budget.of(llm)
+    while len(passages) > 3 and llm.count_tokens(_numbered(passages)) > budget.usable // 2:
+        passages = passages[: len(passages) * 3 // 4]
+    ledger = Ledger(model=llm, model_string=model, cache=ResultCache())
+    prompt = template("ask").substitute(
+        title=transcript.meta.title, numbered=_numbered(passages), question=question
+    )
+    reply = ledger.call(
+        [_system(), Message("user", prompt)],
+        AnswerReply,
+        schema=answer_schema(),
+        max_tokens=min(400, budget.final_out),
+    )
+    shown = {u.index + 1 for u in passages}
+    g = Grounder(analysis)
+    answer_terms = g.terms(reply.answer)
+    citations: list[Citation] = []
+    for n in dict.fromkeys(reply.cites):
+        if n in shown and answer_terms & g.term_sets[n - 1]:
+            unit = analysis.units[n - 1]
+            citations.append(Citation(start=unit.start, text=unit.text))
+    if not reply.found or not reply.answer.strip() or not citations:
+        return Answer(answer=NOT_SAID, citations=[], found=False)
+    return Answer(answer=reply.answer.strip(), citations=citations, found=True)

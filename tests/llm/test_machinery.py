@@ -1,0 +1,186 @@
+"""The LLM machinery without a model: JSON repair, grounding, chunking, plans, prices, errors."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from distill.domain import Transcript
+from distill.errors import LLMError
+from distill.llm import get_model, parse_model_string, resolve_model_string
+from distill.llm.cache import ResultCache
+from distill.llm.jsonfix import JSONReplyError, parse_json
+from distill.llm.pricing import estimate_cost
+from distill.summarize.analysis import Analysis
+from distill.summarize.llm_grounding import Grounder
+from distill.summarize.llm_schemas import PAGE, SummaryReply
+from distill.summarize.pipeline import _ground_summary, _Run, plan, summarize_with_llm
+from tests.llm.helpers import model_for
+
+
+def test_parse_json_repairs_fences_chatter_and_cut_off_replies() -> None:
+    assert parse_json('{"a": 1}') == ({"a": 1}, False)
+    assert parse_json('Sure!\n```json\n{"a": [1, 2]}\n```') == ({"a": [1, 2]}, True)
+    cut = '{"tldr": "Bees dance.", "insights": [{"text": "Bees dance", "cite": 2}, {"text": "Que'
+    data, repaired = parse_json(cut)
+    assert repaired and data == {
+        "tldr": "Bees dance.",
+        "insights": [{"text": "Bees dance", "cite": 2}],
+    }
+    with pytest.raises(JSONReplyError):
+        parse_json("I cannot summarize this video.")
+
+
+def test_citations_are_checked_repaired_or_dropped(long_transcript: Transcript) -> None:
+    g = Grounder(Analysis(long_transcript))
+    # The first sentence is about honey bees dancing.
+    assert g.locate("Honey bees dance to show where flowers are.", 1) == (0, "grounded")
+    # Cited the wrong sentence: repaired to one that says it (a bees sentence).
+    idx, verdict = g.locate("Honey bees dance to show where flowers are.", 100)
+    assert verdict == "repaired" and idx is not None
+    assert "bee" in long_transcript.segments[idx].text.lower()
+    # Nothing in the transcript supports it: dropped.
+    assert g.locate("Quantum computers factor large integers.", 3) == (None, "dropped")
+    assert g.locate("", 3) == (None, "dropped")
+
+
+def test_grounding_maps_citations_to_segment_starts_and_trims_sections(
+    distill_home: Path, short_transcript: Transcript
+) -> None:
+    from distill.llm.cache import ResultCache
+    from distill.summarize.llm_calls import Ledger
+
+    analysis = Analysis(short_transcript)
+    llm = get_model("openai:gpt-4o-mini?base_url=http://127.0.0.1:9/v1")
+    run = _Run(llm, analysis, Ledger(llm, "m", ResultCache()), "en", PAGE, lambda *a: None)
+    insight = {"emoji": "🧠", "text": "Memory cells remain in the blood for years.", "cite": 5}
+    reply = SummaryReply.model_validate(
+        {
+            "tldr": "Vaccines train the immune system. Memory cells respond fast. Herd immunity "
+            "protects others. Side effects are mild.",
+            "insights": [insight] * 3
+            + [
+                {"emoji": "nope", "text": "Vaccines train the immune system.", "cite": "[1]"}
+                for i in range(12)
+            ]
+            + [{"emoji": "🐝", "text": "Bees make honey.", "cite": 2}],
+            "qa": [
+                {
+                    "question": "What is herd immunity?",
+                    "answer": "Protection of newborns.",
+                    "cite": 7,
+                }
+            ],
+            "takeaways": [{"text": "Measles needs high coverage.", "cite": 99}],
+            "chapters": [{"title": "Memory cells", "cite": 5}, {"title": "Vaccines", "cite": 1}],
+        }
+    )
+    summary, problem, stats = _ground_summary(run, reply, own_chapters=False)
+    assert problem is None and summary is not None
+    assert summary.tldr.count(".") == 3  # at most three sentences
+    assert len(summary.insights) == 2  # duplicates of one point are dropped
+    assert summary.insights[0].start == short_transcript.segments[4].start
+    assert summary.insights[1].emoji == "💡"  # a textual emoji is replaced, not kept
+    assert summary.takeaways[0].start == short_transcript.segments[7].start  # repaired cite
+    assert [c.start for c in summary.chapters] == [0.0, 20.0]  # sorted by time
+    assert stats.dropped == 2 + 11 + 1 and stats.repaired == 1
+
+    # No grounded takeaway: the grounded insights stand in, counted as repaired.
+    no_takeaways = reply.model_copy(update={"takeaways": [], "chapters": []})
+    summary, problem, stats = _ground_summary(run, no_takeaways, own_chapters=False)
+    assert summary is not None and problem is None
+    assert [t.start for t in summary.takeaways] == [i.start for i in summary.insights]
+    assert summary.chapters and stats.repaired == 2 + len(summary.chapters)
+    # No grounded Q&A cannot be repaired: the reply is rejected (and so retried, then failed).
+    no_qa = reply.model_copy(update={"qa": [{"question": "Who?", "answer": "Rockets.", "cite": 1}]})
+    summary, problem, _ = _ground_summary(
+        run, SummaryReply.model_validate(no_qa.model_dump()), own_chapters=False
+    )
+    assert summary is None and problem is not None and "qa" in problem
+
+
+def test_page_lengths_are_enforced() -> None:
+    assert PAGE.tldr == (2, 3) and PAGE.insights == (6, 8) and PAGE.qa == (4, 6)
+    assert PAGE.takeaways == (3, 5)
+
+
+def test_plan_splits_long_transcripts_by_context_window(
+    distill_home: Path, long_transcript: Transcript, short_transcript: Transcript
+) -> None:
+    small = plan(long_transcript, "openai:x?base_url=http://127.0.0.1:9/v1&ctx=2048")
+    big = plan(long_transcript, "openai:x?base_url=http://127.0.0.1:9/v1&ctx=32000")
+    assert small.strategy == "map-reduce" and small.chunks >= 2 and small.calls > small.chunks
+    assert big.strategy == "single" and big.calls == 1
+    assert small.prompt_tokens <= 1.3 * small.transcript_tokens + 1500
+    cloud = plan(short_transcript, "openai:gpt-4o-mini")
+    assert cloud.context_window == 128_000 and cloud.cost_usd is not None and cloud.cost_usd > 0
+    assert any("calls: 1" in line for line in cloud.lines())
+
+
+def test_unreachable_server_fails_with_one_clear_sentence(
+    distill_home: Path, short_transcript: Transcript
+) -> None:
+    with pytest.raises(LLMError, match="cannot reach http://127.0.0.1:9/v1"):
+        summarize_with_llm(short_transcript, model_for("http://127.0.0.1:9/v1"))
+
+
+def test_missing_keys_and_bad_model_strings_say_what_to_do(
+    distill_home: Path, short_transcript: Transcript, tmp_path: Path
+) -> None:
+    with pytest.raises(LLMError, match="OPENAI_API_KEY"):
+        summarize_with_llm(short_transcript, "openai:gpt-4o-mini")
+    with pytest.raises(LLMError, match="ANTHROPIC_API_KEY"):
+        summarize_with_llm(short_transcript, "anthropic:claude-sonnet-4-5")
+    with pytest.raises(LLMError, match="no GGUF model file"):
+        summarize_with_llm(short_transcript, f"llamacpp:{tmp_path / 'none.gguf'}")
+    with pytest.raises(LLMError, match="Unknown model"):
+        parse_model_string("gpt4")
+    assert parse_model_string("ollama:llama3.2?ctx=8192") == ("ollama", "llama3.2", {"ctx": "8192"})
+    assert get_model("ollama:llama3.2").context_window == 4096
+
+
+def test_model_selection_falls_back_to_env_then_builtin(
+    distill_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distill.settings import get_settings
+
+    assert resolve_model_string(None) == "builtin"
+    monkeypatch.setenv("DISTILL_MODEL", "ollama:qwen3")
+    get_settings.cache_clear()
+    assert resolve_model_string(None) == "ollama:qwen3"
+    assert resolve_model_string("openai:gpt-4o") == "openai:gpt-4o"
+
+
+def test_prices_are_estimated_and_overridable(distill_home: Path) -> None:
+    assert estimate_cost("openai:gpt-4o-mini", 1_000_000, 0) == pytest.approx(0.15)
+    assert estimate_cost("anthropic:claude-sonnet-4-5-20250929", 0, 1_000_000) == pytest.approx(15)
+    assert estimate_cost("ollama:llama3.2", 5000, 5000) == 0.0
+    assert estimate_cost("openai:my-local", 10, 10) is None
+    (distill_home / "prices.json").write_text(json.dumps({"openai:my-local": [1.0, 2.0]}))
+    assert estimate_cost("openai:my-local", 1_000_000, 1_000_000) == pytest.approx(3.0)
+    (distill_home / "prices.json").write_text("[oops")
+    with pytest.raises(LLMError, match="price table"):
+        estimate_cost("openai:my-local", 1, 1)
+
+
+def test_cache_writes_are_atomic_under_concurrency(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path)
+    doc = {"text": "x" * 50_000}
+
+    def write() -> None:
+        for _ in range(20):
+            cache.put("calls", "ab" * 32, doc)
+
+    threads = [threading.Thread(target=write) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for _ in range(200):
+        got = cache.get("calls", "ab" * 32)
+        assert got is None or got == doc
+    for t in threads:
+        t.join()
+    assert cache.get("calls", "ab" * 32) == doc
+    assert not list((tmp_path / "calls").rglob(".tmp-*"))

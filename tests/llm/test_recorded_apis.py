@@ -1,0 +1,224 @@
+"""OpenAI (cloud) and Anthropic through their real SDKs, over real HTTP, against exchanges the
+tests record themselves and replay from a local server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from distill.domain import Transcript
+from distill.errors import LLMError
+from distill.summarize.pipeline import summarize_with_llm
+from distill.summarize.translate import translate_summary
+from tests.llm.helpers import Replay, assert_grounded
+
+
+@pytest.fixture
+def replay(tmp_path: Path) -> Iterator[Any]:
+    servers: list[Replay] = []
+
+    def start(exchanges: list[dict[str, Any]]) -> Replay:
+        path = tmp_path / f"recording-{len(servers)}.json"
+        path.write_text(json.dumps(exchanges, ensure_ascii=False, indent=1))
+        servers.append(Replay(path))
+        return servers[-1]
+
+    yield start
+    for s in servers:
+        s.close()
+
+
+# A good model's reply for the vaccines talk, citing sentence numbers; two items need fixing.
+SUMMARY_REPLY = {
+    "tldr": "Vaccines train the immune system with a harmless form of a germ. Memory cells then "
+    "respond fast, and herd immunity protects those who cannot be vaccinated.",
+    "insights": [
+        {
+            "emoji": "🛡️",
+            "text": "Vaccines train the immune system before disease strikes.",
+            "cite": 1,
+        },
+        {"emoji": "🧪", "text": "A vaccine holds a weakened or partial germ.", "cite": 2},
+        {"emoji": "🔑", "text": "Antibodies fit the antigen like a key in a lock.", "cite": 4},
+        {"emoji": "🧠", "text": "Memory cells remain in the blood for years.", "cite": 5},
+        {"emoji": "⚡", "text": "Memory cells respond within hours to the real virus.", "cite": 1},
+        {"emoji": "👶", "text": "Herd immunity protects newborns.", "cite": 7},
+        {"emoji": "🚀", "text": "Rockets need liquid oxygen to reach orbit.", "cite": 3},
+    ],
+    "qa": [
+        {"question": "What is in a vaccine?", "answer": "A weakened or partial germ.", "cite": 2},
+        {"question": "How fast do memory cells act?", "answer": "Within hours.", "cite": 6},
+        {
+            "question": "What coverage does measles need?",
+            "answer": "About ninety five percent.",
+            "cite": 8,
+        },
+        {
+            "question": "What do mRNA vaccines do?",
+            "answer": "They make a harmless spike protein.",
+            "cite": 10,
+        },
+    ],
+    "takeaways": [
+        {"text": "Vaccination trains immune memory.", "cite": 5},
+        {"text": "Herd immunity needs high coverage.", "cite": 8},
+        {"text": "Mild side effects show the immune system works.", "cite": 9},
+    ],
+    "chapters": [
+        {"title": "How vaccines train immunity", "cite": 1},
+        {"title": "Herd immunity", "cite": 7},
+    ],
+}
+
+
+def _openai_ok(content: dict[str, Any], prompt: int, completion: int) -> dict[str, Any]:
+    return {
+        "request": {"path": "/v1/chat/completions"},
+        "response": {
+            "status": 200,
+            "body": {
+                "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
+                "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                    "role": "assistant", "content": json.dumps(content)}}],
+                "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
+                          "total_tokens": prompt + completion},
+            },
+        },
+    }  # fmt: skip
+
+
+def test_openai_cloud_structured_output_with_fallback_and_cost(
+    distill_home: Path,
+    replay: Any,
+    short_transcript: Transcript,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-recorded")
+    server = replay(
+        [
+            {
+                "request": {"path": "/v1/chat/completions"},
+                "response": {
+                    "status": 400,
+                    "body": {
+                        "error": {
+                            "message": "Invalid parameter: 'response_format' of type "
+                            "'json_schema' is not supported with this model."
+                        }
+                    },
+                },
+            },  # fmt: skip
+            _openai_ok(SUMMARY_REPLY, 1200, 600),
+        ]
+    )
+    summary = summarize_with_llm(short_transcript, f"openai:gpt-4o-mini?base_url={server.url}/v1")
+
+    first, second = server.requests
+    assert first["headers"]["authorization"] == "Bearer sk-test-recorded"
+    assert first["json"]["response_format"]["type"] == "json_schema"
+    schema = first["json"]["response_format"]["json_schema"]["schema"]
+    assert schema["properties"]["insights"]["minItems"] == 6
+    assert second["json"]["response_format"]["type"] == "json_object"  # fell back
+    assert second["json"]["model"] == "gpt-4o-mini"
+
+    starts = [s.start for s in short_transcript.segments]
+    assert [i.start for i in summary.insights] == [
+        starts[0],
+        starts[1],
+        starts[3],
+        starts[4],
+        starts[5],
+        starts[6],
+    ]
+    assert len(summary.qa) == 4 and summary.qa[3].start == starts[9]
+    assert [c.start for c in summary.chapters] == [starts[0], starts[6]]
+    assert_grounded(summary, short_transcript)
+    usage = summary.usage
+    assert usage is not None
+    assert (usage.calls, usage.prompt_tokens, usage.completion_tokens) == (1, 1200, 600)
+    assert usage.dropped == 1 and usage.repaired == 1  # the rocket; the fast-response cite
+    assert usage.cost_usd == pytest.approx((1200 * 0.15 + 600 * 0.60) / 1e6)
+
+
+def _anthropic(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    return {
+        "request": {"path": "/v1/messages"},
+        "response": {"status": status, "body": body, "headers": headers or {}},
+    }
+
+
+def _tool_use(data: dict[str, Any], prompt: int, completion: int) -> dict[str, Any]:
+    return {
+        "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
+        "content": [{"type": "tool_use", "id": "toolu_1", "name": "reply", "input": data}],
+        "stop_reason": "tool_use", "stop_sequence": None,
+        "usage": {"input_tokens": prompt, "output_tokens": completion},
+    }  # fmt: skip
+
+
+def test_anthropic_tool_use_retry_and_translation(
+    distill_home: Path,
+    replay: Any,
+    short_transcript: Transcript,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-recorded")
+    overloaded = {"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}}
+    server = replay(
+        [
+            _anthropic(429, overloaded, {"retry-after": "0"}),
+            _anthropic(200, _tool_use(SUMMARY_REPLY, 1500, 700)),
+        ]
+    )
+    model = f"anthropic:claude-sonnet-4-5?base_url={server.url}"
+    summary = summarize_with_llm(short_transcript, model)
+
+    req = server.requests[1]
+    headers = req["headers"]
+    assert "sk-ant-recorded" in headers.get("x-api-key", headers.get("authorization", ""))
+    assert req["json"]["tool_choice"] == {"type": "tool", "name": "reply"}
+    assert req["json"]["tools"][0]["input_schema"]["properties"]["qa"]["minItems"] == 4
+    assert "numbered list of sentences" in req["json"]["system"]
+    assert all(m["role"] != "system" for m in req["json"]["messages"])
+    assert_grounded(summary, short_transcript)
+    assert summary.usage is not None and summary.usage.retries == 1
+    assert summary.usage.cost_usd == pytest.approx((1500 * 3 + 700 * 15) / 1e6)
+
+    # Translation keeps every time and emoji; the reply covers every text by id.
+    texts = (
+        1
+        + len(summary.insights)
+        + 2 * len(summary.qa)
+        + len(summary.takeaways)
+        + len(summary.chapters)
+    )
+    items = [{"id": i, "text": f"texto {i}"} for i in range(1, texts + 1)]
+    server.exchanges.append(_anthropic(200, _tool_use({"items": items}, 400, 300)))
+    spanish = translate_summary(summary, "es", model)
+    sent = json.loads(server.requests[-1]["json"]["messages"][0]["content"].split("\n")[1])
+    assert [s["id"] for s in sent] == list(range(1, texts + 1)) and sent[0]["text"] == summary.tldr
+    assert spanish.language == "es" and spanish.tldr == "texto 1"
+    assert [i.start for i in spanish.insights] == [i.start for i in summary.insights]
+    assert [i.emoji for i in spanish.insights] == [i.emoji for i in summary.insights]
+    assert spanish.chapters[-1].title == f"texto {texts}"
+    again = translate_summary(summary, "es", model)
+    assert again.tldr == "texto 1" and len(server.requests) == 3  # cached: not sent twice
+
+
+def test_anthropic_bad_key_is_one_clear_sentence(
+    distill_home: Path, replay: Any, short_transcript: Transcript, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-wrong")
+    error = {
+        "type": "error",
+        "error": {"type": "authentication_error", "message": "invalid x-api-key"},
+    }
+    server = replay([_anthropic(401, error)])
+    with pytest.raises(LLMError, match="rejected the API key; check ANTHROPIC_API_KEY"):
+        summarize_with_llm(short_transcript, f"anthropic:claude-sonnet-4-5?base_url={server.url}")
