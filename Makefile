@@ -1,7 +1,7 @@
 # The two commands of the README's quick start, and the checks CI runs.
 EXAMPLE ?= examples/how-vaccines-work.srt
 
-.PHONY: demo test check setup setup-test
+.PHONY: demo test check lint setup setup-test
 
 setup:
 	scripts/setup.sh
@@ -13,11 +13,13 @@ setup-test:
 demo: setup
 	.venv/bin/distill summarize $(EXAMPLE)
 
-# Set up everything the tests need and run the whole suite.
-test: setup-test
+# Set up everything the tests need, lint and type-check, and run the whole suite.
+test: setup-test lint
 	.venv/bin/python -m pytest
 
-check: setup-test
+check: setup-test lint
+
+lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
