@@ -6,6 +6,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
@@ -57,6 +58,22 @@ def error_response(request: Request, status: int, message: str) -> Response:
     return HTMLResponse(html, status_code=status)
 
 
+def mount_docs(app: FastAPI, state: AppState) -> None:
+    """/docs: Swagger UI's files from the swagger-ui-py package, so the API docs render offline too."""
+    import importlib.util
+
+    # Only the package's static folder is used; importing it would pull its framework handlers.
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    static = Path(list(spec.submodule_search_locations)[0]) / "static"
+    app.mount("/docs-assets", StaticFiles(directory=str(static)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(state.render("docs.html", asset_version=ASSET_VERSION))
+
+
 def create_app(library: Library | None = None, *, worker: bool = True) -> FastAPI:
     """The distill web app over `library` (the default library if None); `worker` runs jobs in-process."""
     from distill.settings import get_settings
@@ -97,7 +114,7 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
         summary="Summaries of videos and recordings, with timestamps: the REST API.",
         version="1",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # our own /docs below: Swagger UI served from this server, not a CDN
         redoc_url=None,
     )
     app.state.distill = state
@@ -145,6 +162,7 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
     app.include_router(api_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    mount_docs(app, state)
     app.add_middleware(CachedPages, state=state)
     app.add_middleware(BodyLimit, limit=state.max_upload_bytes + (1 << 20))
     app.add_middleware(SecurityHeaders)

@@ -22,10 +22,10 @@ CSP = "; ".join(
         "form-action 'self'",
     ]
 )
-# Swagger UI at /docs loads its own assets from a CDN; only that page allows it.
+# Swagger UI at /docs is served from this server; its React views set inline styles.
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
 

@@ -316,6 +316,23 @@ def seed_showcase(home: Path, media: Path, segments: list[Segment]) -> str:
     return vid
 
 
+def test_api_docs_render_offline(browser, server):
+    """Swagger UI at /docs comes from this server: it renders with no request to another host."""
+    base, _ = server
+    page = browser.new_page()
+    elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda r: elsewhere.append(r.url) if not r.url.startswith((base, "data:")) else None,
+    )
+    page.goto(base + "/docs")
+    page.wait_for_selector(".opblock", timeout=20000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/v1/videos" in paths and "/api/v1/search" in paths
+    assert elsewhere == []
+    page.close()
+
+
 def test_screenshots_light_dark_phone(browser, server, media_dir, tmp_path):
     base, home = server
     vid = seed_showcase(home, *showcase_media(media_dir))

@@ -312,3 +312,19 @@ def test_serve_refuses_public_address_with_a_blank_token(cli):
     assert r.returncode != 0
     lines = [line for line in r.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "DISTILL_API_TOKEN" in lines[0] and "Traceback" not in r.stderr
+
+
+def test_api_docs_are_served_from_this_server(client):
+    r = client.get("/docs")
+    assert r.status_code == 200
+    csp = r.headers["content-security-policy"]
+    assert "http" not in csp and "script-src 'self'" in csp and "unsafe-eval" not in csp
+    doc = parse(r.text)
+    scripts = [s.get("src") for s in doc.find_all("script")]
+    assert scripts and all(s.startswith(("/docs-assets/", "/static/")) for s in scripts)
+    assert all(not s.text.strip() for s in doc.find_all("script"))  # no inline script
+    for src in scripts:
+        asset = client.get(src.split("?")[0])
+        assert asset.status_code == 200 and len(asset.content) > 100, src
+    css = [link.get("href") for link in doc.find_all("link", rel="stylesheet")]
+    assert css and all(client.get(h).status_code == 200 for h in css)
