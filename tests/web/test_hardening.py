@@ -52,6 +52,10 @@ def test_hostile_job_source_and_error_are_escaped(client, library, tmp_path):
     assert_nothing_injected(doc, "/jobs")
     assert doc.find("p", class_="job-source").text == name
     assert name in doc.by_id("job-error").text and str(tmp_path) not in r.text
+    # The home page lists the failed job by its file name, as text.
+    home = client.get("/")
+    assert_nothing_injected(parse(home.text), "/")
+    assert name in parse(home.text).find("body").text and str(tmp_path) not in home.text
 
 
 def test_share_meta_and_jsonld_carry_hostile_text_verbatim(client, library):
