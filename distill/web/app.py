@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from distill.library import Library
 
 log = logging.getLogger(__name__)
-ASSET_VERSION = "4"
+ASSET_VERSION = "5"
 
 HEADINGS = {
     400: "That request could not be used",

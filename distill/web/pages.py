@@ -368,8 +368,14 @@ def _search_page(state: AppState, q: str, channel_id: str | None) -> str:
     error = None
     if q:
         try:
-            for h in lib.search(q, limit=SEARCH_LIMIT, channel_id=channel_id):
-                hits.append({**h.model_dump(), "parts": highlight_parts(h.snippet)})
+            found = lib.search(q, limit=SEARCH_LIMIT, channel_id=channel_id)
+            # One video's moments together, videos in the order of their best hit.
+            rank = {h.video_id: i for i, h in reversed(list(enumerate(found)))}
+            previous = None
+            for h in sorted(found, key=lambda h: rank[h.video_id]):
+                first = h.video_id != previous
+                previous = h.video_id
+                hits.append({**h.model_dump(), "parts": highlight_parts(h.snippet), "first": first})
         except DistillError as exc:
             error = str(exc)
     return state.render(

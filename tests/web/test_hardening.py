@@ -332,3 +332,23 @@ def test_api_docs_are_served_from_this_server(client):
         assert asset.status_code == 200 and len(asset.content) > 100, src
     css = [link.get("href") for link in doc.find_all("link", rel="stylesheet")]
     assert css and all(client.get(h).status_code == 200 for h in css)
+
+
+def test_search_keeps_each_videos_moments_together(client, library):
+    library.save_transcript(make_transcript("bees0000001", "How bees make honey"))
+    library.save_transcript(
+        make_transcript(
+            "ants0000001",
+            "Ant farms",
+            lines=["Ants also love honey.", "Ants farm aphids.", "Honey ants store honey."],
+        )
+    )
+    hits = parse(client.get("/search", params={"q": "honey"}).text).find_all("li", class_="hit")
+    videos = [h.find("a", class_="hit-title").get("href").split("?")[0] for h in hits]
+    assert set(videos) == {"/v/bees0000001", "/v/ants0000001"}
+    # Each video's hits are contiguous; only the first of a run is a full-size entry.
+    runs = [v for i, v in enumerate(videos) if i == 0 or videos[i - 1] != v]
+    assert len(runs) == 2
+    for i, hit in enumerate(hits):
+        more = "hit-more" in hit.get("class").split()
+        assert more == (i > 0 and videos[i - 1] == videos[i])
