@@ -178,6 +178,21 @@ def print_plan(transcript: Transcript, model: str, language: str | None = None) 
         console.print(f"  {escape(line)}")
 
 
+def _check_language(transcript: Transcript, model: str, lang: str | None) -> None:
+    """builtin writes in the transcript's language: another language needs a model."""
+    want = (lang or "").split("-")[0].lower()
+    if model != BUILTIN or not want:
+        return
+    from distill.summarize.text import detect_language
+
+    have = (transcript.language or detect_language(transcript.text) or "").split("-")[0].lower()
+    if have and have != want:
+        raise DistillError(
+            f"{transcript.meta.title!r} has no {want} transcript (only {have}), and translating "
+            "a summary needs a model: pass --model provider:name or set DISTILL_MODEL."
+        )
+
+
 def _write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -243,6 +258,7 @@ def summarize(
                     from distill.sources import resolve
 
                     transcript = resolve(source, lang=lang, progress=progress)
+                    _check_language(transcript, chosen, lang)
                     if dry_run:
                         print_plan(transcript, chosen, lang)
                         continue

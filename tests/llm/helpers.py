@@ -256,12 +256,12 @@ def make_transcript(sentences: list[str], title: str, *, step: float = 5.0) -> T
 # Small sections keep the tiny model's generations short; page lengths are tested separately.
 SMALL = Shape(
     tldr=(1, 2),
-    insights=(1, 2),
+    insights=(1, 1),
     qa=(1, 1),
     takeaways=(1, 1),
-    chapters=(1, 2),
-    text_chars=80,
-    tldr_chars=160,
+    chapters=(1, 1),
+    text_chars=70,
+    tldr_chars=140,
     notes_max=2,
 )
 

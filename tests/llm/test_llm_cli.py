@@ -129,3 +129,21 @@ def test_dry_run_prints_the_plan_without_calling_or_saving(
         assert library.count_videos() == 0
     finally:
         library.close()
+
+
+def test_builtin_summary_in_another_language_needs_a_model(
+    cli: Any, distill_home: Path, tmp_path: Path
+) -> None:
+    from tests.llm.helpers import VACCINES
+
+    srt = tmp_path / "vaccines.srt"
+    srt.write_text(
+        "\n".join(
+            f"{i + 1}\n00:00:{i * 5:02d},000 --> 00:00:{i * 5 + 4:02d},500\n{text}\n"
+            for i, text in enumerate(VACCINES)
+        )
+    )
+    result = cli("summarize", str(srt), "--lang", "es")
+    assert result.returncode == 1
+    assert "needs a model" in result.stderr and "DISTILL_MODEL" in result.stderr
+    assert cli("summarize", str(srt), "--lang", "en").returncode == 0

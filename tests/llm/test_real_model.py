@@ -132,17 +132,24 @@ def test_ask_answers_from_retrieved_passages_only(
     assert len(proxy.requests) == before  # no passage matched, so the model was not asked
 
 
-def test_llamacpp_in_process(
+def test_llamacpp_in_process_decodes_with_the_schema_grammar(
     distill_home: Path, gguf_path: Path, short_transcript: Transcript
 ) -> None:
-    from distill.llm import get_model
+    from distill.llm import Message, get_model
+    from distill.llm.jsonfix import parse_json
+    from distill.summarize.llm_schemas import NotesReply, notes_schema
 
-    model = f"llamacpp:{gguf_path}?ctx={N_CTX}&threads=1"
-    llm = get_model(model)
+    llm = get_model(f"llamacpp:{gguf_path}?ctx={N_CTX}&threads=1")
     assert llm.context_window == N_CTX
     assert 5 < llm.count_tokens("Vaccines train the immune system.") < 15
-    summary = summarize_with_llm(short_transcript, model, shape=SMALL)
-    assert_page_shape(summary, SMALL)
-    assert_grounded(summary, short_transcript)
-    assert summary.usage is not None and summary.usage.calls >= 1
-    assert summary.usage.cost_usd == 0.0
+    numbered = "\n".join(f"[{i + 1}] {s.text}" for i, s in enumerate(short_transcript.segments))
+    done = llm.complete(
+        [Message("user", f"{numbered}\n\nWrite JSON: one note citing a sentence number n.")],
+        schema=notes_schema(SMALL, (1, 1)),
+        max_tokens=120,
+    )
+    data, repaired = parse_json(done.text)
+    reply = NotesReply.model_validate(data)
+    assert not repaired and len(reply.notes) == 1 and reply.chapter is not None
+    assert isinstance(reply.notes[0].cite, int)
+    assert done.prompt_tokens > 100 and 0 < done.completion_tokens <= 120
