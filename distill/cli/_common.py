@@ -8,19 +8,15 @@ from contextlib import contextmanager
 from rich.console import Console
 
 from distill.domain import ProgressFn
+from distill.timefmt import clock
 
 console = Console()
 err_console = Console(stderr=True)
 
 
 def fmt_time(seconds: float | None) -> str:
-    """Seconds as m:ss or h:mm:ss; '--:--' when unknown."""
-    if seconds is None:
-        return "--:--"
-    total = int(seconds)
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+    """Seconds as mm:ss or h:mm:ss; '--:--' when unknown."""
+    return clock(seconds, pad_minutes=True, unknown="--:--")
 
 
 @contextmanager

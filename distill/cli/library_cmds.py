@@ -10,18 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from distill.cli import app
-from distill.cli._common import console, progress_bar
+from distill.cli._common import console, fmt_time, progress_bar
 from distill.errors import DistillError, SourceError
-from distill.timefmt import clock
 
 if TYPE_CHECKING:
     from distill.domain import Transcript
     from distill.library import Library
-
-
-def fmt_time(seconds: float | None) -> str:
-    """A time in CLI tables: mm:ss or h:mm:ss, '--:--' when unknown (same digits as the web pages)."""
-    return clock(seconds, pad_minutes=True, unknown="--:--")
 
 
 class TranscriptFormat(str, Enum):
