@@ -619,26 +619,30 @@ def plan(
 # ---- asking ---------------------------------------------------------------------------------
 
 
-def _passages(analysis: Analysis, question: str, limit: int) -> list[Unit]:
-    """The units most relevant to a question, each with its neighbours, in transcript order."""
-    q = set(analysis.lex.terms(question))
-    scored = []
-    for u in analysis.units:
-        shared = q & set(u.terms)
-        if shared:
-            scored.append((sum(analysis.idf.get(t, 1.0) for t in shared), u.index))
-    scored.sort(reverse=True)
-    chosen: set[int] = set()
-    for _score, idx in scored[:limit]:
-        chosen.update(range(max(0, idx - 1), min(len(analysis.units), idx + 2)))
-    return [analysis.units[i] for i in sorted(chosen)]
+def _passages(transcript: Transcript, question: str, limit: int) -> tuple[Analysis, list[Unit]]:
+    """The built-in's BM25 passages for a question (best `limit`), as units in transcript order."""
+    from distill.summarize.ask import _index, expand
+
+    idx = _index(transcript)
+    a = idx.analysis
+    query = expand(a, a.lex.terms(question))
+    scored = sorted(
+        ((idx.bm25.score(query, d), d.first, d) for d in idx.docs), key=lambda s: (-s[0], s[1])
+    )
+    chosen: list[tuple[int, int]] = []
+    for score, _, d in scored:
+        if score <= 0 or len(chosen) >= limit:
+            break
+        if not any(d.first <= last + 1 and first <= d.last + 1 for first, last in chosen):
+            chosen.append((d.first, d.last))
+    keep = sorted({i for first, last in chosen for i in range(first, last + 1)})
+    return a, [a.units[i] for i in keep]
 
 
 def ask_with_llm(transcript: Transcript, question: str, model: str) -> Answer:
     """Answer a question from the passages that match it, citing sentence numbers as times."""
     llm = get_model(model)
-    analysis = Analysis(transcript)
-    passages = _passages(analysis, question, limit=6)
+    analysis, passages = _passages(transcript, question, limit=3)
     if not passages:
         return Answer(answer=NOT_SAID, citations=[], found=False)
     budget = Budget.of(llm)
