@@ -17,7 +17,7 @@ def parse_json(text: str) -> tuple[Any, bool]:
     """The JSON object in a reply and whether it had to be repaired; JSONReplyError if none."""
     text = text.strip()
     try:
-        return json.loads(text), False
+        return json.loads(text, strict=False), False
     except ValueError:
         pass
     fenced = _FENCE.search(text)
@@ -30,7 +30,7 @@ def parse_json(text: str) -> tuple[Any, bool]:
     end = body.rfind("}")
     if end >= 0:
         try:
-            return json.loads(body[: end + 1]), True
+            return json.loads(body[: end + 1], strict=False), True
         except ValueError:
             pass
     fixed = _close(body)
@@ -42,7 +42,8 @@ def parse_json(text: str) -> tuple[Any, bool]:
 def _close(body: str) -> Any | None:
     """Parse a JSON prefix by cutting back to a complete value and closing open brackets."""
     cuts = _cut_points(body)
-    for cut in reversed(cuts[-40:]):
+    # Latest complete value first; a reply cut off after a long run can need many steps back.
+    for cut in reversed(cuts[-400:]):
         candidate = body[:cut].rstrip().rstrip(",").rstrip()
         if candidate.endswith(":"):
             continue
@@ -51,7 +52,7 @@ def _close(body: str) -> Any | None:
             continue
         closers = "".join("}" if c == "{" else "]" for c in reversed(stack))
         try:
-            value = json.loads(candidate + closers)
+            value = json.loads(candidate + closers, strict=False)
         except ValueError:
             continue
         if isinstance(value, dict):
