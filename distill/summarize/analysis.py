@@ -105,7 +105,8 @@ class Analysis:
 
     def find_keyphrases(self, units: list[Unit], limit: int) -> list[Keyphrase]:
         """The most frequent 1–3 word phrases of content words in some units, best first."""
-        surface_counts: Counter[str] = Counter()
+        # Count token tuples (no string building per token); every token here has a cached term.
+        surface_counts: Counter[tuple[str, ...]] = Counter()
         for u in units:
             toks, terms = u.tokens, u.token_terms
             size = len(toks)
@@ -113,22 +114,25 @@ class Analysis:
                 if terms[i] is None:
                     continue
                 one = toks[i]
-                surface_counts[one] += 1
+                surface_counts[(one,)] += 1
                 if i + 1 < size and terms[i + 1] is not None:
-                    two = one + " " + toks[i + 1]
-                    surface_counts[two] += 1
+                    two = toks[i + 1]
+                    surface_counts[(one, two)] += 1
                     if i + 2 < size and terms[i + 2] is not None:
-                        surface_counts[two + " " + toks[i + 2]] += 1
+                        surface_counts[(one, two, toks[i + 2])] += 1
         counts: Counter[tuple[str, ...]] = Counter()
-        surfaces: dict[tuple[str, ...], tuple[int, str]] = {}
-        for surface, c in surface_counts.items():
-            key = tuple(self.lex.term(w) or w for w in surface.split(" "))
-            if len(set(key)) < len(key):
+        best_of: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
+        term = self.lex.term
+        for toks_key, c in surface_counts.items():
+            key = tuple([term(w) or w for w in toks_key])
+            if len(key) > 1 and len(set(key)) < len(key):
                 continue
             counts[key] += c
-            best = surfaces.get(key)
-            if best is None or (c, surface) > best:
-                surfaces[key] = (c, surface)
+            best = best_of.get(key)
+            # Tuples of tokens order like the space-joined strings (a space sorts before them).
+            if best is None or (c, toks_key) > best:
+                best_of[key] = (c, toks_key)
+        surfaces = {key: (c, " ".join(t)) for key, (c, t) in best_of.items()}
         min_count = 2 if len(units) > 6 else 1
         scored: list[Keyphrase] = []
         for key, c in counts.items():

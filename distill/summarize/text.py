@@ -177,7 +177,8 @@ _LONE_LETTER = re.compile(r"(?<![\w'-])([b-df-hj-tw])\s+(?=([\w']+))")
 # A short fragment that begins the next word ("th the", "ex extract") is a false start.
 _PREFIX_START = re.compile(r"(?<![\w'-])([A-Za-z]{1,4})\s+(?=\1[a-z])", re.IGNORECASE)
 # "the the", "I think I think": a word or a pair of words said again at once.
-_REPEAT = re.compile(r"\b([\w']+(?:\s+[\w']+)?)(?:[\s,]+\1\b)+", re.IGNORECASE)
+# The lookaheads only forbid backtracking into a word (a capture must end where a word ends anyway).
+_REPEAT = re.compile(r"\b([\w']+(?![\w'])(?:\s+[\w']+(?![\w']))?)(?:[\s,]+\1\b)+", re.IGNORECASE)
 _LEADING = re.compile(
     r"^(?:(?:so|and|but|yeah|yes|okay|ok|well|oh|right|alright|now|anyway|also|then|basically|"
     r"actually|i mean|i guess|i think that|i think|like)\b[,.]?\s+)+",
