@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from distill.domain import Transcript
 from distill.errors import SummarizeError
@@ -93,6 +94,8 @@ class Analysis:
         self.centroid = normalise(
             {t: self.term_weight[t] * math.sqrt(self.idf[t]) for t in self.tf}
         )
+        self._unit_phrases: dict[int, tuple[Unit, list[tuple[str, ...]]]] = {}
+        self._key_of: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.keyphrases: list[Keyphrase] = self.find_keyphrases(self.units, limit=15)
 
     @property
@@ -103,29 +106,49 @@ class Analysis:
         """Every token's term (None where it is a stop word), keeping phrase boundaries."""
         return [self.lex.term(tok) for tok in words(text)]
 
+    def _phrase_key(self, toks_key: tuple[str, ...]) -> tuple[str, ...]:
+        """The terms of a phrase of tokens; empty when a term repeats inside it."""
+        term = self.lex.term
+        key = tuple([term(w) or w for w in toks_key])
+        if len(key) > 1 and len(set(key)) < len(key):
+            return ()
+        return key
+
+    def _phrases_of(self, u: Unit) -> list[tuple[str, ...]]:
+        """Every 1–3 token run of content words in a unit (cached per unit)."""
+        cached = self._unit_phrases.get(u.index)
+        if cached is not None and cached[0] is u:
+            return cached[1]
+        out: list[tuple[str, ...]] = []
+        toks, terms = u.tokens, u.token_terms
+        size = len(toks)
+        for i in range(size):
+            if terms[i] is None:
+                continue
+            one = toks[i]
+            out.append((one,))
+            if i + 1 < size and terms[i + 1] is not None:
+                two = toks[i + 1]
+                out.append((one, two))
+                if i + 2 < size and terms[i + 2] is not None:
+                    out.append((one, two, toks[i + 2]))
+        self._unit_phrases[u.index] = (u, out)
+        return out
+
     def find_keyphrases(self, units: list[Unit], limit: int) -> list[Keyphrase]:
         """The most frequent 1–3 word phrases of content words in some units, best first."""
-        # Count token tuples (no string building per token); every token here has a cached term.
-        surface_counts: Counter[tuple[str, ...]] = Counter()
-        for u in units:
-            toks, terms = u.tokens, u.token_terms
-            size = len(toks)
-            for i in range(size):
-                if terms[i] is None:
-                    continue
-                one = toks[i]
-                surface_counts[(one,)] += 1
-                if i + 1 < size and terms[i + 1] is not None:
-                    two = toks[i + 1]
-                    surface_counts[(one, two)] += 1
-                    if i + 2 < size and terms[i + 2] is not None:
-                        surface_counts[(one, two, toks[i + 2])] += 1
+        # Each unit's phrases are listed once and cached, so a chapter's count is one C-level pass.
+        surface_counts: Counter[tuple[str, ...]] = Counter(
+            chain.from_iterable([self._phrases_of(u) for u in units])
+        )
         counts: Counter[tuple[str, ...]] = Counter()
         best_of: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
-        term = self.lex.term
+        key_of = self._key_of
         for toks_key, c in surface_counts.items():
-            key = tuple([term(w) or w for w in toks_key])
-            if len(key) > 1 and len(set(key)) < len(key):
+            key = key_of.get(toks_key)
+            if key is None:
+                key = key_of[toks_key] = self._phrase_key(toks_key)
+            if not key:
                 continue
             counts[key] += c
             best = best_of.get(key)

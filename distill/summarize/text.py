@@ -206,17 +206,42 @@ def _drop_fragment(m: re.Match[str]) -> str:
     return m.group(0) if m.group(1).lower() in STOPWORDS["en"] else ""
 
 
+_WORD_RUNS = re.compile(r"\w+")
+_MID_WORDS = ("you know", "i mean", "you see", "basically", "actually")
+_COMMA_WORDS = ("you know", "i mean", "you see", "like", "well")
+
+
+def _may_repeat(text: str) -> bool:
+    """False only when no word (or pair) is said again at once, so _REPEAT cannot match."""
+    if "'" in text or not text.isascii():
+        return True  # apostrophes and non-ASCII case folding: let the regex decide
+    runs = _WORD_RUNS.findall(text.lower())
+    for i in range(len(runs) - 1):
+        w = runs[i]
+        if runs[i + 1].startswith(w) or (i + 2 < len(runs) and runs[i + 2].startswith(w)):
+            return True
+    return False
+
+
 def clean(text: str) -> str:
     """Remove fillers, false starts and repeated words from one piece of speech; keep its meaning."""
+    # Cheap necessary conditions skip the regexes that cannot match (most segments have none).
     text = _NOISE.sub(" ", text)
-    text = _MID_FILLERS.sub(" ", text)
-    text = _COMMA_FILLERS.sub(",", text)
+    lower = text.lower()
+    if any(w in lower for w in _MID_WORDS):
+        text = _MID_FILLERS.sub(" ", text)
+    if any(w in lower for w in _COMMA_WORDS):
+        text = _COMMA_FILLERS.sub(",", text)
     text = _LONE_LETTER.sub(_drop_letter, text)
     text = _PREFIX_START.sub(_drop_fragment, text)
-    text = _REPEAT.sub(r"\1", text)
+    if _may_repeat(text):
+        text = _REPEAT.sub(r"\1", text)
     text = " ".join(text.split())
-    text = _SPACE_PUNCT.sub(r"\1", text)
-    text = _DUP_PUNCT.sub(r"\1", text)
+    if " " in text:
+        for p in ",.;:!?":
+            text = text.replace(" " + p, p)
+    if sum(text.count(p) for p in ",;:") > 1:
+        text = _DUP_PUNCT.sub(r"\1", text)
     return text.lstrip(" ,;:-").rstrip()
 
 
