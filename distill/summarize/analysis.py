@@ -48,7 +48,7 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     """Cosine of two unit-normalised sparse vectors."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    return sum([w * b[t] for t, w in a.items() if t in b])
 
 
 def normalise(vec: dict[str, float]) -> dict[str, float]:
@@ -119,19 +119,16 @@ class Analysis:
         cached = self._unit_phrases.get(u.index)
         if cached is not None and cached[0] is u:
             return cached[1]
-        out: list[tuple[str, ...]] = []
-        toks, terms = u.tokens, u.token_terms
-        size = len(toks)
-        for i in range(size):
-            if terms[i] is None:
-                continue
-            one = toks[i]
-            out.append((one,))
-            if i + 1 < size and terms[i + 1] is not None:
-                two = toks[i + 1]
-                out.append((one, two))
-                if i + 2 < size and terms[i + 2] is not None:
-                    out.append((one, two, toks[i + 2]))
+        toks = u.tokens
+        ok = [t is not None for t in u.token_terms]
+        # Order inside the list does not matter: only the counts are used.
+        out: list[tuple[str, ...]] = [(a,) for a, x in zip(toks, ok, strict=True) if x]
+        out += [(a, b) for a, b, x, y in zip(toks, toks[1:], ok, ok[1:], strict=False) if x and y]
+        out += [
+            (a, b, c)
+            for a, b, c, x, y, z in zip(toks, toks[1:], toks[2:], ok, ok[1:], ok[2:], strict=False)
+            if x and y and z
+        ]
         self._unit_phrases[u.index] = (u, out)
         return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from distill.domain import QA
 from distill.summarize.analysis import GENERIC, Analysis, Keyphrase, cosine
@@ -66,6 +67,9 @@ def _speaker_questions(
     return found
 
 
+_NAMING = ("mean", "refer", "stand", "called")
+
+
 def _surface_pattern(kp: Keyphrase) -> str:
     return r"\b" + r"\s+".join(re.escape(w) for w in kp.surface.split()) + r"\b"
 
@@ -102,15 +106,33 @@ def _term_question(
             r"^(?:(?:so|and|now|well|basically|okay|remember|first)[\s,]+){0,2}(?:(?:the|a|an)\s+)?"
             + surface
         )
-        defining = re.compile(
-            subject + r"\s+(?:is|are)\s+(?:a|an|the|one|what|when|how|like|basically|simply)\b"
-            r"|" + surface + r"\s+(?:means|refers? to|stands? for)\b"
+        # Anchored and unanchored parts apart, each tried only when its key word is there.
+        defined = re.compile(
+            subject + r"\s+(?:is|are)\s+(?:a|an|the|one|what|when|how|like|basically|simply)\b",
+            re.I,
+        )
+        named = re.compile(
+            surface + r"\s+(?:means|refers? to|stands? for)\b"
             r"|\bcalled\s+(?:(?:the|a|an)\s+)?" + surface,
             re.I,
         )
         working = re.compile(subject + r"\b.*\b(?:works?|working)\b", re.I)
-        for pattern, template, bonus in ((defining, what, 2.0), (working, how, 1.5)):
-            found = [i for i in holders if pattern.search(a.units[i].text)]
+
+        def defining(text: str) -> bool:
+            if defined.match(text):
+                return True
+            low = text.lower() if text.isascii() else None
+            return (low is None or any(w in low for w in _NAMING)) and bool(named.search(text))
+
+        def works(text: str) -> bool:
+            return (not text.isascii() or "work" in text.lower()) and bool(working.match(text))
+
+        tests: tuple[tuple[Callable[[str], bool], str, float], ...] = (
+            (defining, what, 2.0),
+            (works, how, 1.5),
+        )
+        for test, template, bonus in tests:
+            found = [i for i in holders if test(a.units[i].text)]
             if found:
                 best = max(found, key=lambda i: (scores[i], -i))
                 answer = _answer_units(a, best)
