@@ -205,6 +205,17 @@ def _library() -> Library:
     return Library()
 
 
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model", "-m", help="builtin (no model), or provider:name; default DISTILL_MODEL."
+    ),
+]
+LangOption = Annotated[
+    str | None, typer.Option("--lang", "-l", help="Transcript language to prefer, e.g. en.")
+]
+
+
 @app.command()
 def summarize(
     sources: Annotated[
@@ -214,15 +225,8 @@ def summarize(
             "or audio/video files."
         ),
     ],
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model", "-m", help="builtin (no model), or provider:name; default DISTILL_MODEL."
-        ),
-    ] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", "-l", help="Transcript language to prefer, e.g. en.")
-    ] = None,
+    model: ModelOption = None,
+    lang: LangOption = None,
     format: Annotated[
         SummaryFormat, typer.Option("--format", "-f", help="Output format.")
     ] = SummaryFormat.text,
@@ -324,15 +328,8 @@ def ask(
         typer.Argument(help="Library video id, YouTube URL or ID, caption/transcript/media file."),
     ],
     question: Annotated[str, typer.Argument(help="What you want to know, in a sentence.")],
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model", "-m", help="builtin (no model), or provider:name; default DISTILL_MODEL."
-        ),
-    ] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", "-l", help="Transcript language to prefer, e.g. en.")
-    ] = None,
+    model: ModelOption = None,
+    lang: LangOption = None,
     format: Annotated[
         AskFormat, typer.Option("--format", "-f", help="Output format.")
     ] = AskFormat.text,
