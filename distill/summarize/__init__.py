@@ -32,6 +32,6 @@ def ask(transcript: Transcript, question: str, *, model: str = BUILTIN) -> Answe
     """Answer a question about a transcript, citing the passages (with times) it rests on."""
     if model == BUILTIN:
         return answer_builtin(transcript, question)
-    from distill.summarize.pipeline import ask_with_llm
+    from distill.summarize.llm_ask import ask_with_llm
 
     return ask_with_llm(transcript, question, model)

@@ -12,9 +12,7 @@ from pydantic import BaseModel
 
 from distill.domain import (
     QA,
-    Answer,
     Chapter,
-    Citation,
     Insight,
     ProgressFn,
     SourceRef,
@@ -29,14 +27,12 @@ from distill.llm.pricing import estimate_cost
 from distill.settings import get_settings
 from distill.summarize.analysis import Analysis
 from distill.summarize.llm_calls import PROMPT_VERSION, Ledger, prompt_id, template
-from distill.summarize.llm_grounding import Grounder, GroundingStats
+from distill.summarize.llm_grounding import Grounder, GroundingStats, Lines
 from distill.summarize.llm_schemas import (
     PAGE,
-    AnswerReply,
     NotesReply,
     Shape,
     SummaryReply,
-    answer_schema,
     notes_schema,
     summary_schema,
 )
@@ -44,7 +40,6 @@ from distill.summarize.translate import language_name
 from distill.summarize.units import Unit
 
 USABLE = 0.9  # share of the context window we fill: token counts are estimates
-NOT_SAID = "Not said in this video."
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 
 
@@ -115,7 +110,14 @@ class _Run:
     stats: GroundingStats = field(default_factory=GroundingStats)
     done: int = 0
     total: int = 1
+    lines: Lines = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.lines = Lines.group(self.analysis.units, self.model.count_tokens)
+
+    def grounder(self) -> Grounder:
+        return Grounder(self.analysis, self.lines)
 
     @property
     def units(self) -> list[Unit]:
@@ -140,17 +142,13 @@ def _line(n: int, text: str) -> str:
     return f"[{n}] {text}"
 
 
-def _numbered(units: list[Unit]) -> str:
-    return "\n".join(_line(u.index + 1, u.text) for u in units)
-
-
 def _fingerprint(transcript: Transcript) -> str:
     return cache_key(
         transcript.meta.title, [(s.start, s.speaker, s.text) for s in transcript.segments]
     )
 
 
-def _system() -> Message:
+def system_message() -> Message:
     return Message("system", template("system").substitute())
 
 
@@ -172,18 +170,28 @@ def _summary_prompt(name: str, run: _Run, chapters: tuple[int, int] | None, **ex
     )
 
 
-def _chunks(model: Model, units: list[Unit], budget: int) -> list[list[Unit]]:
-    """Consecutive units, cut on sentence boundaries, each chunk within `budget` tokens."""
-    chunks: list[list[Unit]] = [[]]
+def _chunks(run: _Run, budget: int) -> list[list[int]]:
+    """Consecutive numbered lines, each chunk within `budget` tokens."""
+    chunks: list[list[int]] = [[]]
     used = 0
-    for u in units:
-        cost = model.count_tokens(_line(u.index + 1, u.text)) + 1
+    for n in range(len(run.lines.spans)):
+        cost = run.model.count_tokens(run.lines.text(n)) + 1
         if chunks[-1] and used + cost > budget:
             chunks.append([])
             used = 0
-        chunks[-1].append(u)
+        chunks[-1].append(n)
         used += cost
     return [c for c in chunks if c]
+
+
+def _chunk_units(run: _Run, chunk: list[int]) -> tuple[int, int]:
+    """The [lo, hi) unit range of a chunk of lines."""
+    return run.lines.spans[chunk[0]][0], run.lines.spans[chunk[-1]][1] + 1
+
+
+def _chunk_tokens(run: _Run, chunk: list[int]) -> int:
+    lo, hi = _chunk_units(run, chunk)
+    return sum(run.model.count_tokens(u.text) for u in run.units[lo:hi])
 
 
 def _map_overhead(model: Model, run_title: str) -> int:
@@ -256,7 +264,7 @@ def _ground_summary(
     run: _Run, reply: SummaryReply, own_chapters: bool
 ) -> tuple[Summary | None, str | None, GroundingStats]:
     """Map citations to times, drop unsupported items, trim sections; or say what is empty."""
-    g = Grounder(run.analysis)
+    g = run.grounder()
     stats = GroundingStats()
     shape = run.shape
     units = run.units
@@ -373,7 +381,7 @@ def _final_call(run: _Run, name: str, budget: Budget, **fields: str) -> Summary:
         return problem
 
     run.ledger.call(
-        [_system(), Message("user", prompt)],
+        [system_message(), Message("user", prompt)],
         SummaryReply,
         schema=summary_schema(run.shape, chapters),
         max_tokens=budget.final_out,
@@ -387,24 +395,23 @@ def _final_call(run: _Run, name: str, budget: Budget, **fields: str) -> Summary:
     return summary
 
 
-def _map(run: _Run, chunks: list[list[Unit]], budget: Budget) -> tuple[list[Note], list[Note]]:
+def _map(run: _Run, chunks: list[list[int]], budget: Budget) -> tuple[list[Note], list[Note]]:
     """Each chunk to grounded notes and a chapter candidate, in parallel (bounded)."""
-    g = Grounder(run.analysis)
+    g = run.grounder()
 
     def one(i: int) -> tuple[list[Note], list[Note]]:
         chunk = chunks[i]
-        lo, hi = chunk[0].index, chunk[-1].index + 1
-        tokens = sum(run.model.count_tokens(u.text) for u in chunk)
-        bounds = _notes_bounds(tokens, run.shape)
+        lo, hi = _chunk_units(run, chunk)
+        bounds = _notes_bounds(_chunk_tokens(run, chunk), run.shape)
         text = template("map").substitute(
             part=i + 1,
             parts=len(chunks),
             title=run.title,
-            numbered=_numbered(chunk),
+            numbered=run.lines.numbered(chunk),
             notes=_range(bounds),
         )
         reply = run.ledger.call(
-            [_system(), Message("user", text)],
+            [system_message(), Message("user", text)],
             NotesReply,
             schema=notes_schema(run.shape, bounds),
             max_tokens=budget.map_out,
@@ -438,7 +445,7 @@ def _notes_text(notes: list[Note]) -> str:
 
 def _collapse(run: _Run, notes: list[Note], budget: Budget, room: int) -> list[Note]:
     """Merge notes group by group until they fit `room` tokens (the reduce call's input)."""
-    g = Grounder(run.analysis)
+    g = run.grounder()
     for _level in range(6):
         if run.model.count_tokens(_notes_text(notes)) <= room or len(notes) <= 2:
             return notes
@@ -460,7 +467,7 @@ def _collapse(run: _Run, notes: list[Note], budget: Budget, room: int) -> list[N
                 title=run.title, numbered=_notes_text(group), notes=_range((max(1, hi // 2), hi))
             )
             reply = run.ledger.call(
-                [_system(), Message("user", text)],
+                [system_message(), Message("user", text)],
                 NotesReply,
                 schema=notes_schema(run.shape, (max(1, hi // 2), hi)),
                 max_tokens=budget.map_out,
@@ -532,7 +539,7 @@ def summarize_with_llm(
         )
         progress("summarize", 1, 1)
         return summary
-    numbered = _numbered(run.units)
+    numbered = run.lines.numbered(range(len(run.lines.spans)))
     transcript_tokens = run.model.count_tokens(numbered)
     overhead = _final_overhead(run.model, run, "summary")
     if overhead + transcript_tokens + budget.final_out <= budget.usable:
@@ -541,7 +548,7 @@ def summarize_with_llm(
         summary = _final_call(run, "summary", budget, numbered=numbered, candidates="")
     else:
         chunk_budget = budget.usable - _map_overhead(run.model, run.title) - budget.map_out
-        chunks = _chunks(run.model, run.units, max(200, chunk_budget))
+        chunks = _chunks(run, max(200, chunk_budget))
         run.total = len(chunks) + 1
         run.progress("summarize", 0, run.total)
         notes, candidates = _map(run, chunks, budget)
@@ -569,7 +576,7 @@ def plan(
 ) -> Plan:
     """The calls and tokens summarizing would take, without calling the model."""
     run, budget, key = _setup(transcript, model, language, shape, no_progress)
-    numbered = _numbered(run.units)
+    numbered = run.lines.numbered(range(len(run.lines.spans)))
     tokens = run.model.count_tokens(numbered)
     overhead = _final_overhead(run.model, run, "summary")
     if overhead + tokens + budget.final_out <= budget.usable:
@@ -577,14 +584,11 @@ def plan(
         strategy = "single"
     else:
         map_over = _map_overhead(run.model, run.title)
-        chunk_list = _chunks(
-            run.model, run.units, max(200, budget.usable - map_over - budget.map_out)
-        )
+        chunk_list = _chunks(run, max(200, budget.usable - map_over - budget.map_out))
         chunks = len(chunk_list)
-        notes_tokens = sum(
-            _notes_bounds(sum(run.model.count_tokens(u.text) for u in c), shape)[1]
-            for c in chunk_list
-        ) * (shape.text_chars // 4)
+        notes_tokens = sum(_notes_bounds(_chunk_tokens(run, c), shape)[1] for c in chunk_list) * (
+            shape.text_chars // 4
+        )
         reduce_over = _final_overhead(run.model, run, "reduce")
         room = max(200, budget.usable - reduce_over - budget.final_out)
         collapse = (
@@ -614,58 +618,3 @@ def plan(
         cost_usd=estimate_cost(run.model.model_id, prompt_tokens, out),
         cached=run.ledger.cache.get("summaries", key) is not None,
     )
-
-
-# ---- asking ---------------------------------------------------------------------------------
-
-
-def _passages(transcript: Transcript, question: str, limit: int) -> tuple[Analysis, list[Unit]]:
-    """The built-in's BM25 passages for a question (best `limit`), as units in transcript order."""
-    from distill.summarize.ask import _index, expand
-
-    idx = _index(transcript)
-    a = idx.analysis
-    query = expand(a, a.lex.terms(question))
-    scored = sorted(
-        ((idx.bm25.score(query, d), d.first, d) for d in idx.docs), key=lambda s: (-s[0], s[1])
-    )
-    chosen: list[tuple[int, int]] = []
-    for score, _, d in scored:
-        if score <= 0 or len(chosen) >= limit:
-            break
-        if not any(d.first <= last + 1 and first <= d.last + 1 for first, last in chosen):
-            chosen.append((d.first, d.last))
-    keep = sorted({i for first, last in chosen for i in range(first, last + 1)})
-    return a, [a.units[i] for i in keep]
-
-
-def ask_with_llm(transcript: Transcript, question: str, model: str) -> Answer:
-    """Answer a question from the passages that match it, citing sentence numbers as times."""
-    llm = get_model(model)
-    analysis, passages = _passages(transcript, question, limit=3)
-    if not passages:
-        return Answer(answer=NOT_SAID, citations=[], found=False)
-    budget = Budget.of(llm)
-    while len(passages) > 3 and llm.count_tokens(_numbered(passages)) > budget.usable // 2:
-        passages = passages[: len(passages) * 3 // 4]
-    ledger = Ledger(model=llm, model_string=model, cache=ResultCache())
-    prompt = template("ask").substitute(
-        title=transcript.meta.title, numbered=_numbered(passages), question=question
-    )
-    reply = ledger.call(
-        [_system(), Message("user", prompt)],
-        AnswerReply,
-        schema=answer_schema(),
-        max_tokens=min(400, budget.final_out),
-    )
-    shown = {u.index + 1 for u in passages}
-    g = Grounder(analysis)
-    answer_terms = g.terms(reply.answer)
-    citations: list[Citation] = []
-    for n in dict.fromkeys(reply.cites):
-        if n in shown and answer_terms & g.term_sets[n - 1]:
-            unit = analysis.units[n - 1]
-            citations.append(Citation(start=unit.start, text=unit.text))
-    if not reply.found or not reply.answer.strip() or not citations:
-        return Answer(answer=NOT_SAID, citations=[], found=False)
-    return Answer(answer=reply.answer.strip(), citations=citations, found=True)

@@ -15,10 +15,10 @@ from distill.llm.cache import ResultCache
 from distill.llm.jsonfix import JSONReplyError, parse_json
 from distill.llm.pricing import estimate_cost
 from distill.summarize.analysis import Analysis
-from distill.summarize.llm_grounding import Grounder
+from distill.summarize.llm_grounding import MIN_LINE_TOKENS, Grounder, Lines
 from distill.summarize.llm_schemas import PAGE, SummaryReply
 from distill.summarize.pipeline import _ground_summary, _Run, plan, summarize_with_llm
-from tests.llm.helpers import model_for
+from tests.llm.helpers import N_CTX, model_for
 
 
 def test_parse_json_repairs_fences_chatter_and_cut_off_replies() -> None:
@@ -45,6 +45,31 @@ def test_citations_are_checked_repaired_or_dropped(long_transcript: Transcript) 
     # Nothing in the transcript supports it: dropped.
     assert g.locate("Quantum computers factor large integers.", 3) == (None, "dropped")
     assert g.locate("", 3) == (None, "dropped")
+
+
+def test_numbered_lines_halve_the_numbering_cost_and_cite_to_the_sentence(
+    gguf_path: Path, long_transcript: Transcript
+) -> None:
+    # The real tokenizer of the test model: numbers cost several tokens each ("[", digits, "]").
+    count = get_model(f"llamacpp:{gguf_path}?ctx={N_CTX}&threads=1").count_tokens
+    analysis = Analysis(long_transcript)
+    units = analysis.units
+    lines = Lines.group(units, count)
+    assert [i for a, b in lines.spans for i in range(a, b + 1)] == list(range(len(units)))
+    assert all(
+        sum(count(u.text) for u in units[a : b + 1]) >= MIN_LINE_TOKENS for a, b in lines.spans[:-1]
+    )
+    plain = count(" ".join(u.text for u in units))
+    per_sentence = count(Lines.single(units).numbered(range(len(units))))
+    grouped = count(lines.numbered(range(len(lines.spans))))
+    assert grouped - plain < (per_sentence - plain) / 2
+    # A line is numbered by its first sentence; a citation of the line finds the sentence in it
+    # that says the item, so times stay as precise as with one number per sentence.
+    first, last = next((a, b) for a, b in lines.spans if b > a)
+    assert lines.text(lines.line_of[first]).startswith(f"[{first + 1}] {units[first].text} ")
+    g = Grounder(analysis, lines)
+    assert g.locate(units[last].text, first + 1) == (last, "grounded")
+    assert g.locate(units[last].text, last + 1) == (last, "grounded")
 
 
 def test_grounding_maps_citations_to_segment_starts_and_trims_sections(

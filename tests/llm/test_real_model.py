@@ -9,7 +9,9 @@ import pytest
 
 from distill.domain import Summary, Transcript
 from distill.errors import SummarizeError
-from distill.summarize.pipeline import NOT_SAID, ask_with_llm, plan, summarize_with_llm
+from distill.summarize.analysis import Analysis
+from distill.summarize.llm_ask import NOT_SAID, ask_with_llm
+from distill.summarize.pipeline import plan, summarize_with_llm
 from tests.llm.helpers import (
     N_CTX,
     SMALL,
@@ -22,10 +24,25 @@ from tests.llm.helpers import (
 pytestmark = pytest.mark.llm
 
 _CITE = re.compile(r"^\[(\d+)\] ", re.MULTILINE)
+_LINE = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
 
 
 def _user_prompts(proxy: MangleProxy) -> list[str]:
     return [r["messages"][-1]["content"] for r in proxy.requests]
+
+
+def _shown_sentences(prompt: str, transcript: Transcript) -> list[int]:
+    """The 1-based sentence numbers a prompt's numbered lines hold, checking each line's number."""
+    texts = [u.text for u in Analysis(transcript).units]
+    held: list[int] = []
+    for number, line in _LINE.findall(prompt):
+        n = int(number)
+        while line:
+            assert line.startswith(texts[n - 1]), f"line [{number}] does not hold sentence {n}"
+            held.append(n)
+            line = line[len(texts[n - 1]) :].lstrip()
+            n += 1
+    return held
 
 
 def test_single_call_summary_is_grounded_and_cached(
@@ -41,9 +58,11 @@ def test_single_call_summary_is_grounded_and_cached(
     assert summary.usage is not None and not summary.usage.cached
     assert summary.usage.calls == len(proxy.requests) >= 1
     assert summary.usage.prompt_tokens > 0 and summary.usage.completion_tokens > 0
-    # One call saw the whole transcript as numbered sentences, and a JSON schema to decode with.
+    # One call saw the whole transcript as lines numbered by their first sentence (short
+    # sentences share a line), and a JSON schema to decode with.
     prompt = _user_prompts(proxy)[0]
-    assert [int(n) for n in _CITE.findall(prompt)] == list(range(1, 11))
+    assert _shown_sentences(prompt, short_transcript) == list(range(1, 11))
+    assert len(_CITE.findall(prompt)) < 10
     assert proxy.requests[-1]["response_format"]["type"] == "json_object"
     assert "schema" in proxy.requests[-1]["response_format"]
 
@@ -69,11 +88,10 @@ def test_long_transcript_runs_map_reduce_within_the_context(
     map_prompts = [t for t in prompts if t.startswith("Part ")]
     assert len(map_prompts) == p.chunks
     # Chunks are consecutive runs of sentences that together cover the whole transcript.
-    numbers = [int(n) for t in map_prompts for n in _CITE.findall(t)]
-    assert sorted(numbers) == list(range(1, len(long_transcript.segments) + 1))
-    for t in map_prompts:
-        ns = [int(n) for n in _CITE.findall(t)]
-        assert ns == list(range(ns[0], ns[-1] + 1))
+    held = [_shown_sentences(t, long_transcript) for t in map_prompts]
+    assert sorted(n for h in held for n in h) == list(range(1, len(long_transcript.segments) + 1))
+    for h in held:
+        assert h == list(range(h[0], h[-1] + 1))
     assert prompts[-1].startswith("Video: ") and "Notes on the whole video" in prompts[-1]
     assert summary.usage is not None and summary.usage.calls == len(prompts) >= 3
     assert summary.usage.prompt_tokens > p.transcript_tokens * 0.8
