@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
+from itertools import compress, repeat
 
 from distill.summarize.stopwords import FILLER_WORDS, SPOKEN_STOPWORDS, STOPWORDS
 
@@ -191,8 +193,10 @@ _DUP_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
 
 def strip_speaker(text: str) -> str:
     """Drop a leading `Speaker:` label and non-speech markers like [Music] or >>."""
-    text = _NONSPEECH.sub(" ", text)
-    return _SPEAKER.sub("", text, count=1)
+    # Each regex runs only where its first character is (most segments have none of them).
+    if "[" in text or "(" in text or ">" in text or "&gt;" in text or "♪" in text or "♫" in text:
+        text = _NONSPEECH.sub(" ", text)
+    return _SPEAKER.sub("", text, count=1) if ":" in text else text
 
 
 def _drop_letter(m: re.Match[str]) -> str:
@@ -206,41 +210,135 @@ def _drop_fragment(m: re.Match[str]) -> str:
     return m.group(0) if m.group(1).lower() in STOPWORDS["en"] else ""
 
 
-_WORD_RUNS = re.compile(r"\w+")
+_RUNS = re.compile(r"[\w']+")
+_FILLER_RUN = re.compile(r"u+m+h?|u+h+|e+r+m+|a+h+|hmm+|mm+|mhm")  # _NOISE's, on a whole run
+_FILLER_LETTERS = "".join(sorted(set("umhera")))
+_LONE = frozenset(c for c in "abcdefghijklmnopqrstuvwxyz" if _LONE_LETTER.match(c + " x"))
 _MID_WORDS = ("you know", "i mean", "you see", "basically", "actually")
 _COMMA_WORDS = ("you know", "i mean", "you see", "like", "well")
 
 
-def _may_repeat(text: str) -> bool:
-    """False only when no word (or pair) is said again at once, so _REPEAT cannot match."""
-    if "'" in text or not text.isascii():
-        return True  # apostrophes and non-ASCII case folding: let the regex decide
-    runs = _WORD_RUNS.findall(text.lower())
-    for i in range(len(runs) - 1):
-        w = runs[i]
-        if runs[i + 1].startswith(w) or (i + 2 < len(runs) and runs[i + 2].startswith(w)):
+def _said_again(a: str, b: str) -> bool:
+    """Whether a run of [\\w'] can begin with `a` said again (as _REPEAT's `\\1\\b` needs)."""
+    return b.startswith(a) and (len(b) == len(a) or a[-1] == "'" or b[len(a)] == "'")
+
+
+def _pair_again(a: str, b: str, c: str, d: str) -> bool:
+    return a == c and _said_again(b, d)
+
+
+def _may_repeat(low: str, runs: list[str]) -> bool:
+    """False only when no word (or pair) is said again at once, so _REPEAT cannot match.
+
+    `low` is an ASCII text lower-cased, `runs` its runs of [\\w']. A repeat starts at a run (or
+    inside one, at or after an apostrophe) and is said again at the start of the next run (one
+    word), or as the next two runs (two words).
+    """
+    # C-level necessary conditions first: most segments stop at them.
+    second, third = runs[1:], runs[2:]
+    if any(map(str.__eq__, runs, second)):
+        return True
+    if any(map(str.__eq__, runs, third)) and any(map(_pair_again, runs, second, third, runs[3:])):
+        return True
+    if "'" in low:  # "it it's", and repeats that start inside a word ("don't 't")
+        for i in compress(range(len(runs)), map(str.__contains__, runs, repeat("'"))):
+            run = runs[i]
+            if i and _said_again(runs[i - 1], run):
+                return True
+            if i + 1 == len(runs):
+                continue
+            nxt = runs[i + 1]
+            pair = runs[i + 3] if i + 3 < len(runs) else None
+            tails = [run[k + j :] for k, ch in enumerate(run) if ch == "'" for j in (0, 1)]
+            for tail in [run, *tails]:
+                if tail and (
+                    _said_again(tail, nxt)
+                    or (pair is not None and tail == runs[i + 2] and _said_again(nxt, pair))
+                ):
+                    return True
+    return False
+
+
+def _has_filler(runs: list[str]) -> bool:
+    """Whether a run is a filler _NOISE removes ("um", "uhh", "hmm"); runs are lower-cased."""
+    # Only runs spelt with the letters of fillers are tried (C-level filters, few remain).
+    spelt = compress(runs, map(operator.not_, map(str.strip, runs, repeat(_FILLER_LETTERS))))
+    return any(map(_FILLER_RUN.fullmatch, spelt))
+
+
+def _may_drop_letter(runs: list[str]) -> bool:
+    """Whether _LONE_LETTER can drop a letter: one before a stop word or the word it starts."""
+    for i in compress(range(len(runs) - 1), map(_LONE.__contains__, runs)):
+        following = runs[i + 1]
+        if following in STOPWORDS["en"] or following.startswith(runs[i]):
             return True
     return False
 
 
-def clean(text: str) -> str:
-    """Remove fillers, false starts and repeated words from one piece of speech; keep its meaning."""
-    # Cheap necessary conditions skip the regexes that cannot match (most segments have none).
+def _may_drop_fragment(runs: list[str]) -> bool:
+    """Whether _PREFIX_START can drop a fragment: 1-4 letters, no stop word, starting the next run."""
+    for i in compress(range(len(runs) - 1), map(str.startswith, runs[1:], runs)):
+        fragment = runs[i]
+        if (
+            len(fragment) <= 4
+            and len(runs[i + 1]) > len(fragment)
+            and fragment.isalpha()
+            and fragment not in STOPWORDS["en"]
+        ):
+            return True
+    return False
+
+
+def _clean_any(text: str) -> str:
+    """clean()'s substitutions, every one tried (for non-ASCII text, where case folding is wider)."""
     text = _NOISE.sub(" ", text)
     lower = text.lower()
-    if any(w in lower for w in _MID_WORDS):
+    if any(map(lower.__contains__, _MID_WORDS)):
         text = _MID_FILLERS.sub(" ", text)
-    if any(w in lower for w in _COMMA_WORDS):
+    if any(map(lower.__contains__, _COMMA_WORDS)):
         text = _COMMA_FILLERS.sub(",", text)
     text = _LONE_LETTER.sub(_drop_letter, text)
     text = _PREFIX_START.sub(_drop_fragment, text)
-    if _may_repeat(text):
-        text = _REPEAT.sub(r"\1", text)
+    return _REPEAT.sub(r"\1", text)
+
+
+def _clean_ascii(text: str) -> str:
+    """clean()'s substitutions, each tried only where its word runs show it can change something."""
+    low = text.lower()
+    runs = _RUNS.findall(low)
+    if "-" in text or _has_filler(runs):
+        text, low, runs = _redo(text, _NOISE.sub(" ", text), low, runs)
+    if any(map(low.__contains__, _MID_WORDS)):
+        text, low, runs = _redo(text, _MID_FILLERS.sub(" ", text), low, runs)
+    if any(map(low.__contains__, _COMMA_WORDS)):
+        text, low, runs = _redo(text, _COMMA_FILLERS.sub(",", text), low, runs)
+    if _may_drop_letter(runs):
+        text, low, runs = _redo(text, _LONE_LETTER.sub(_drop_letter, text), low, runs)
+    if _may_drop_fragment(runs):
+        text, low, runs = _redo(text, _PREFIX_START.sub(_drop_fragment, text), low, runs)
+    return _REPEAT.sub(r"\1", text) if _may_repeat(low, runs) else text
+
+
+def _redo(text: str, new: str, low: str, runs: list[str]) -> tuple[str, str, list[str]]:
+    """The text after a substitution, lower-cased and in runs (recomputed only if it changed)."""
+    if new == text:
+        return text, low, runs
+    low = new.lower()
+    return new, low, _RUNS.findall(low)
+
+
+_PUNCT_PAIRS = tuple(a + b for a in ",;:" for b in ",;:")
+
+
+def clean(text: str) -> str:
+    """Remove fillers, false starts and repeated words from one piece of speech; keep its meaning."""
+    # Most segments have nothing to remove: cheap necessary conditions skip the regexes.
+    text = _clean_ascii(text) if text.isascii() else _clean_any(text)
     text = " ".join(text.split())
-    if " " in text:
-        for p in ",.;:!?":
-            text = text.replace(" " + p, p)
-    if sum(text.count(p) for p in ",;:") > 1:
+    for p in ",.;:!?":
+        text = text.replace(" " + p, p)
+    # With no space before punctuation left, _DUP_PUNCT can only match two marks side by side.
+    if any(map(text.__contains__, _PUNCT_PAIRS)):
         text = _DUP_PUNCT.sub(r"\1", text)
     return text.lstrip(" ,;:-").rstrip()
 

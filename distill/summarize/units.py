@@ -101,7 +101,7 @@ def _pieces(transcript: Transcript) -> list[_Piece]:
     pieces: list[_Piece] = []
     for i, seg in enumerate(transcript.segments):
         speaker = seg.speaker
-        if speaker is None:
+        if speaker is None and ":" in seg.text:
             m = _SPEAKER_NAME.match(seg.text)
             if m and len(m.group(1)) <= 30:
                 speaker = m.group(1)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from distill.summarize.analysis import Analysis
-from distill.summarize.text import clean
+from distill.summarize.text import _clean_any, _clean_ascii, clean
 from tests.summarize.conftest import transcript_of
 
 SENTENCES = [
@@ -39,3 +42,22 @@ def test_clean_still_removes_repeats_and_fillers_its_pre_checks_look_for() -> No
     assert clean("Ünïcode Ünïcode here") == "Ünïcode here"
     assert clean("so basically it works") == "so basically it works"
     assert clean("one two three") == "one two three"
+
+
+# Pieces that exercise every substitution of clean(): fillers, cut-off words, lone letters,
+# false starts, repeats (also with apostrophes), mixed case and punctuation.
+PIECES = str.split(
+    "the The a I i it it's don't 't t w we um Um UMM uuumm uh uhh erm Ahh hmm Mm mhm uh-huh "
+    "um-hum pau- ex- a- th the this ex extract o so s cell cells her here you know mean like "
+    "well basically actually dogs' 's x plan b 1 22"
+)
+SEPARATORS = [" ", " ", " ", "  ", ", ", ". ", "? ", "; ", "\n", "", ",", " - "]
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(SEPARATORS)), max_size=16),
+)
+@settings(max_examples=1500, deadline=None)
+def test_clean_pre_checks_never_skip_a_substitution(parts: list[tuple[str, str]]) -> None:
+    text = "".join(piece + sep for piece, sep in parts)
+    assert _clean_ascii(text) == _clean_any(text)
