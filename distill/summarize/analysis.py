@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, groupby
+from operator import attrgetter, itemgetter
+from typing import cast
 
 from distill.domain import Transcript
 from distill.errors import SummarizeError
@@ -32,6 +34,9 @@ thousand million billion percent half quarter
 """
 )
 NUMBERS = frozenset(NUMBERS | {stem(w) for w in NUMBERS})
+
+
+Phrase = tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -94,8 +99,10 @@ class Analysis:
         self.centroid = normalise(
             {t: self.term_weight[t] * math.sqrt(self.idf[t]) for t in self.tf}
         )
-        self._unit_phrases: dict[int, tuple[Unit, list[tuple[str, ...]]]] = {}
-        self._key_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._unit_phrases: dict[int, tuple[Unit, list[Phrase], list[Phrase]]] = {}
+        self._key_of: dict[Phrase, Phrase] = {}  # terms of each form of a phrase
+        self._surfaces_of: dict[Phrase, list[Phrase]] = {}  # forms of the phrase with these terms
+        self._unkeyed = False
         self.keyphrases: list[Keyphrase] = self.find_keyphrases(self.units, limit=15)
 
     @property
@@ -106,57 +113,54 @@ class Analysis:
         """Every token's term (None where it is a stop word), keeping phrase boundaries."""
         return [self.lex.term(tok) for tok in words(text)]
 
-    def _phrase_key(self, toks_key: tuple[str, ...]) -> tuple[str, ...]:
-        """The terms of a phrase of tokens; empty when a term repeats inside it."""
-        term = self.lex.term
-        key = tuple([term(w) or w for w in toks_key])
-        if len(key) > 1 and len(set(key)) < len(key):
-            return ()
-        return key
+    def _phrases_of(self, u: Unit) -> tuple[list[Phrase], list[Phrase]]:
+        """Every 1–3 token run of content words in a unit, and its terms (cached per unit).
 
-    def _phrases_of(self, u: Unit) -> list[tuple[str, ...]]:
-        """Every 1–3 token run of content words in a unit (cached per unit)."""
+        The terms are () where a term repeats inside the run; the two lists are parallel.
+        """
         cached = self._unit_phrases.get(u.index)
         if cached is not None and cached[0] is u:
-            return cached[1]
+            return cached[1], cached[2]
         toks = u.tokens
-        ok = [t is not None for t in u.token_terms]
-        # Order inside the list does not matter: only the counts are used.
-        out: list[tuple[str, ...]] = [(a,) for a, x in zip(toks, ok, strict=True) if x]
-        out += [(a, b) for a, b, x, y in zip(toks, toks[1:], ok, ok[1:], strict=False) if x and y]
-        out += [
-            (a, b, c)
-            for a, b, c, x, y, z in zip(toks, toks[1:], toks[2:], ok, ok[1:], ok[2:], strict=False)
-            if x and y and z
-        ]
-        self._unit_phrases[u.index] = (u, out)
-        return out
+        tt = cast(list[str], u.token_terms)  # read only where a term is (not None)
+        # Order inside the lists does not matter (only counts are used), as long as they match.
+        one = [i for i, x in enumerate(tt) if x]  # where content words are, then runs of 2 and 3
+        two = [i for i, j in zip(one, one[1:], strict=False) if j == i + 1]
+        three = [i for i, j in zip(two, two[1:], strict=False) if j == i + 1]
+        surfaces: list[Phrase] = [(toks[i],) for i in one]
+        surfaces += [(toks[i], toks[i + 1]) for i in two]
+        surfaces += [(toks[i], toks[i + 1], toks[i + 2]) for i in three]
+        keys: list[Phrase] = [(tt[i],) for i in one]
+        pairs = [(tt[i], tt[i + 1]) for i in two]
+        keys += [(x, y) if x != y else () for x, y in pairs]
+        triples = [(tt[i], tt[i + 1], tt[i + 2]) for i in three]
+        keys += [(x, y, z) if x != y != z != x else () for x, y, z in triples]
+        self._unit_phrases[u.index] = (u, surfaces, keys)
+        self._unkeyed = True
+        return surfaces, keys
 
     def find_keyphrases(self, units: list[Unit], limit: int) -> list[Keyphrase]:
         """The most frequent 1–3 word phrases of content words in some units, best first."""
         # Each unit's phrases are listed once and cached, so a chapter's count is one C-level pass.
-        surface_counts: Counter[tuple[str, ...]] = Counter(
-            chain.from_iterable([self._phrases_of(u) for u in units])
-        )
-        counts: Counter[tuple[str, ...]] = Counter()
-        best_of: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
-        key_of = self._key_of
-        for toks_key, c in surface_counts.items():
-            key = key_of.get(toks_key)
-            if key is None:
-                key = key_of[toks_key] = self._phrase_key(toks_key)
-            if not key:
-                continue
-            counts[key] += c
-            best = best_of.get(key)
-            # Tuples of tokens order like the space-joined strings (a space sorts before them).
-            if best is None or (c, toks_key) > best:
-                best_of[key] = (c, toks_key)
-        surfaces = {key: (c, " ".join(t)) for key, (c, t) in best_of.items()}
+        listed = [self._phrases_of(u) for u in units]
+        surface_counts: Counter[Phrase] = Counter(chain.from_iterable(s for s, _ in listed))
+        counts: Counter[Phrase] = Counter(chain.from_iterable(k for _, k in listed))
+        if self._unkeyed:  # phrases listed since the last call: file their new forms by terms
+            key_of, surfaces_of = self._key_of, self._surfaces_of
+            forms = chain.from_iterable(s for s, _ in listed)
+            pairs = zip(forms, chain.from_iterable(k for _, k in listed), strict=True)
+            for surface, key in set(pairs):
+                if surface not in key_of:
+                    key_of[surface] = key
+                    if key:
+                        surfaces_of.setdefault(key, []).append(surface)
+            self._unkeyed = False
         min_count = 2 if len(units) > 6 else 1
-        scored: list[Keyphrase] = []
-        for key, c in counts.items():
-            if c < min_count or all(k.isdigit() or k in NUMBERS for k in key):
+        weighed: list[tuple[float, Phrase, int]] = []
+        for key, c in counts.most_common():  # sorted in C: the rare phrases are never visited
+            if c < min_count:
+                break
+            if not key or all(k.isdigit() or k in NUMBERS for k in key):
                 continue
             if len(key) > 1:
                 # A phrase must hold together: seen often relative to its rarest word.
@@ -165,24 +169,34 @@ class Analysis:
                 weight = c * (1.0 + 0.6 * (len(key) - 1)) * 1.2
             else:
                 weight = c * (0.3 if key[0] in GENERIC else 1.0)
-            surface = surfaces[key][1]
-            scored.append(Keyphrase(key, surface, c, weight))
-        scored.sort(key=lambda k: (-k.weight, k.surface))
+            weighed.append((weight, key, c))
+        weighed.sort(key=itemgetter(0), reverse=True)
         chosen: list[Keyphrase] = []
-        for kp in scored:
-            # Drop a word or phrase mostly said as part of a longer chosen phrase, and vice versa.
-            if any(
-                _contains(big.terms, kp.terms) and big.count >= 0.6 * kp.count for big in chosen
-            ):
-                continue
-            if any(_contains(kp.terms, small.terms) for small in chosen) and kp.count < 0.6 * max(
-                small.count for small in chosen if _contains(kp.terms, small.terms)
-            ):
-                continue
-            chosen.append(kp)
-            if len(chosen) >= limit:
-                break
+        # Best first, ties by how they are shown: a run of equal weights is shown (and ordered)
+        # only when the selection reaches it.
+        for _, group in groupby(weighed, key=itemgetter(0)):
+            ties = [Keyphrase(key, self._shown(key, surface_counts), c, w) for w, key, c in group]
+            ties.sort(key=attrgetter("surface"))
+            for kp in ties:
+                if self._subsumed(kp, chosen):
+                    continue
+                chosen.append(kp)
+                if len(chosen) >= limit:
+                    return chosen
         return chosen
+
+    def _shown(self, key: Phrase, surface_counts: Counter[Phrase]) -> str:
+        """The form of a phrase said most often in the units counted."""
+        # Tuples of tokens order like the space-joined strings (a space sorts before them).
+        return " ".join(max((surface_counts[t], t) for t in self._surfaces_of[key])[1])
+
+    @staticmethod
+    def _subsumed(kp: Keyphrase, chosen: list[Keyphrase]) -> bool:
+        """A word or phrase mostly said as part of a longer chosen phrase, or vice versa."""
+        if any(_contains(big.terms, kp.terms) and big.count >= 0.6 * kp.count for big in chosen):
+            return True
+        inside = [small.count for small in chosen if _contains(kp.terms, small.terms)]
+        return bool(inside) and kp.count < 0.6 * max(inside)
 
 
 def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
