@@ -77,24 +77,47 @@ def _surface_pattern(kp: Keyphrase) -> str:
 def _the(a: Analysis, kp: Keyphrase, holders: list[int]) -> str:
     """'the ' when the talk mostly says 'the X' (the immune system), else ''."""
     pattern = re.compile(r"\b(the\s+)?" + _surface_pattern(kp)[2:], re.I)
+    # ASCII text: look for the phrase itself (a literal prefix the regex engine finds fast).
+    head = re.compile(r"\s+".join(re.escape(w) for w in kp.surface.lower().split()) + r"\b")
     total = with_the = 0
     for i in holders[:50]:
-        for m in pattern.finditer(a.units[i].text):
+        text = a.units[i].text
+        if not text.isascii():
+            for m in pattern.finditer(text):
+                total += 1
+                with_the += m.group(1) is not None
+            continue
+        low = text.lower()
+        pos = 0
+        while found := head.search(low, pos):
+            at = found.start()
+            if at and _is_word(low[at - 1]):  # not where a word starts
+                pos = at + 1
+                continue
             total += 1
-            with_the += m.group(1) is not None
+            before = low[:at].rstrip()
+            with_the += (
+                len(before) < at
+                and before.endswith("the")
+                and (len(before) == 3 or not _is_word(before[-4]))
+            )
+            pos = found.end()
     return "the " if total and with_the * 2 > total else ""
 
 
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 def _term_question(
-    a: Analysis, kp: Keyphrase, scores: list[float], allowed: set[int]
+    a: Analysis, kp: Keyphrase, scores: list[float], postings: dict[str, set[int]]
 ) -> tuple[float, QA, int] | None:
     """'What is X?' answered by the sentence that defines X, or what the talk says about X."""
     if all(t in GENERIC for t in kp.terms):
         return None
     lang = a.language if a.language in _TEMPLATES else "en"
     what, how, about = _TEMPLATES[lang]
-    needed = set(kp.terms)
-    holders = sorted(i for i in allowed if needed <= a.term_sets[i])
+    holders = sorted(set.intersection(*[postings[t] for t in kp.terms]))
     if not holders:
         return None
     surface = _surface_pattern(kp)
@@ -177,7 +200,13 @@ def find_qa(a: Analysis, scores: list[float], pool: list[int]) -> list[QA]:
         if len(picked) >= 3:
             break
         take(qa, at)
-    term_qas = [tq for kp in a.keyphrases if (tq := _term_question(a, kp, scores, allowed))]
+    # Where each key term is said, among the allowed answers.
+    key_terms = {t for kp in a.keyphrases for t in kp.terms}
+    postings: dict[str, set[int]] = {t: set() for t in key_terms}
+    for i in allowed:
+        for t in a.term_sets[i] & key_terms:
+            postings[t].add(i)
+    term_qas = [tq for kp in a.keyphrases if (tq := _term_question(a, kp, scores, postings))]
     term_qas.sort(key=lambda f: (-f[0], f[2]))
     for _, qa, at in term_qas:
         if len(picked) >= MAX_QA:

@@ -7,33 +7,46 @@ import math
 from distill.summarize.units import Unit
 
 
-class _Bag:
-    """Term counts of a sliding block of units, with its squared TF-IDF norm kept up to date."""
+def _block_similarities(units: list[Unit], idf: dict[str, float], w: int) -> list[float]:
+    """TF-IDF cosine of the w units before and after each gap (sims[g-1]: before unit g).
 
-    def __init__(self, idf2: dict[str, float]) -> None:
-        self.counts: dict[str, int] = {}
-        self.norm2 = 0.0
-        self.idf2 = idf2
+    Both blocks slide one unit per gap; their term counts, squared norms and dot product are
+    updated per term that enters or leaves, so the cost is linear in the words of the talk.
+    """
+    ids: dict[str, int] = {}
+    seqs = [[ids.setdefault(t, len(ids)) for t in u.terms] for u in units]
+    weight2 = [0.0] * len(ids)
+    for t, i in ids.items():
+        weight2[i] = idf[t] * idf[t]
+    left, right = [0] * len(ids), [0] * len(ids)
+    state = [0.0, 0.0, 0.0]  # squared norms of left and right, their dot product
 
-    def add(self, terms: list[str], sign: int) -> None:
-        counts, idf2 = self.counts, self.idf2
-        for t in terms:
-            old = counts.get(t, 0)
-            new = old + sign
-            self.norm2 += (new * new - old * old) * idf2[t]
-            if new:
-                counts[t] = new
-            else:
-                del counts[t]
+    def move(seq: list[int], bag: list[int], other: list[int], side: int, sign: int) -> None:
+        norm2, dot = state[side], state[2]
+        for i in seq:
+            old = bag[i]
+            bag[i] = old + sign
+            w2 = weight2[i]
+            norm2 += (2 * old * sign + 1) * w2
+            dot += sign * other[i] * w2
+        state[side], state[2] = norm2, dot
 
-
-def _cos(a: _Bag, b: _Bag) -> float:
-    x, y = (a.counts, b.counts) if len(a.counts) <= len(b.counts) else (b.counts, a.counts)
-    idf2 = a.idf2
-    dot = sum(c * y[t] * idf2[t] for t, c in x.items() if t in y)
-    if dot <= 0 or a.norm2 <= 0 or b.norm2 <= 0:
-        return 0.0
-    return dot / math.sqrt(a.norm2 * b.norm2)
+    n = len(units)
+    for seq in seqs[1 : w + 1]:
+        move(seq, right, left, 1, 1)
+    move(seqs[0], left, right, 0, 1)
+    sims: list[float] = []
+    for g in range(1, n):
+        a2, b2, dot = state
+        sims.append(dot / math.sqrt(a2 * b2) if dot > 1e-9 and a2 > 0 and b2 > 0 else 0.0)
+        # Slide: unit g moves from right to left, unit g+w enters, unit g-w leaves.
+        move(seqs[g], left, right, 0, 1)
+        move(seqs[g], right, left, 1, -1)
+        if g + w < n:
+            move(seqs[g + w], right, left, 1, 1)
+        if g - w >= 0:
+            move(seqs[g - w], left, right, 0, -1)
+    return sims
 
 
 def chapter_count(units: list[Unit]) -> int:
@@ -51,21 +64,7 @@ def segment(units: list[Unit], idf: dict[str, float], k: int | None = None) -> l
     if k <= 1 or n < 4:
         return [0]
     w = max(3, min(12, n // (3 * k)))
-    idf2 = {t: v * v for t, v in idf.items()}
-    left, right = _Bag(idf2), _Bag(idf2)
-    for u in units[1 : w + 1]:
-        right.add(u.terms, 1)
-    left.add(units[0].terms, 1)
-    sims: list[float] = []  # sims[g-1] is the similarity across the gap before unit g
-    for g in range(1, n):
-        sims.append(_cos(left, right))
-        # Slide: unit g moves from right to left, unit g+w enters, unit g-w leaves.
-        left.add(units[g].terms, 1)
-        right.add(units[g].terms, -1)
-        if g + w < n:
-            right.add(units[g + w].terms, 1)
-        if g - w >= 0:
-            left.add(units[g - w].terms, -1)
+    sims = _block_similarities(units, idf, w)
     # Peak reached by climbing left/right from each gap, in linear time.
     m = len(sims)
     lpeak = sims[:]

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from distill.summarize.analysis import Analysis
+from distill.summarize.analysis import Analysis, Keyphrase
+from distill.summarize.qa import _the
+from distill.summarize.segmentation import _block_similarities
 from distill.summarize.text import _clean_any, _clean_ascii, clean
+from distill.summarize.units import Unit
 from tests.summarize.conftest import transcript_of
 
 SENTENCES = [
@@ -62,3 +70,52 @@ SEPARATORS = [" ", " ", " ", "  ", ", ", ". ", "? ", "; ", "\n", "", ",", " - "]
 def test_clean_pre_checks_never_skip_a_substitution(parts: list[tuple[str, str]]) -> None:
     text = "".join(piece + sep for piece, sep in parts)
     assert _clean_ascii(text) == _clean_any(text)
+
+
+def _direct_similarities(term_lists: list[list[str]], idf: dict[str, float], w: int) -> list[float]:
+    """The TextTiling block cosines computed from scratch at every gap."""
+    sims = []
+    for g in range(1, len(term_lists)):
+        left = Counter(t for terms in term_lists[max(0, g - w) : g] for t in terms)
+        right = Counter(t for terms in term_lists[g : g + w] for t in terms)
+        dot = sum(c * right[t] * idf[t] ** 2 for t, c in left.items())
+        n_left = math.sqrt(sum((c * idf[t]) ** 2 for t, c in left.items()))
+        n_right = math.sqrt(sum((c * idf[t]) ** 2 for t, c in right.items()))
+        sims.append(dot / (n_left * n_right) if dot > 0 else 0.0)
+    return sims
+
+
+@given(
+    st.lists(st.lists(st.sampled_from("abcdefgh"), max_size=6), min_size=2, max_size=40),
+    st.integers(1, 6),
+)
+@settings(max_examples=300, deadline=None)
+def test_sliding_block_similarities_match_direct_ones(terms: list[list[str]], w: int) -> None:
+    idf = {t: 0.1 + i * 0.7 for i, t in enumerate("abcdefgh")}
+    units = [
+        Unit(index=i, text="x", start=None, seg=i, terms=ts, n_words=1)
+        for i, ts in enumerate(terms)
+    ]
+    got = _block_similarities(units, idf, w)
+    assert got == pytest.approx(_direct_similarities(terms, idf, w), abs=1e-9)
+
+
+def test_the_is_counted_as_the_regex_counts_it() -> None:
+    talk = [
+        "The immune system learns. The immune system remembers what it met.",
+        "An immune system can fail; the Immune  System of a child is young.",
+        "Theimmune system is a typo here, and so is immune systems.",
+    ]
+    a = Analysis(transcript_of(talk * 4))
+    kp = Keyphrase(("immun", "system"), "immune system", 8, 1.0)
+    pattern = re.compile(r"\b(the\s+)?immune\s+system\b", re.I)
+    everyone = list(range(len(a.units)))
+    answers = set()
+    for holders in (everyone, [2, 3, 6, 7], [3, 2, 0], everyone[::-1]):
+        hits = [
+            m.group(1) is not None for i in holders[:50] for m in pattern.finditer(a.units[i].text)
+        ]
+        expected = "the " if sum(hits) * 2 > len(hits) else ""
+        assert _the(a, kp, holders) == expected
+        answers.add(expected)
+    assert answers == {"the ", ""}
