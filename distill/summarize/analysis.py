@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain, groupby
-from operator import attrgetter, itemgetter
+from itertools import chain, groupby, repeat
+from operator import attrgetter, itemgetter, mul, truediv
 from typing import cast
 
 from distill.domain import Transcript
@@ -57,8 +57,9 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def normalise(vec: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in vec.values()))
-    return {t: w / norm for t, w in vec.items()} if norm else {}
+    weights = vec.values()
+    norm = math.sqrt(sum(map(mul, weights, weights)))
+    return dict(zip(vec, map(truediv, weights, repeat(norm)), strict=True)) if norm else {}
 
 
 class Analysis:
@@ -83,15 +84,15 @@ class Analysis:
             )
         n = len(self.units)
         self.term_sets: list[set[str]] = [set(u.terms) for u in self.units]
-        self.df: Counter[str] = Counter()
-        self.tf: Counter[str] = Counter()
+        self.df: Counter[str] = Counter(chain.from_iterable(self.term_sets))
+        self.tf: Counter[str] = Counter(chain.from_iterable(u.terms for u in self.units))
+        idf = self.idf = {t: math.log((n + 1) / (d + 0.5)) + 0.1 for t, d in self.df.items()}
         for u, distinct in zip(self.units, self.term_sets, strict=True):
-            self.df.update(distinct)
-            self.tf.update(u.terms)
-        self.idf = {t: math.log((n + 1) / (d + 0.5)) + 0.1 for t, d in self.df.items()}
-        for u in self.units:
-            counts = Counter(u.terms)
-            u.weights = normalise({t: (1.0 + math.log(c)) * self.idf[t] for t, c in counts.items()})
+            if len(distinct) == len(u.terms):  # each term once (most units): tf weight 1
+                u.weights = normalise({t: idf[t] for t in u.terms})
+            else:
+                counts = Counter(u.terms)
+                u.weights = normalise({t: (1.0 + math.log(c)) * idf[t] for t, c in counts.items()})
         # Topic weight of a term: frequent across the talk, not a general word.
         self.term_weight = {
             t: math.log1p(c) * (0.3 if t in GENERIC else 1.0) for t, c in self.tf.items()

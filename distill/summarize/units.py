@@ -10,7 +10,9 @@ from distill.domain import Transcript
 from distill.summarize.stopwords import word_set
 from distill.summarize.text import Lexicon, clean, polish, strip_speaker, words
 
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|[。！？]+")
+# Sentence ends: [.!?…]+ then closing quotes/brackets before a space, or [。！？]+. Written to
+# begin with one character class, which the regex engine then finds fast.
+_END = re.compile(r"[.!?…。！？](?:(?<=[.!?…])[.!?…]*[\"'”’)\]]*(?=\s|$)|(?<=[。！？])[。！？]*)")
 _ABBREV = word_set("mr mrs ms dr prof st vs etc e.g i.e a.m p.m no fig approx jr sr inc ltd co u.s")
 _SPLIT_AT = re.compile(r"[,;:]\s+|\s+(?=(?:and|but|so|because|which|then)\s)", re.IGNORECASE)
 _SPEAKER_NAME = re.compile(r"^\s*([A-Z][\w.'-]*(?:\s+[\w.'-]+){0,3})\s*:\s+\S")
@@ -48,8 +50,9 @@ class _Piece:
 
 
 def _is_punctuated(texts: list[str]) -> bool:
-    n_words = sum(len(t.split()) for t in texts)
-    n_marks = sum(len(_TERMINALS.findall(t)) for t in texts)
+    joined = " ".join(texts)
+    n_words = len(joined.split())
+    n_marks = len(_TERMINALS.findall(joined))
     return n_words > 0 and n_marks * 40 >= n_words
 
 
