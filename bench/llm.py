@@ -82,24 +82,30 @@ def start_server(path: Path, ctx: int, threads: int) -> tuple[subprocess.Popen[b
 
 
 def verify_grounded(summary, transcript) -> float:  # type: ignore[no-untyped-def]
-    """Share of kept items whose start is a segment start near text sharing a content word."""
+    """Share of kept items whose start is a sentence's start sharing two of their content words.
+
+    Two words, or the item's only one; a chapter title may match anywhere in its first dozen
+    sentences. This check is independent of the pipeline's own grounding code.
+    """
     from distill.summarize.analysis import Analysis
 
     analysis = Analysis(transcript)
-    starts = {u.start: u.index for u in analysis.units}
-    items = [(i.text, i.start) for i in summary.insights]
-    items += [(f"{q.question} {q.answer}", q.start) for q in summary.qa]
-    items += [(t.text, t.start) for t in summary.takeaways]
-    items += [(c.title, c.start) for c in summary.chapters]
+    at: dict[float | None, list[int]] = {}
+    for u in analysis.units:
+        at.setdefault(u.start, []).append(u.index)
+    items = [(i.text, i.start, 1) for i in summary.insights]
+    items += [(f"{q.question} {q.answer}", q.start, 1) for q in summary.qa]
+    items += [(t.text, t.start, 1) for t in summary.takeaways]
+    items += [(c.title, c.start, 12) for c in summary.chapters]
     ok = 0
-    for text, start in items:
-        idx = starts.get(start)
-        if idx is None:
-            continue
-        near = set()
-        for u in analysis.units[max(0, idx - 1) : idx + 12]:
-            near.update(u.terms)
-        ok += bool(set(analysis.lex.terms(text)) & near)
+    for text, start, span in items:
+        terms = set(analysis.lex.terms(text))
+        need = min(2, len(terms)) or 1
+        ok += any(
+            len(terms & set(u.terms)) >= need
+            for idx in at.get(start, [])
+            for u in analysis.units[idx : idx + span]
+        )
     return ok / len(items) if items else 1.0
 
 

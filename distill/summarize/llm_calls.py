@@ -74,7 +74,8 @@ class Ledger:
     ) -> R:
         """Ask for JSON matching `schema`; repair it, or retry (bounded), until it validates.
 
-        `accept(reply) -> str | None` may reject a valid reply with a reason (then it is retried).
+        `accept(reply, final) -> str | None` may reject a valid reply with a reason (then it is
+        retried); `final` says no retry is left.
         """
         key = cache_key(
             "call",
@@ -91,11 +92,12 @@ class Ledger:
             except ValidationError:
                 pass
         problem = ""
+        sent = messages
         for attempt in range(MAX_FIXES + 1):
             # A spoiled reply is often a glitch: ask the same again first, then sample warmer.
             try:
                 done = self.model.complete(
-                    messages, schema=schema, max_tokens=max_tokens, temperature=0.4 * (attempt // 2)
+                    sent, schema=schema, max_tokens=max_tokens, temperature=0.4 * (attempt // 2)
                 )
             except LLMError:
                 raise
@@ -118,9 +120,14 @@ class Ledger:
                 with self._lock:
                     self.retries += 1
                 continue
-            reason = accept(reply) if accept is not None else None
+            reason = accept(reply, attempt == MAX_FIXES) if accept is not None else None
             if reason:
                 problem = reason
+                # A valid reply the transcript does not support would come back the same if
+                # asked the same: the retry says what was wrong (a few tokens, not the reply).
+                note = template("retry").substitute(problem=reason)
+                last = messages[-1]
+                sent = [*messages[:-1], Message(last.role, f"{last.content}\n{note}")]
                 with self._lock:
                     self.retries += 1
                 continue

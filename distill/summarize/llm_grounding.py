@@ -11,8 +11,8 @@ from distill.summarize.analysis import Analysis
 from distill.summarize.units import Unit
 
 # Numbering every short caption sentence costs ~5 prompt tokens each; a numbered line holds at
-# least this many tokens, so a 1-hour transcript's numbering costs about half as much.
-MIN_LINE_TOKENS = 30
+# least this many tokens, so a 1-hour transcript's numbering costs under half as much.
+MIN_LINE_TOKENS = 40
 
 Verdict = Literal["grounded", "repaired", "dropped"]
 

@@ -41,6 +41,7 @@ from distill.summarize.units import Unit
 
 USABLE = 0.9  # share of the context window we fill: token counts are estimates
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+_KEPT = "an item is kept only when a line it cites says it"
 
 
 class Plan(BaseModel):
@@ -261,7 +262,7 @@ def _sentences(text: str, limit: int) -> str:
 
 
 def _ground_summary(
-    run: _Run, reply: SummaryReply, own_chapters: bool
+    run: _Run, reply: SummaryReply, own_chapters: bool, final: bool = False
 ) -> tuple[Summary | None, str | None, GroundingStats]:
     """Map citations to times, drop unsupported items, trim sections; or say what is empty."""
     g = run.grounder()
@@ -331,16 +332,27 @@ def _ground_summary(
             starts.add(idx)
             chapters.append(Chapter(title=_clean(ch.title), start=start_of(idx)))
         chapters.sort(key=lambda c: (c.start is None, c.start or 0.0))
-    # Empty sections are never filled with text the model did not write. A reply with no grounded
-    # Q&A, or neither insights nor takeaways, is retried and then the summary fails clearly;
-    # otherwise insights and takeaways stand in for each other, a TL;DR that says nothing about
-    # the transcript is rebuilt from grounded insights, and missing chapters are placed at
-    # grounded items; every such item is counted as repaired.
+    # A reply with no grounded Q&A, or neither insights nor takeaways, is retried with the reason.
+    # After the last try, those sections come from the built-in summarizer (the speakers' own
+    # sentences) if the summary is in the transcript's language, else the summary fails clearly.
+    # Insights and takeaways stand in for each other, a TL;DR that says nothing about the
+    # transcript is rebuilt from grounded insights, and missing chapters are placed at grounded
+    # items. Every item filled in is counted as repaired.
     if not qa or not (insights or takeaways):
-        empty = [
-            n for n, v in (("qa", qa), ("insights and takeaways", insights or takeaways)) if not v
-        ]
-        return None, f"left {' and '.join(empty)} empty once unsupported items were dropped", stats
+        builtin = _builtin(run) if final else None
+        if builtin is None:
+            empty = [
+                n
+                for n, v in (("qa", qa), ("insights and takeaways", insights or takeaways))
+                if not v
+            ]
+            return None, f"left {' and '.join(empty)} empty: {_KEPT}", stats
+        if not qa:
+            qa = builtin.qa[: shape.qa[1]]
+            stats.repaired += len(qa)
+        if not (insights or takeaways):
+            insights = builtin.insights[: shape.insights[1]]
+            stats.repaired += len(insights)
     if not takeaways:
         takeaways = [Takeaway(text=i.text, start=i.start) for i in insights[: shape.takeaways[1]]]
         stats.repaired += len(takeaways)
@@ -368,6 +380,16 @@ def _ground_summary(
     return summary, None, stats
 
 
+def _builtin(run: _Run) -> Summary | None:
+    """The built-in summary of the transcript, if it is in the language being written."""
+    from distill.summarize.extractive import summarize_builtin
+
+    if (run.analysis.language or "en").split("-")[0] != run.language:
+        return None
+    summary = summarize_builtin(run.analysis.transcript)
+    return summary if summary.qa and summary.insights else None
+
+
 def _final_call(run: _Run, name: str, budget: Budget, **fields: str) -> Summary:
     """The call that writes the summary page, accepted only once every section is grounded."""
     own = bool(run.analysis.transcript.meta.chapters)
@@ -375,8 +397,8 @@ def _final_call(run: _Run, name: str, budget: Budget, **fields: str) -> Summary:
     prompt = _summary_prompt(name, run, chapters, **fields)
     result: dict[str, object] = {}
 
-    def accept(reply: SummaryReply) -> str | None:
-        summary, problem, stats = _ground_summary(run, reply, own)
+    def accept(reply: SummaryReply, final: bool) -> str | None:
+        summary, problem, stats = _ground_summary(run, reply, own, final)
         result["summary"], result["stats"] = summary, stats
         return problem
 

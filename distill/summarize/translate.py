@@ -105,7 +105,7 @@ def translate_summary(
         )
         wanted = {i + 1 for i in batch}
 
-        def accept(reply: TranslationReply, wanted: set[int] = wanted) -> str | None:
+        def accept(reply: TranslationReply, final: bool, wanted: set[int] = wanted) -> str | None:
             got = {item.id for item in reply.items if item.text.strip()}
             missing = wanted - got
             return f"left out ids {sorted(missing)[:5]}" if missing else None

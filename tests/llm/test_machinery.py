@@ -119,12 +119,24 @@ def test_grounding_maps_citations_to_segment_starts_and_trims_sections(
     assert summary is not None and problem is None
     assert [t.start for t in summary.takeaways] == [i.start for i in summary.insights]
     assert summary.chapters and stats.repaired == 2 + len(summary.chapters)
-    # No grounded Q&A cannot be repaired: the reply is rejected (and so retried, then failed).
-    no_qa = reply.model_copy(update={"qa": [{"question": "Who?", "answer": "Rockets.", "cite": 1}]})
-    summary, problem, _ = _ground_summary(
-        run, SummaryReply.model_validate(no_qa.model_dump()), own_chapters=False
+    # No grounded Q&A: the reply is rejected with the reason (and so retried with it) ...
+    no_qa = SummaryReply.model_validate(
+        reply.model_dump() | {"qa": [{"question": "Who?", "answer": "Rockets.", "cite": 1}]}
     )
-    assert summary is None and problem is not None and "qa" in problem
+    summary, problem, _ = _ground_summary(run, no_qa, own_chapters=False)
+    assert summary is None and problem is not None and problem.startswith("left qa empty")
+    # ... and after the last try the built-in's Q&A (the speakers' own sentences) fill it in,
+    # counted as repaired, while the model's grounded sections stay.
+    summary, problem, stats = _ground_summary(run, no_qa, own_chapters=False, final=True)
+    assert problem is None and summary is not None and summary.qa
+    said = [(s.text, s.start) for s in short_transcript.segments]
+    assert all(any(q.answer.startswith(t) and q.start == at for t, at in said) for q in summary.qa)
+    assert summary.insights[0].text == "Memory cells remain in the blood for years."
+    assert stats.repaired == 1 + len(summary.qa)
+    # Not when the summary is written in another language than the transcript's.
+    run.language = "es"
+    summary, problem, _ = _ground_summary(run, no_qa, own_chapters=False, final=True)
+    assert summary is None and problem is not None
 
 
 def test_page_lengths_are_enforced() -> None:
