@@ -147,6 +147,29 @@ def test_openai_cloud_structured_output_with_fallback_and_cost(
     assert usage.cost_usd == pytest.approx((1200 * 0.15 + 600 * 0.60) / 1e6)
 
 
+def test_a_cached_reply_is_grounded_again_for_a_retimed_transcript(
+    distill_home: Path,
+    replay: Any,
+    short_transcript: Transcript,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-recorded")
+    server = replay([_openai_ok(SUMMARY_REPLY, 1200, 600)])
+    model = f"openai:gpt-4o-mini?base_url={server.url}/v1&json=json_object"
+    first = summarize_with_llm(short_transcript, model)
+    # The same words at other times (captions re-timed): the prompt is the same, so the model is
+    # not asked again, but the cached reply is grounded again with the new times.
+    later = short_transcript.model_copy(deep=True)
+    for seg in later.segments:
+        seg.start = (seg.start or 0.0) + 100.0
+        seg.end = (seg.end or 0.0) + 100.0
+    again = summarize_with_llm(later, model)
+    assert len(server.requests) == 1
+    assert again.usage is not None and again.usage.calls == 0
+    assert [i.start for i in again.insights] == [(i.start or 0.0) + 100.0 for i in first.insights]
+    assert_grounded(again, later)
+
+
 def _anthropic(
     status: int, body: dict[str, Any], headers: dict[str, str] | None = None
 ) -> dict[str, Any]:
