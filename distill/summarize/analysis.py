@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain, groupby, repeat
 from operator import attrgetter, itemgetter, mul, truediv
@@ -62,6 +64,72 @@ def normalise(vec: dict[str, float]) -> dict[str, float]:
     return dict(zip(vec, map(truediv, weights, repeat(norm)), strict=True)) if norm else {}
 
 
+@dataclass(slots=True)
+class _Phrases:
+    """The 1-, 2- and 3-word runs of content words of some units, as said and as terms.
+
+    Lists per length, in unit order; `ends[n][k]` is where unit k's runs of n+1 words end.
+    A key is () where a term repeats inside the run (such a run is no phrase).
+    """
+
+    said: tuple[list[Phrase], list[Phrase], list[Phrase]]
+    terms: tuple[list[Phrase], list[Phrase], list[Phrase]]
+    ends: tuple[list[int], list[int], list[int]]
+
+    @staticmethod
+    def of(units: list[Unit]) -> _Phrases:
+        toks: list[str] = []
+        tt: list[str | None] = []
+        unit_ends: list[int] = []
+        for u in units:  # one token list; a None between units keeps runs inside a unit
+            toks += u.tokens
+            tt += u.token_terms
+            toks.append("")
+            tt.append(None)
+            unit_ends.append(len(toks))
+        t = cast(list[str], tt)  # read only where a term is (not None)
+        one = [i for i, x in enumerate(tt) if x]
+        two = [i for i, j in zip(one, one[1:], strict=False) if j == i + 1]
+        three = [i for i, j in zip(two, two[1:], strict=False) if j == i + 1]
+        pairs = [(t[i], t[i + 1]) for i in two]
+        triples = [(t[i], t[i + 1], t[i + 2]) for i in three]
+        return _Phrases(
+            said=(
+                [(toks[i],) for i in one],
+                [(toks[i], toks[i + 1]) for i in two],
+                [(toks[i], toks[i + 1], toks[i + 2]) for i in three],
+            ),
+            terms=(
+                [(t[i],) for i in one],
+                [(x, y) if x != y else () for x, y in pairs],
+                [(x, y, z) if x != y != z != x else () for x, y, z in triples],
+            ),
+            ends=(_cuts(one, unit_ends), _cuts(two, unit_ends), _cuts(three, unit_ends)),
+        )
+
+    def part(self, first: int, last: int) -> _Phrases:
+        """The runs of units first..last-1."""
+        (a1, a2, a3) = (e[first - 1] if first else 0 for e in self.ends)
+        (b1, b2, b3) = (e[last - 1] for e in self.ends)
+        (s1, s2, s3), (k1, k2, k3) = self.said, self.terms
+        return _Phrases(
+            said=(s1[a1:b1], s2[a2:b2], s3[a3:b3]),
+            terms=(k1[a1:b1], k2[a2:b2], k3[a3:b3]),
+            ends=([], [], []),
+        )
+
+    def surfaces(self) -> Iterator[Phrase]:
+        return chain.from_iterable(self.said)
+
+    def keys(self) -> Iterator[Phrase]:
+        return chain.from_iterable(self.terms)
+
+
+def _cuts(starts: list[int], unit_ends: list[int]) -> list[int]:
+    """How many runs (by their sorted start tokens) begin before each unit's end."""
+    return [bisect_left(starts, end) for end in unit_ends]
+
+
 class Analysis:
     """Units of a transcript with TF-IDF vectors, document frequencies and keyphrases."""
 
@@ -100,10 +168,9 @@ class Analysis:
         self.centroid = normalise(
             {t: self.term_weight[t] * math.sqrt(self.idf[t]) for t in self.tf}
         )
-        self._unit_phrases: dict[int, tuple[Unit, list[Phrase], list[Phrase]]] = {}
+        self._talk_phrases: _Phrases | None = None
         self._key_of: dict[Phrase, Phrase] = {}  # terms of each form of a phrase
         self._surfaces_of: dict[Phrase, list[Phrase]] = {}  # forms of the phrase with these terms
-        self._unkeyed = False
         self.keyphrases: list[Keyphrase] = self.find_keyphrases(self.units, limit=15)
 
     @property
@@ -114,48 +181,40 @@ class Analysis:
         """Every token's term (None where it is a stop word), keeping phrase boundaries."""
         return [self.lex.term(tok) for tok in words(text)]
 
-    def _phrases_of(self, u: Unit) -> tuple[list[Phrase], list[Phrase]]:
-        """Every 1–3 token run of content words in a unit, and its terms (cached per unit).
+    def _phrases(self, units: list[Unit]) -> _Phrases:
+        """Every 1–3 token run of content words in some units, with its terms, unit by unit.
 
-        The terms are () where a term repeats inside the run; the two lists are parallel.
+        The talk's own list is made once; a run of its units is a slice of it.
         """
-        cached = self._unit_phrases.get(u.index)
-        if cached is not None and cached[0] is u:
-            return cached[1], cached[2]
-        toks = u.tokens
-        tt = cast(list[str], u.token_terms)  # read only where a term is (not None)
-        # Order inside the lists does not matter (only counts are used), as long as they match.
-        one = [i for i, x in enumerate(tt) if x]  # where content words are, then runs of 2 and 3
-        two = [i for i, j in zip(one, one[1:], strict=False) if j == i + 1]
-        three = [i for i, j in zip(two, two[1:], strict=False) if j == i + 1]
-        surfaces: list[Phrase] = [(toks[i],) for i in one]
-        surfaces += [(toks[i], toks[i + 1]) for i in two]
-        surfaces += [(toks[i], toks[i + 1], toks[i + 2]) for i in three]
-        keys: list[Phrase] = [(tt[i],) for i in one]
-        pairs = [(tt[i], tt[i + 1]) for i in two]
-        keys += [(x, y) if x != y else () for x, y in pairs]
-        triples = [(tt[i], tt[i + 1], tt[i + 2]) for i in three]
-        keys += [(x, y, z) if x != y != z != x else () for x, y, z in triples]
-        self._unit_phrases[u.index] = (u, surfaces, keys)
-        self._unkeyed = True
-        return surfaces, keys
+        talk = self.units
+        first = units[0].index if units else 0
+        if (
+            units
+            and first + len(units) <= len(talk)
+            and all(u is v for u, v in zip(units, talk[first:], strict=False))
+        ):
+            if self._talk_phrases is None:
+                self._talk_phrases = _Phrases.of(talk)
+                self._file(self._talk_phrases)
+            return self._talk_phrases.part(first, first + len(units))
+        listed = _Phrases.of(units)
+        self._file(listed)
+        return listed
+
+    def _file(self, listed: _Phrases) -> None:
+        """Remember the terms of each new form of a phrase, and the forms of each phrase."""
+        key_of, surfaces_of = self._key_of, self._surfaces_of
+        for surface, key in set(zip(listed.surfaces(), listed.keys(), strict=True)):
+            if surface not in key_of:
+                key_of[surface] = key
+                if key:
+                    surfaces_of.setdefault(key, []).append(surface)
 
     def find_keyphrases(self, units: list[Unit], limit: int) -> list[Keyphrase]:
         """The most frequent 1–3 word phrases of content words in some units, best first."""
-        # Each unit's phrases are listed once and cached, so a chapter's count is one C-level pass.
-        listed = [self._phrases_of(u) for u in units]
-        surface_counts: Counter[Phrase] = Counter(chain.from_iterable(s for s, _ in listed))
-        counts: Counter[Phrase] = Counter(chain.from_iterable(k for _, k in listed))
-        if self._unkeyed:  # phrases listed since the last call: file their new forms by terms
-            key_of, surfaces_of = self._key_of, self._surfaces_of
-            forms = chain.from_iterable(s for s, _ in listed)
-            pairs = zip(forms, chain.from_iterable(k for _, k in listed), strict=True)
-            for surface, key in set(pairs):
-                if surface not in key_of:
-                    key_of[surface] = key
-                    if key:
-                        surfaces_of.setdefault(key, []).append(surface)
-            self._unkeyed = False
+        listed = self._phrases(units)
+        surface_counts: Counter[Phrase] = Counter(listed.surfaces())
+        counts: Counter[Phrase] = Counter(listed.keys())
         min_count = 2 if len(units) > 6 else 1
         weighed: list[tuple[float, Phrase, int]] = []
         for key, c in counts.most_common():  # sorted in C: the rare phrases are never visited

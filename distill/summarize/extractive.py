@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import Counter
+from itertools import repeat
 
 from distill.domain import (
     Chapter,
@@ -53,12 +54,10 @@ class Salience:
             for t in kp.terms:
                 kp_weight[t] = max(kp_weight.get(t, 0.0), kp.weight / top)
         self.kp_weight = kp_weight
-        raw_cover = []
-        for u in units:
-            distinct = set(u.terms)
-            raw_cover.append(
-                sum(kp_weight.get(t, 0.0) for t in distinct) / math.sqrt(len(distinct) + 1)
-            )
+        raw_cover = [
+            sum(map(kp_weight.get, distinct, repeat(0.0))) / math.sqrt(len(distinct) + 1)
+            for distinct in a.term_sets
+        ]
         max_cover = max(raw_cover) or 1.0
         self.global_score: list[float] = []
         self.local_score: list[float] = []
@@ -114,6 +113,7 @@ def pick_tldr(a: Analysis, s: Salience, pool: list[int]) -> list[Unit]:
         gain_w[t] = gain_w.get(t, 0.0) + 0.5 * w * max(a.centroid.values())
     best_score = max((s.global_score[i] for i in ranked), default=1.0) or 1.0
     chosen: list[Unit] = []
+    picked: set[int] = set()
     covered: set[str] = set()
     words = 0
     target = 3 if len(pool) >= 6 else min(2, len(pool))
@@ -121,11 +121,11 @@ def pick_tldr(a: Analysis, s: Salience, pool: list[int]) -> list[Unit]:
         best, best_gain = None, 0.0
         for i in ranked:
             u = units[i]
-            if u in chosen or (chosen and words + u.n_words > TLDR_WORDS):
+            if i in picked or (chosen and words + u.n_words > TLDR_WORDS):
                 continue
             if _too_close(u, chosen, 0.4):
                 continue
-            fresh = sum(gain_w.get(t, 0.0) for t in set(u.terms) - covered)
+            fresh = sum(gain_w.get(t, 0.0) for t in a.term_sets[i] - covered)
             gain = (
                 fresh / math.sqrt(max(8, u.n_words))
                 + 0.6 * s.global_score[i] / best_score
@@ -136,6 +136,7 @@ def pick_tldr(a: Analysis, s: Salience, pool: list[int]) -> list[Unit]:
         if best is None:
             break
         chosen.append(best)
+        picked.add(best.index)
         covered.update(best.terms)
         words += best.n_words
     if not chosen and ranked:
@@ -159,17 +160,18 @@ def _topic_ranges(a: Analysis, s: Salience) -> list[tuple[int, int]]:
 def pick_takeaways(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) -> list[Takeaway]:
     """One takeaway per main topic: its most representative sentence not already shown."""
     allowed = set(pool)
+    shown = {u.index for u in taken}
     chosen: list[Unit] = []
     for b, e in _topic_ranges(a, s):
         local = [i for i in range(b, e) if i in allowed]
         for i in s.ranked(local, local=True):
             u = a.units[i]
-            if u not in taken and not _too_close(u, chosen + taken):
+            if i not in shown and not _too_close(u, chosen + taken):
                 chosen.append(u)
                 break
     if not chosen:
         for i in s.ranked(pool):
-            if a.units[i] not in taken:
+            if i not in shown:
                 chosen.append(a.units[i])
                 break
     return [Takeaway(text=u.text, start=u.start) for u in chosen]

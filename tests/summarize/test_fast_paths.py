@@ -33,7 +33,7 @@ def test_chapter_keyphrases_do_not_depend_on_what_was_counted_before() -> None:
     transcript = transcript_of(SENTENCES * 3)
     warm = Analysis(transcript)  # its whole-talk keyphrases filled the per-unit cache
     cold = Analysis(transcript)
-    cold._unit_phrases.clear()
+    cold._talk_phrases = None
     cold._key_of.clear()
     cold._surfaces_of.clear()
     for part in (slice(0, 6), slice(6, 8), slice(3, 20)):
@@ -119,3 +119,13 @@ def test_the_is_counted_as_the_regex_counts_it() -> None:
         assert _the(a, kp, holders) == expected
         answers.add(expected)
     assert answers == {"the ", ""}
+
+
+def test_phrases_of_scattered_units_are_those_of_their_runs() -> None:
+    a = Analysis(transcript_of(SENTENCES * 3))
+    scattered = a.units[0:3] + a.units[10:12]
+    listed = a._phrases(scattered)  # not a run of the talk: listed afresh
+    runs = [a._phrases(a.units[0:3]), a._phrases(a.units[10:12])]  # slices of the talk's list
+    assert Counter(listed.surfaces()) == sum((Counter(r.surfaces()) for r in runs), Counter())
+    assert Counter(listed.keys()) == sum((Counter(r.keys()) for r in runs), Counter())
+    assert ("solar", "panels") in Counter(a._phrases(a.units[6:8]).surfaces())
