@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import compress, count, repeat
 
 from distill.summarize.stopwords import FILLER_WORDS, SPOKEN_STOPWORDS, STOPWORDS
 
@@ -226,31 +227,35 @@ def _said_again(a: str, b: str) -> bool:
     return b.startswith(a) and (len(b) == len(a) or a[-1] == "'" or b[len(a)] == "'")
 
 
-def _pair_again(a: str, b: str, c: str, d: str) -> bool:
-    return a == c and _said_again(b, d)
+def _repeat_starts(low: str, runs: list[str]) -> Iterator[int]:
+    """Runs where _REPEAT may match: all of them where it does (a superset of the real ones).
 
-
-def _may_repeat(low: str, runs: list[str]) -> bool:
-    """False only when no word (or pair) is said again at once, so _REPEAT cannot match.
-
-    `low` is an ASCII text lower-cased, `runs` its runs of [\\w']. A repeat starts at a run (or
+    `low` is ASCII text lower-cased, `runs` its runs of [\\w']. A repeat starts at a run (or
     inside one, at or after an apostrophe) and is said again at the start of the next run (one
     word), or as the next two runs (two words).
     """
-    # C-level necessary conditions first: most segments stop at them.
+    # C-level conditions first: most runs stop at them.
     second, third = runs[1:], runs[2:]
-    if any(map(str.__eq__, runs, second)):
-        return True
-    if any(map(str.__eq__, runs, third)) and any(map(_pair_again, runs, second, third, runs[3:])):
-        return True
+    yield from compress(count(), map(operator.eq, runs, second))
+    for i in compress(count(), map(operator.eq, runs, third)):
+        if i + 3 < len(runs) and _said_again(runs[i + 1], runs[i + 3]):
+            yield i
     if "'" in low:  # "it it's", and repeats that start inside a word ("don't 't")
-        for i in compress(range(len(runs)), map(str.__contains__, runs, repeat("'"))):
+        for i in compress(range(len(runs)), map(operator.contains, runs, repeat("'"))):
             run = runs[i]
             if i and _said_again(runs[i - 1], run):
-                return True
+                yield i
+                continue
             if i + 1 == len(runs):
                 continue
+            # Said again, a tail's part before any apostrophe begins the next run or the one
+            # after: a part of this run ("" for a tail that starts with the apostrophe).
+            parts = run.split("'")
             nxt = runs[i + 1]
+            after = runs[i + 2] if i + 2 < len(runs) else "\0"
+            heads = (nxt.partition("'")[0], after.partition("'")[0])
+            if all(head and head not in parts for head in heads):
+                continue
             pair = runs[i + 3] if i + 3 < len(runs) else None
             tails = [run[k + j :] for k, ch in enumerate(run) if ch == "'" for j in (0, 1)]
             for tail in [run, *tails]:
@@ -258,28 +263,27 @@ def _may_repeat(low: str, runs: list[str]) -> bool:
                     _said_again(tail, nxt)
                     or (pair is not None and tail == runs[i + 2] and _said_again(nxt, pair))
                 ):
-                    return True
-    return False
+                    yield i
+                    break
 
 
-def _has_filler(runs: list[str]) -> bool:
-    """Whether a run is a filler _NOISE removes ("um", "uhh", "hmm"); runs are lower-cased."""
+def _filler_runs(runs: list[str]) -> Iterator[int]:
+    """Runs that are fillers _NOISE removes ("um", "uhh", "hmm"); runs are lower-cased."""
     # Only runs spelt with the letters of fillers are tried (C-level filters, few remain).
-    spelt = compress(runs, map(operator.not_, map(str.strip, runs, repeat(_FILLER_LETTERS))))
-    return any(map(_FILLER_RUN.fullmatch, spelt))
+    spelt = map(operator.not_, map(str.strip, runs, repeat(_FILLER_LETTERS)))
+    return (i for i in compress(count(), spelt) if _FILLER_RUN.fullmatch(runs[i]))
 
 
-def _may_drop_letter(runs: list[str]) -> bool:
-    """Whether _LONE_LETTER can drop a letter: one before a stop word or the word it starts."""
+def _lone_letters(runs: list[str]) -> Iterator[int]:
+    """Runs _LONE_LETTER may drop: a letter before a stop word or the word it starts."""
     for i in compress(range(len(runs) - 1), map(_LONE.__contains__, runs)):
         following = runs[i + 1]
         if following in STOPWORDS["en"] or following.startswith(runs[i]):
-            return True
-    return False
+            yield i
 
 
-def _may_drop_fragment(runs: list[str]) -> bool:
-    """Whether _PREFIX_START can drop a fragment: 1-4 letters, no stop word, starting the next run."""
+def _fragments(runs: list[str]) -> Iterator[int]:
+    """Runs _PREFIX_START may drop: 1-4 letters, no stop word, starting the next run."""
     for i in compress(range(len(runs) - 1), map(str.startswith, runs[1:], runs)):
         fragment = runs[i]
         if (
@@ -288,8 +292,11 @@ def _may_drop_fragment(runs: list[str]) -> bool:
             and fragment.isalpha()
             and fragment not in STOPWORDS["en"]
         ):
-            return True
-    return False
+            yield i
+
+
+def _any(indices: Iterator[int]) -> bool:
+    return next(indices, None) is not None
 
 
 def _clean_any(text: str) -> str:
@@ -306,20 +313,20 @@ def _clean_any(text: str) -> str:
 
 
 def _clean_ascii(text: str) -> str:
-    """clean()'s substitutions, each tried only where its word runs show it can change something."""
+    """clean()'s substitutions, each tried only where the word runs show it can change something."""
     low = text.lower()
     runs = _RUNS.findall(low)
-    if "-" in text or _has_filler(runs):
+    if "-" in text or _any(_filler_runs(runs)):
         text, low, runs = _redo(text, _NOISE.sub(" ", text), low, runs)
     if any(map(low.__contains__, _MID_WORDS)):
         text, low, runs = _redo(text, _MID_FILLERS.sub(" ", text), low, runs)
     if any(map(low.__contains__, _COMMA_WORDS)):
         text, low, runs = _redo(text, _COMMA_FILLERS.sub(",", text), low, runs)
-    if _may_drop_letter(runs):
+    if _any(_lone_letters(runs)):
         text, low, runs = _redo(text, _LONE_LETTER.sub(_drop_letter, text), low, runs)
-    if _may_drop_fragment(runs):
+    if _any(_fragments(runs)):
         text, low, runs = _redo(text, _PREFIX_START.sub(_drop_fragment, text), low, runs)
-    return _REPEAT.sub(r"\1", text) if _may_repeat(low, runs) else text
+    return _REPEAT.sub(r"\1", text) if _any(_repeat_starts(low, runs)) else text
 
 
 def _redo(text: str, new: str, low: str, runs: list[str]) -> tuple[str, str, list[str]]:
@@ -333,10 +340,8 @@ def _redo(text: str, new: str, low: str, runs: list[str]) -> tuple[str, str, lis
 _PUNCT_PAIRS = tuple(a + b for a in ",;:" for b in ",;:")
 
 
-def clean(text: str) -> str:
-    """Remove fillers, false starts and repeated words from one piece of speech; keep its meaning."""
-    # Most segments have nothing to remove: cheap necessary conditions skip the regexes.
-    text = _clean_ascii(text) if text.isascii() else _clean_any(text)
+def _tidy(text: str) -> str:
+    """Spaces and punctuation put right after words were removed."""
     text = " ".join(text.split())
     for p in ",.;:!?":
         text = text.replace(" " + p, p)
@@ -344,6 +349,12 @@ def clean(text: str) -> str:
     if any(map(text.__contains__, _PUNCT_PAIRS)):
         text = _DUP_PUNCT.sub(r"\1", text)
     return text.lstrip(" ,;:-").rstrip()
+
+
+def clean(text: str) -> str:
+    """Remove fillers, false starts and repeated words from one piece of speech; keep its meaning."""
+    # Most texts have nothing to remove: cheap necessary conditions skip the regexes.
+    return _tidy(_clean_ascii(text) if text.isascii() else _clean_any(text))
 
 
 def polish(sentence: str) -> str:

@@ -14,7 +14,11 @@ from distill.summarize.text import Lexicon, clean, polish, strip_speaker, words
 # begin with one character class, which the regex engine then finds fast.
 _END = re.compile(r"[.!?…。！？](?:(?<=[.!?…])[.!?…]*[\"'”’)\]]*(?=\s|$)|(?<=[。！？])[。！？]*)")
 _ABBREV = word_set("mr mrs ms dr prof st vs etc e.g i.e a.m p.m no fig approx jr sr inc ltd co u.s")
-_SPLIT_AT = re.compile(r"[,;:]\s+|\s+(?=(?:and|but|so|because|which|then)\s)", re.IGNORECASE)
+# Clause boundaries: after [,;:] and its spaces, or the spaces before and/but/so/...; written to
+# begin with one character class, which the regex engine then finds fast.
+_SPLIT_AT = re.compile(
+    r"[,;:\s](?:(?<=[,;:])\s+|(?<=\s)\s*(?=(?:and|but|so|because|which|then)\s))", re.IGNORECASE
+)
 _SPEAKER_NAME = re.compile(r"^\s*([A-Z][\w.'-]*(?:\s+[\w.'-]+){0,3})\s*:\s+\S")
 _TERMINALS = re.compile(r"[.!?。！？]")
 
