@@ -19,33 +19,50 @@ def _block_similarities(units: list[Unit], idf: dict[str, float], w: int) -> lis
     for t, i in ids.items():
         weight2[i] = idf[t] * idf[t]
     left, right = [0] * len(ids), [0] * len(ids)
-    state = [0.0, 0.0, 0.0]  # squared norms of left and right, their dot product
-
-    def move(seq: list[int], bag: list[int], other: list[int], side: int, sign: int) -> None:
-        norm2, dot = state[side], state[2]
-        for i in seq:
-            old = bag[i]
-            bag[i] = old + sign
-            w2 = weight2[i]
-            norm2 += (2 * old * sign + 1) * w2
-            dot += sign * other[i] * w2
-        state[side], state[2] = norm2, dot
-
     n = len(units)
+    # Squared norms of the blocks and their dot product; a term entering or leaving a block
+    # changes them by what it adds against the current counts.
+    left2 = right2 = dot = 0.0
     for seq in seqs[1 : w + 1]:
-        move(seq, right, left, 1, 1)
-    move(seqs[0], left, right, 0, 1)
+        for i in seq:
+            old = right[i]
+            right[i] = old + 1
+            right2 += (2 * old + 1) * weight2[i]
+    for i in seqs[0]:
+        old = left[i]
+        left[i] = old + 1
+        left2 += (2 * old + 1) * weight2[i]
+        dot += right[i] * weight2[i]
     sims: list[float] = []
     for g in range(1, n):
-        a2, b2, dot = state
-        sims.append(dot / math.sqrt(a2 * b2) if dot > 1e-9 and a2 > 0 and b2 > 0 else 0.0)
+        sims.append(
+            dot / math.sqrt(left2 * right2) if dot > 1e-9 and left2 > 0 and right2 > 0 else 0.0
+        )
         # Slide: unit g moves from right to left, unit g+w enters, unit g-w leaves.
-        move(seqs[g], left, right, 0, 1)
-        move(seqs[g], right, left, 1, -1)
+        for i in seqs[g]:
+            w2 = weight2[i]
+            old = left[i]
+            left[i] = old + 1
+            left2 += (2 * old + 1) * w2
+            dot += right[i] * w2
+            old = right[i]
+            right[i] = old - 1
+            right2 += (1 - 2 * old) * w2
+            dot -= left[i] * w2
         if g + w < n:
-            move(seqs[g + w], right, left, 1, 1)
+            for i in seqs[g + w]:
+                w2 = weight2[i]
+                old = right[i]
+                right[i] = old + 1
+                right2 += (2 * old + 1) * w2
+                dot += left[i] * w2
         if g - w >= 0:
-            move(seqs[g - w], left, right, 0, -1)
+            for i in seqs[g - w]:
+                w2 = weight2[i]
+                old = left[i]
+                left[i] = old - 1
+                left2 += (1 - 2 * old) * w2
+                dot -= right[i] * w2
     return sims
 
 
