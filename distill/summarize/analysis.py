@@ -155,9 +155,13 @@ class Analysis:
         self.df: Counter[str] = Counter(chain.from_iterable(self.term_sets))
         self.tf: Counter[str] = Counter(chain.from_iterable(u.terms for u in self.units))
         idf = self.idf = {t: math.log((n + 1) / (d + 0.5)) + 0.1 for t, d in self.df.items()}
+        idf2 = {t: w * w for t, w in idf.items()}
         for u, distinct in zip(self.units, self.term_sets, strict=True):
             if len(distinct) == len(u.terms):  # each term once (most units): tf weight 1
-                u.weights = normalise({t: idf[t] for t in u.terms})
+                # normalise() of {t: idf[t]}, without building that dict
+                norm = math.sqrt(sum(map(idf2.__getitem__, u.terms)))
+                weights = map(truediv, map(idf.__getitem__, u.terms), repeat(norm))
+                u.weights = dict(zip(u.terms, weights, strict=True)) if norm else {}
             else:
                 counts = Counter(u.terms)
                 u.weights = normalise({t: (1.0 + math.log(c)) * idf[t] for t, c in counts.items()})
@@ -204,11 +208,11 @@ class Analysis:
     def _file(self, listed: _Phrases) -> None:
         """Remember the terms of each new form of a phrase, and the forms of each phrase."""
         key_of, surfaces_of = self._key_of, self._surfaces_of
-        for surface, key in set(zip(listed.surfaces(), listed.keys(), strict=True)):
-            if surface not in key_of:
-                key_of[surface] = key
-                if key:
-                    surfaces_of.setdefault(key, []).append(surface)
+        new = dict(zip(listed.surfaces(), listed.keys(), strict=True))  # a form has one key
+        for surface, key in new.items():
+            if key and surface not in key_of:
+                surfaces_of.setdefault(key, []).append(surface)
+        key_of.update(new)
 
     def find_keyphrases(self, units: list[Unit], limit: int) -> list[Keyphrase]:
         """The most frequent 1–3 word phrases of content words in some units, best first."""
