@@ -81,7 +81,8 @@ def _split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _split_long(text: str, limit: int = MAX_WORDS) -> list[tuple[int, int]]:
     """Spans of a long sentence cut at clause boundaries into pieces of at most ~limit words."""
-    if len(text.split()) <= limit:
+    # Printable text has no whitespace but " ", so it has at most count(" ") + 1 words.
+    if (text.isprintable() and text.count(" ") < limit) or len(text.split()) <= limit:
         return [(0, len(text))]
     cuts = [m.end() for m in _SPLIT_AT.finditer(text)]
     spans: list[tuple[int, int]] = []
