@@ -38,7 +38,9 @@ thousand million billion percent half quarter
 NUMBERS = frozenset(NUMBERS | {stem(w) for w in NUMBERS})
 
 
-Phrase = tuple[str, ...]
+# A phrase as said (its tokens) or as terms (their stems), joined by spaces: strings hash once
+# and are no work for the garbage collector, unlike tuples.
+Phrase = str
 
 
 @dataclass(slots=True)
@@ -69,7 +71,7 @@ class _Phrases:
     """The 1-, 2- and 3-word runs of content words of some units, as said and as terms.
 
     Lists per length, in unit order; `ends[n][k]` is where unit k's runs of n+1 words end.
-    A key is () where a term repeats inside the run (such a run is no phrase).
+    Terms are "" where a term repeats inside the run (such a run is no phrase).
     """
 
     said: tuple[list[Phrase], list[Phrase], list[Phrase]]
@@ -95,14 +97,14 @@ class _Phrases:
         triples = [(t[i], t[i + 1], t[i + 2]) for i in three]
         return _Phrases(
             said=(
-                [(toks[i],) for i in one],
-                [(toks[i], toks[i + 1]) for i in two],
-                [(toks[i], toks[i + 1], toks[i + 2]) for i in three],
+                [toks[i] for i in one],
+                [f"{toks[i]} {toks[i + 1]}" for i in two],
+                [f"{toks[i]} {toks[i + 1]} {toks[i + 2]}" for i in three],
             ),
             terms=(
-                [(t[i],) for i in one],
-                [(x, y) if x != y else () for x, y in pairs],
-                [(x, y, z) if x != y != z != x else () for x, y, z in triples],
+                [t[i] for i in one],
+                [f"{x} {y}" if x != y else "" for x, y in pairs],
+                [f"{x} {y} {z}" if x != y != z != x else "" for x, y, z in triples],
             ),
             ends=(_cuts(one, unit_ends), _cuts(two, unit_ends), _cuts(three, unit_ends)),
         )
@@ -221,9 +223,10 @@ class Analysis:
         counts: Counter[Phrase] = Counter(listed.keys())
         min_count = 2 if len(units) > 6 else 1
         weighed: list[tuple[float, Phrase, int]] = []
-        for key, c in counts.most_common():  # sorted in C: the rare phrases are never visited
+        for joined, c in counts.most_common():  # sorted in C: the rare phrases are never visited
             if c < min_count:
                 break
+            key = tuple(joined.split(" ")) if joined else ()
             if not key or all(k.isdigit() or k in NUMBERS for k in key):
                 continue
             if len(key) > 1:
@@ -233,13 +236,16 @@ class Analysis:
                 weight = c * (1.0 + 0.6 * (len(key) - 1)) * 1.2
             else:
                 weight = c * (0.3 if key[0] in GENERIC else 1.0)
-            weighed.append((weight, key, c))
+            weighed.append((weight, joined, c))
         weighed.sort(key=itemgetter(0), reverse=True)
         chosen: list[Keyphrase] = []
         # Best first, ties by how they are shown: a run of equal weights is shown (and ordered)
         # only when the selection reaches it.
         for _, group in groupby(weighed, key=itemgetter(0)):
-            ties = [Keyphrase(key, self._shown(key, surface_counts), c, w) for w, key, c in group]
+            ties = [
+                Keyphrase(tuple(key.split(" ")), self._shown(key, surface_counts), c, w)
+                for w, key, c in group
+            ]
             ties.sort(key=attrgetter("surface"))
             for kp in ties:
                 if self._subsumed(kp, chosen):
@@ -250,9 +256,8 @@ class Analysis:
         return chosen
 
     def _shown(self, key: Phrase, surface_counts: Counter[Phrase]) -> str:
-        """The form of a phrase said most often in the units counted."""
-        # Tuples of tokens order like the space-joined strings (a space sorts before them).
-        return " ".join(max((surface_counts[t], t) for t in self._surfaces_of[key])[1])
+        """The form of a phrase said most often in the units counted (ties: the greatest)."""
+        return max((surface_counts[t], t) for t in self._surfaces_of[key])[1]
 
     @staticmethod
     def _subsumed(kp: Keyphrase, chosen: list[Keyphrase]) -> bool:
