@@ -67,13 +67,25 @@ def sniff_media(head: bytes) -> str | None:
     return None
 
 
+def _decode_head(data: bytes) -> str | None:
+    """The start of an upload as text, decoded as the CLI decodes caption files, or None."""
+    from distill.sources.captions import decode_caption_bytes
+
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # the head cut a character in two
+            return data[: exc.start].decode("utf-8-sig")
+    try:
+        return decode_caption_bytes(data, "upload")
+    except SourceError:
+        return None
+
+
 def sniff_text(data: bytes) -> str | None:
     """The extension for caption/transcript text recognized by its content, or None if not text."""
-    if b"\x00" in data[:65536]:
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    text = _decode_head(data)
+    if text is None:
         return None
     stripped = text.lstrip()
     if not stripped:
@@ -146,10 +158,6 @@ def store_upload(
 
 def _check_text_parses(path: Path) -> None:
     """Captions and transcripts must parse into at least one segment before a job is made."""
-    try:
-        path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UploadError("The text file is not UTF-8; save it as UTF-8 and upload again.") from exc
     try:
         from distill.sources import resolve
     except ImportError:

@@ -226,3 +226,22 @@ def test_translate_is_offered_when_a_model_is_configured(distill_home, monkeypat
         options = [o.get("value") for o in form.find_all("option")]
         assert "es" in options and "en" not in options
     lib.close()
+
+
+def test_uploads_in_legacy_encodings_are_read_like_the_cli_reads_them(client, library):
+    # Windows-1252 and UTF-16 caption files: the CLI decodes both, so uploads do too.
+    accents = SRT.replace("Octopuses", "Café octopuses").replace("copper", "cöpper")
+    for name, data in [
+        ("cafe-1252.srt", accents.encode("cp1252")),
+        ("cafe-utf16.srt", accents.encode("utf-16")),
+    ]:
+        r = client.post("/api/v1/jobs/upload", files={"file": (name, data)})
+        assert r.status_code == 202, r.text
+    assert Worker(library).run_pending() == 2
+    for job in library.list_jobs():
+        assert job.status == "done", job.error
+        text = library.get_transcript(job.video_id).text
+        assert "Café octopuses" in text and "cöpper" in text
+    # Binary data is still refused by content, with one clear sentence.
+    r = client.post("/api/v1/jobs/upload", files={"file": ("x.srt", bytes(range(256)) * 64)})
+    assert r.status_code == 415 and "neither audio/video" in r.json()["error"]["message"]

@@ -27,7 +27,6 @@ def wav_bytes(seconds: float = 1.0, rate: int = 8000) -> bytes:
     [
         ("picture.wav", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200),
         ("script.srt", b"\x00\x01\x02binary\xff\xfe" * 50),
-        ("latin1.txt", "caf\xe9 cr\xe8me".encode("latin-1")),
     ],
 )
 def test_uploads_are_checked_by_content(client, library, distill_home, name, data):
