@@ -107,10 +107,17 @@ def pick_tldr(a: Analysis, s: Salience, pool: list[int]) -> list[Unit]:
     """Two or three sentences that together cover the talk's main terms best."""
     units = a.units
     ranked = sorted(pool, key=lambda i: (-(s.global_score[i] + s.lead_score[i]), i))[:POOL]
-    top_terms = sorted(a.centroid, key=lambda t: (-a.centroid[t], t))[:40]
-    gain_w = {t: a.centroid[t] for t in top_terms}
+    centroid = a.centroid
+    # The 40 heaviest terms (ties by term): only those at least as heavy as the 40th are sorted.
+    heaviest = sorted(centroid.values(), reverse=True)[:40]
+    floor = heaviest[-1] if heaviest else 0.0
+    top_terms = sorted(
+        (t for t, w in centroid.items() if w >= floor), key=lambda t: (-centroid[t], t)
+    )
+    gain_w = {t: centroid[t] for t in top_terms[:40]}
+    peak = heaviest[0] if heaviest else 0.0
     for t, w in s.kp_weight.items():
-        gain_w[t] = gain_w.get(t, 0.0) + 0.5 * w * max(a.centroid.values())
+        gain_w[t] = gain_w.get(t, 0.0) + 0.5 * w * peak
     best_score = max((s.global_score[i] for i in ranked), default=1.0) or 1.0
     chosen: list[Unit] = []
     picked: set[int] = set()
@@ -261,7 +268,7 @@ def make_chapters(a: Analysis, s: Salience) -> list[Chapter]:
     bounds = list(zip(s.starts, [*s.starts[1:], n], strict=True))
     spread: Counter[str] = Counter()
     for b, e in bounds:
-        spread.update({t for u in a.units[b:e] for t in u.terms})
+        spread.update(set().union(*a.term_sets[b:e]))
     chapters = []
     for b, e in bounds:
         title = _title(a, a.units[b:e], spread, len(bounds))

@@ -145,7 +145,7 @@ def _term_question(
             if defined.match(text):
                 return True
             low = text.lower() if text.isascii() else None
-            return (low is None or any(w in low for w in _NAMING)) and bool(named.search(text))
+            return (low is None or any(map(low.__contains__, _NAMING))) and bool(named.search(text))
 
         def works(text: str) -> bool:
             return (not text.isascii() or "work" in text.lower()) and bool(working.match(text))
