@@ -120,6 +120,14 @@ class Lexicon:
         cache = self._cache
         return [cache[t] if t in cache else self.term(t) for t in tokens]
 
+    def terms_of_lists(self, lists: list[list[str]]) -> list[list[str | None]]:
+        """terms_of_tokens() of many token lists."""
+        cache = self._cache
+        for token in set().union(*lists).difference(cache):
+            self.term(token)
+        get = cache.__getitem__
+        return [list(map(get, tokens)) for tokens in lists]
+
     def terms(self, text: str) -> list[str]:
         """The content terms of a text, in order."""
         return [t for t in (self.term(tok) for tok in words(text)) if t]

@@ -171,8 +171,6 @@ def build_units(transcript: Transcript, lex: Lexicon) -> list[Unit]:
                 text = polish(raw)
                 if not text or not any(ch.isalnum() for ch in text):
                     continue
-                toks = words(text)
-                token_terms = lex.terms_of_tokens(toks)
                 pos = b + lead + sb
                 piece = group[max(0, bisect_right(offsets, pos) - 1)]
                 units.append(
@@ -181,12 +179,15 @@ def build_units(transcript: Transcript, lex: Lexicon) -> list[Unit]:
                         text=text,
                         start=segs[piece.seg].start,
                         seg=piece.seg,
-                        terms=[t for t in token_terms if t],
+                        terms=[],
                         n_words=len(text.split()),
                         speaker=piece.speaker,
                         question=raw.rstrip("\"'”’)").endswith(("?", "？")),
-                        tokens=toks,
-                        token_terms=token_terms,
+                        tokens=words(text),
                     )
                 )
+    # Terms after all units: each distinct token is looked up once, then every list in C.
+    for u, token_terms in zip(units, lex.terms_of_lists([u.tokens for u in units]), strict=True):
+        u.token_terms = token_terms
+        u.terms = list(filter(None, token_terms))
     return units
