@@ -86,9 +86,5 @@ def run_job(library: Library, job: Job) -> None:
 
 
 def retry_job(library: Library, job_id: str) -> Job:
-    """Put a failed job back in the queue; other states are returned unchanged."""
-    job = library.get_job(job_id)
-    if job.status == "failed":
-        library.update_job(job_id, status="queued", stage=None, progress=0.0, error=None)
-        job = library.get_job(job_id)
-    return job
+    """Put a failed job back in the queue (or give the job already doing the same work)."""
+    return library.requeue_failed_job(job_id)

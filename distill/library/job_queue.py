@@ -22,8 +22,14 @@ JOB_FIELDS = frozenset({"status", "stage", "progress", "message", "error", "vide
 class JobQueue(Database):
     """The jobs table: used by the web worker to run long work and show its progress."""
 
-    def create_job(self, source: str, *, params: dict[str, Any] | None = None) -> Job:
-        """Queue a job; the same source and params already queued or running is returned instead."""
+    def create_job(
+        self, source: str, *, params: dict[str, Any] | None = None, same_as: str | None = None
+    ) -> Job:
+        """Queue a job; the same work already queued or running is returned instead.
+
+        The same work is the same source and params, or the same `same_as` text when given (an
+        upload's content hash: each copy has its own path).
+        """
         params = dict(params or {})
         try:
             params_json = json.dumps(params, sort_keys=True)
@@ -31,7 +37,8 @@ class JobQueue(Database):
             raise LibraryError(
                 f"job parameters must be plain JSON values ({exc}); pass strings and numbers."
             ) from None
-        key = hashlib.sha256(json.dumps([source, params_json]).encode()).hexdigest()
+        basis = json.dumps([source, params_json]) if same_as is None else same_as
+        key = hashlib.sha256(basis.encode()).hexdigest()
         for _attempt in range(3):
             try:
                 with self._write() as conn:
@@ -92,6 +99,31 @@ class JobQueue(Database):
             )
             if result.rowcount == 0:
                 raise _job_not_found(job_id)
+
+    def requeue_failed_job(self, job_id: str) -> Job:
+        """Queue a failed job again; if the same work is already queued or running, that job."""
+        with self._write() as conn:
+            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).first()
+            if row is None:
+                raise _job_not_found(job_id)
+            if row.status != "failed":
+                return _job(row)
+            active = self._active_job(conn, row.dedupe_key)
+            if active is not None:
+                return _job(active)
+            row = conn.execute(
+                sa.update(jobs)
+                .where(jobs.c.id == job_id)
+                .values(
+                    status="queued",
+                    stage=None,
+                    progress=0.0,
+                    error=None,
+                    updated_at=utcnow(),
+                )
+                .returning(*jobs.c)
+            ).one()
+            return _job(row)
 
     def claim_next_job(self) -> Job | None:
         """Atomically move the oldest queued job to running and return it; None if none waits."""

@@ -129,19 +129,22 @@ def file_digest(path: str) -> str:
 
 def submit_file(state: AppState, path: str, params: dict | None = None) -> Job:
     """A job for a stored upload; the same content already queued or running gives that job."""
+    import json
     import shutil
 
     digest = file_digest(path)
-    for status in ("running", "queued"):
-        for active in state.library.list_jobs(status=status, limit=200):
-            if active.params.get("sha256") == digest and active.source != path:
-                # Each upload has its own random folder: drop this copy, keep the running job.
-                uploads = (state.media_dir / "uploads").resolve()
-                folder = Path(path).resolve().parent
-                if folder.parent == uploads:
-                    shutil.rmtree(folder, ignore_errors=True)
-                return active
-    job = state.library.create_job(path, params={**(params or {}), "sha256": digest})
+    params = {**(params or {}), "sha256": digest}
+    # Keyed by content in the jobs table's unique index, so concurrent uploads of one file
+    # make one job.
+    same_as = "upload:" + json.dumps(params, sort_keys=True)
+    job = state.library.create_job(path, params=params, same_as=same_as)
+    if job.source != path:
+        # Each upload has its own random folder: drop this copy, keep the active job.
+        uploads = (state.media_dir / "uploads").resolve()
+        folder = Path(path).resolve().parent
+        if folder.parent == uploads:
+            shutil.rmtree(folder, ignore_errors=True)
+        return job
     if state.worker is not None:
         state.worker.notify()
     return job

@@ -95,3 +95,40 @@ def test_claims_and_creates_are_atomic_across_connections(db_url: str) -> None:
     finally:
         for lib in libs:
             lib.close()
+
+
+def test_copies_of_one_upload_make_one_job_even_when_concurrent(db_url: str) -> None:
+    # Each upload copy has its own path; `same_as` (its content hash) is what makes them one.
+    libs = [Library(db_url) for _ in range(4)]
+    try:
+        created: list[tuple[str, str]] = []
+
+        def create(lib: Library, i: int) -> None:
+            job = lib.create_job(f"/uploads/{i}/talk.srt", params={"sha": "ab"}, same_as="ab")
+            created.append((job.id, job.source))
+
+        threads = [threading.Thread(target=create, args=(lib, i)) for i, lib in enumerate(libs * 2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(created) == 8 and len({job_id for job_id, _ in created}) == 1
+        assert len(libs[0].list_jobs()) == 1
+    finally:
+        for lib in libs:
+            lib.close()
+
+
+def test_retrying_a_failed_job_gives_the_one_already_doing_that_work(lib: Library) -> None:
+    failed = lib.create_job("https://youtu.be/x")
+    lib.update_job(failed.id, status="failed", error="network down")
+    fresh = lib.create_job("https://youtu.be/x")  # the same work queued again meanwhile
+    assert fresh.id != failed.id
+    assert lib.requeue_failed_job(failed.id).id == fresh.id
+    assert lib.get_job(failed.id).status == "failed"
+    lib.update_job(fresh.id, status="done")
+    again = lib.requeue_failed_job(failed.id)
+    assert (again.id, again.status, again.error) == (failed.id, "queued", None)
+    assert lib.requeue_failed_job(fresh.id).status == "done"  # only failed jobs are requeued
+    with pytest.raises(NotFoundError):
+        lib.requeue_failed_job("nope")

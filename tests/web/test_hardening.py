@@ -237,6 +237,32 @@ def test_same_file_uploaded_twice_while_queued_is_one_job(client, library, disti
     assert upload("octopus.srt").json()["id"] != first.json()["id"]
 
 
+def test_concurrent_uploads_of_one_file_are_one_job(app, library, distill_home: Path):
+    import io
+    import threading
+
+    from distill.web import service
+
+    state = app.state.distill
+    paths = [service.store_file(state, io.BytesIO(SRT.encode()), "octopus.srt") for _ in range(6)]
+    gate = threading.Barrier(len(paths))
+    jobs: list[str] = []
+
+    def submit(path: Path) -> None:
+        gate.wait()
+        jobs.append(service.submit_file(state, str(path)).id)
+
+    threads = [threading.Thread(target=submit, args=(p,)) for p in paths]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(jobs) == 6 and len(set(jobs)) == 1 and len(library.list_jobs()) == 1
+    # Only the copy the job reads is kept.
+    uploads = distill_home / "media" / "uploads"
+    assert [p.parent for p in paths if p.exists()] == list(uploads.iterdir())
+
+
 def test_cross_site_upload_is_refused_before_it_is_stored(client, library, distill_home: Path):
     r = client.post(
         "/submit",
