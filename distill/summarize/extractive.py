@@ -62,14 +62,23 @@ class Salience:
         self.global_score: list[float] = []
         self.local_score: list[float] = []
         self.lead_score: list[float] = []
+        centroid = a.centroid
         for i, u in enumerate(units):
             if not u.terms:
                 self.global_score.append(0.0)
                 self.local_score.append(0.0)
                 self.lead_score.append(0.0)
                 continue
-            cen = cosine(u.weights, a.centroid)
-            loc = cosine(u.weights, self.chapter_centroids[self.chapter_of[i]])
+            # cosine(), with the unit's vector the smaller one (its chapter's and the talk's
+            # centroids hold all its terms)
+            weights = u.weights
+            cen = sum([w * centroid[t] for t, w in weights.items() if t in centroid])
+            local = self.chapter_centroids[self.chapter_of[i]]
+            loc = (
+                sum([w * local[t] for t, w in weights.items() if t in local])
+                if len(weights) <= len(local)
+                else cosine(weights, local)
+            )
             cover = raw_cover[i] / max_cover
             density = len(u.terms) / max(1, u.n_words)
             length = min(1.0, u.n_words / 14) * (1.0 if u.n_words <= 40 else (40 / u.n_words))
@@ -200,23 +209,20 @@ def pick_insights(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) 
     chosen_texts: set[str] = set()
     shown = {u.text for u in taken}
     similarity = dict.fromkeys(ranked, 0.0)  # to the most similar chosen insight so far
+    salience = [(i, a.units[i].text, 0.7 * s.global_score[i] / best) for i in ranked]
+    chapter_of = s.chapter_of
     for avoid_taken in (True, False):
         while len(chosen) < want:
             pick, pick_value = None, -math.inf
-            for i in ranked:
-                u = a.units[i]
-                if u.text in chosen_texts or (avoid_taken and u.text in shown):
+            for i, text, value in salience:
+                if text in chosen_texts or (avoid_taken and text in shown):
                     continue
                 redundancy = similarity[i]
                 if redundancy > NEAR_DUPLICATE:
                     continue
-                value = (
-                    0.7 * s.global_score[i] / best
-                    - 0.3 * redundancy
-                    - SPREAD * per_chapter[s.chapter_of[i]]
-                )
+                value = value - 0.3 * redundancy - SPREAD * per_chapter[chapter_of[i]]
                 if value > pick_value:
-                    pick, pick_value = u, value
+                    pick, pick_value = a.units[i], value
             if pick is None:
                 break
             chosen.append(pick)

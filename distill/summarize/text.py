@@ -345,14 +345,15 @@ def _redo(text: str, new: str, low: str, runs: list[str]) -> tuple[str, str, lis
     return new, low, _RUNS.findall(low)
 
 
+_SPACED_PUNCT = tuple((" " + p, p) for p in ",.;:!?")
 _PUNCT_PAIRS = tuple(a + b for a in ",;:" for b in ",;:")
 
 
 def _tidy(text: str) -> str:
     """Spaces and punctuation put right after words were removed."""
     text = " ".join(text.split())
-    for p in ",.;:!?":
-        text = text.replace(" " + p, p)
+    for spaced, p in _SPACED_PUNCT:
+        text = text.replace(spaced, p)
     # With no space before punctuation left, _DUP_PUNCT can only match two marks side by side.
     if any(map(text.__contains__, _PUNCT_PAIRS)):
         text = _DUP_PUNCT.sub(r"\1", text)
