@@ -226,17 +226,18 @@ class Analysis:
         for joined, c in counts.most_common():  # sorted in C: the rare phrases are never visited
             if c < min_count:
                 break
-            key = tuple(joined.split(" ")) if joined else ()
-            if not key or all(k.isdigit() or k in NUMBERS for k in key):
-                continue
-            if len(key) > 1:
-                # A phrase must hold together: seen often relative to its rarest word.
-                if c < 0.2 * min(self.tf[k] for k in key) or all(k in GENERIC for k in key):
+            if " " not in joined:  # one word (most phrases): the checks below, made directly
+                if not joined or joined.isdigit() or joined in NUMBERS:
                     continue
-                weight = c * (1.0 + 0.6 * (len(key) - 1)) * 1.2
-            else:
-                weight = c * (0.3 if key[0] in GENERIC else 1.0)
-            weighed.append((weight, joined, c))
+                weighed.append((c * (0.3 if joined in GENERIC else 1.0), joined, c))
+                continue
+            key = joined.split(" ")
+            if all(k.isdigit() or k in NUMBERS for k in key):
+                continue
+            # A phrase must hold together: seen often relative to its rarest word.
+            if c < 0.2 * min(self.tf[k] for k in key) or all(k in GENERIC for k in key):
+                continue
+            weighed.append((c * (1.0 + 0.6 * (len(key) - 1)) * 1.2, joined, c))
         weighed.sort(key=itemgetter(0), reverse=True)
         chosen: list[Keyphrase] = []
         # Best first, ties by how they are shown: a run of equal weights is shown (and ordered)

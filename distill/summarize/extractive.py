@@ -321,9 +321,8 @@ def summarize_builtin(
     pool = _candidates(a.units)
     tldr = pick_tldr(a, s, pool)
     takeaways = pick_takeaways(a, s, pool, tldr)
-    insights = pick_insights(
-        a, s, pool, tldr + [u for u in a.units if u.text in {t.text for t in takeaways}]
-    )
+    takeaway_texts = {t.text for t in takeaways}
+    insights = pick_insights(a, s, pool, tldr + [u for u in a.units if u.text in takeaway_texts])
     qa = find_qa(a, s.global_score, pool)
     progress("summarize", 1.0, 1.0)
     return Summary(
