@@ -19,6 +19,15 @@ _TEMPLATES: dict[str, tuple[str, str, str]] = {
     "pt": ("O que é {x}?", "Como funciona {x}?", "O que se diz sobre {x}?"),
     "nl": ("Wat is {x}?", "Hoe werkt {x}?", "Wat wordt er gezegd over {x}?"),
 }
+# How a definition starts in other languages: (articles before X, "is/are", words after it).
+_DEFINES: dict[str, tuple[str, str, str]] = {
+    "es": ("el|la|los|las|un|una", "es|son", "un|una|el|la|lo|los|las|cuando|como|básicamente"),
+    "fr": ("le|la|les|l'|un|une", "est|sont|c'est", "un|une|le|la|les|ce|quand|comme"),
+    "de": ("der|die|das|ein|eine", "ist|sind", "ein|eine|der|die|das|wenn|wie|im"),
+    "it": ("il|lo|la|i|gli|le|l'|un|uno|una", "è|sono", "un|uno|una|il|la|quando|come"),
+    "pt": ("o|a|os|as|um|uma", "é|são", "um|uma|o|a|quando|como|basicamente"),
+    "nl": ("de|het|een", "is|zijn", "een|de|het|wanneer|als|hoe"),
+}
 MAX_QA = 6
 MIN_QA = 4
 
@@ -124,6 +133,7 @@ def _term_question(
     plural = kp.surface.endswith("s") and not kp.surface.endswith("ss")
     x = (_the(a, kp, holders) if a.lex.english else "") + kp.surface
     fill = {"x": x, "be": "are" if plural else "is", "do": "do" if plural else "does"}
+    foreign: re.Pattern[str] | None = None
     if a.lex.english:
         subject = (
             r"^(?:(?:so|and|now|well|basically|okay|remember|first)[\s,]+){0,2}(?:(?:the|a|an)\s+)?"
@@ -154,21 +164,38 @@ def _term_question(
             (defining, what, 2.0),
             (works, how, 1.5),
         )
-        for test, template, bonus in tests:
-            found = [i for i in holders if test(a.units[i].text)]
-            if found:
-                best = max(found, key=lambda i: (scores[i], -i))
-                answer = _answer_units(a, best)
+    elif a.language in _DEFINES:
+        articles, copula, after = _DEFINES[a.language]
+        foreign = re.compile(
+            rf"^(?:({articles})\s*)?{surface}\s*,?\s+(?:{copula})\s+(?:{after})\b", re.I
+        )
+
+        def defines(text: str) -> bool:
+            return foreign is not None and foreign.match(text) is not None
+
+        tests = ((defines, what, 2.0),)
+    else:
+        tests = ()  # no definition patterns for this language: what the talk says about X
+    for test, template, bonus in tests:
+        found = [i for i in holders if test(a.units[i].text)]
+        if found:
+            best = max(found, key=lambda i: (scores[i], -i))
+            answer = _answer_units(a, best)
+            # Ask the way the speaker says it: "What is a vaccine?", "¿Qué es una vacuna?"
+            if a.lex.english:
                 said = re.search(r"\b(the|an?)\s+" + surface, a.units[best].text, re.I)
-                if said and not plural:  # ask the way the speaker says it: a vaccine, the cell
+                if said and not plural:
                     fill["x"] = f"{said.group(1).lower()} {kp.surface}"
-                qa = QA(
-                    question=template.format(**fill),
-                    answer=" ".join(u.text for u in answer),
-                    start=answer[0].start,
-                )
-                return bonus + scores[best], qa, best
-    if len(kp.terms) == 1 and kp.surface.endswith(("ed", "ing", "ly")):
+            elif foreign and (m := foreign.match(a.units[best].text)) and m.group(1):
+                art = m.group(1).lower()
+                fill["x"] = art + ("" if art.endswith("'") else " ") + kp.surface
+            qa = QA(
+                question=template.format(**fill),
+                answer=" ".join(u.text for u in answer),
+                start=answer[0].start,
+            )
+            return bonus + scores[best], qa, best
+    if a.lex.english and len(kp.terms) == 1 and kp.surface.endswith(("ed", "ing", "ly")):
         return None  # most likely a verb or an adverb: not something to ask about
     best = max(holders, key=lambda i: (scores[i], -i))
     answer = _answer_units(a, best)

@@ -1,0 +1,61 @@
+"""The built-in summarizer on talks in other languages: their questions, definitions and emoji."""
+
+from __future__ import annotations
+
+from distill.domain import Segment, Transcript, VideoMeta
+from distill.summarize import summarize
+
+VACUNAS = [
+    "Hoy vamos a hablar de cómo las vacunas entrenan al sistema inmune.",
+    "El sistema inmune es la red de defensa del cuerpo contra los virus y las bacterias.",
+    "Tiene dos partes, una rápida y general, y otra lenta pero precisa.",
+    "La parte lenta aprende a reconocer cada virus por sus antígenos.",
+    "Un antígeno es una forma en la superficie del virus que el cuerpo puede reconocer.",
+    "Cuando el cuerpo encuentra un antígeno nuevo, produce anticuerpos que encajan con él.",
+    "Los anticuerpos se pegan al virus y lo marcan para que otras células lo destruyan.",
+    "Después de una infección quedan células de memoria durante años.",
+    "Las células de memoria reaccionan en pocas horas si el virus vuelve.",
+    "Una vacuna es una manera de crear esas células de memoria sin enfermarse primero.",
+    "La vacuna muestra al sistema inmune el antígeno en una forma segura.",
+    "Algunas vacunas llevan el virus debilitado y otras solo una proteína del virus.",
+    "Las vacunas de ARN mensajero dan a las células las instrucciones para fabricar la proteína.",
+    "Las células leen las instrucciones, fabrican la proteína y el sistema inmune la aprende.",
+    "Muchas vacunas necesitan una segunda dosis para que la memoria sea más fuerte.",
+    "La primera dosis prepara al sistema inmune y la dosis de refuerzo lo fortalece.",
+    "Después de vacunarse es normal tener un poco de fiebre o dolor en el brazo.",
+    "Esos síntomas muestran que el sistema inmune está trabajando.",
+    "La inmunidad de grupo es la protección que reciben las personas no vacunadas.",
+    "Cuando casi toda la población está vacunada, el virus no encuentra a quién infectar.",
+    "El sarampión necesita una cobertura de casi el noventa y cinco por ciento.",
+    "Los bebés y las personas con defensas débiles dependen de esa inmunidad de grupo.",
+    "En resumen, una vacuna entrena la memoria del sistema inmune de forma segura.",
+    "Así el cuerpo está listo antes de que llegue la infección real.",
+]
+
+
+def _talk(sentences: list[str], title: str) -> Transcript:
+    return Transcript(
+        meta=VideoMeta(kind="captions", id=f"{title.lower()}-0000abcd", title=title),
+        language=None,
+        origin="file",
+        segments=[
+            Segment(start=i * 5.0, end=i * 5.0 + 4.5, text=s) for i, s in enumerate(sentences)
+        ],
+    )
+
+
+def test_a_spanish_talk_gets_spanish_questions_answered_by_its_definitions() -> None:
+    t = _talk(VACUNAS, "Vacunas")
+    s = summarize(t)
+    assert s.language == "es"
+    assert 4 <= len(s.qa) <= 6
+    # Every generated question is in Spanish, and a "what is" question is answered by the
+    # sentence that defines the term, at its time, asked the way the speaker says the term.
+    assert all(q.question.startswith("¿") for q in s.qa if q.question not in VACUNAS)
+    said_at = {seg.start: seg.text for seg in t.segments}
+    defined = [q for q in s.qa if q.question.startswith("¿Qué es ")]
+    assert len(defined) >= 2
+    for q in defined:
+        term = q.question.removeprefix("¿Qué es ").removesuffix("?")
+        assert q.answer.lower().startswith(term + " es ")
+        assert said_at[q.start].lower().startswith(term + " es ")
