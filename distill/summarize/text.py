@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import compress, count, repeat
+from itertools import accumulate, compress, count, repeat
 
 from distill.summarize.stopwords import FILLER_WORDS, SPOKEN_STOPWORDS, STOPWORDS
 
@@ -243,36 +244,40 @@ def _repeat_starts(low: str, runs: list[str]) -> Iterator[int]:
     word), or as the next two runs (two words).
     """
     # C-level conditions first: most runs stop at them.
-    second, third = runs[1:], runs[2:]
-    yield from compress(count(), map(operator.eq, runs, second))
-    for i in compress(count(), map(operator.eq, runs, third)):
+    yield from compress(count(), map(operator.eq, runs, runs[1:]))
+    quoted = compress(count(), map(operator.contains, runs, repeat("'"))) if "'" in low else ()
+    yield from _repeat_rest(runs, quoted)
+
+
+def _repeat_rest(runs: list[str], quoted: Iterable[int]) -> Iterator[int]:
+    """_repeat_starts() but for a run said again at once; `quoted`: the runs with an apostrophe."""
+    for i in compress(count(), map(operator.eq, runs, runs[2:])):
         if i + 3 < len(runs) and _said_again(runs[i + 1], runs[i + 3]):
             yield i
-    if "'" in low:  # "it it's", and repeats that start inside a word ("don't 't")
-        for i in compress(range(len(runs)), map(operator.contains, runs, repeat("'"))):
-            run = runs[i]
-            if i and _said_again(runs[i - 1], run):
+    for i in quoted:  # "it it's", and repeats that start inside a word ("don't 't")
+        run = runs[i]
+        if i and _said_again(runs[i - 1], run):
+            yield i
+            continue
+        if i + 1 == len(runs):
+            continue
+        # Said again, a tail's part before any apostrophe begins the next run or the one
+        # after: a part of this run ("" for a tail that starts with the apostrophe).
+        parts = run.split("'")
+        nxt = runs[i + 1]
+        after = runs[i + 2] if i + 2 < len(runs) else "\0"
+        heads = (nxt.partition("'")[0], after.partition("'")[0])
+        if all(head and head not in parts for head in heads):
+            continue
+        pair = runs[i + 3] if i + 3 < len(runs) else None
+        tails = [run[k + j :] for k, ch in enumerate(run) if ch == "'" for j in (0, 1)]
+        for tail in [run, *tails]:
+            if tail and (
+                _said_again(tail, nxt)
+                or (pair is not None and tail == runs[i + 2] and _said_again(nxt, pair))
+            ):
                 yield i
-                continue
-            if i + 1 == len(runs):
-                continue
-            # Said again, a tail's part before any apostrophe begins the next run or the one
-            # after: a part of this run ("" for a tail that starts with the apostrophe).
-            parts = run.split("'")
-            nxt = runs[i + 1]
-            after = runs[i + 2] if i + 2 < len(runs) else "\0"
-            heads = (nxt.partition("'")[0], after.partition("'")[0])
-            if all(head and head not in parts for head in heads):
-                continue
-            pair = runs[i + 3] if i + 3 < len(runs) else None
-            tails = [run[k + j :] for k, ch in enumerate(run) if ch == "'" for j in (0, 1)]
-            for tail in [run, *tails]:
-                if tail and (
-                    _said_again(tail, nxt)
-                    or (pair is not None and tail == runs[i + 2] and _said_again(nxt, pair))
-                ):
-                    yield i
-                    break
+                break
 
 
 def _filler_runs(runs: list[str]) -> Iterator[int]:
@@ -364,6 +369,122 @@ def clean(text: str) -> str:
     """Remove fillers, false starts and repeated words from one piece of speech; keep its meaning."""
     # Most texts have nothing to remove: cheap necessary conditions skip the regexes.
     return _tidy(_clean_ascii(text) if text.isascii() else _clean_any(text))
+
+
+def clean_all(texts: list[str]) -> list[str]:
+    """clean() of every text; the ASCII ones are checked all at once, in a few C passes."""
+    out = texts[:]
+    at = list(compress(count(), map(str.isascii, texts)))
+    ascii_texts = [texts[i] for i in at]
+    changeable = _changeable(ascii_texts)
+    if changeable is None:
+        changeable = set(range(len(at)))
+    # Texts no substitution changes need _tidy() only where it changes them (seldom).
+    same = [k for k in range(len(at)) if k not in changeable]
+    for k in _untidy([ascii_texts[k] for k in same]):
+        out[at[same[k]]] = _tidy(ascii_texts[same[k]])
+    for k in changeable:
+        out[at[k]] = _tidy(_clean_ascii(ascii_texts[k]))
+    for i in set(range(len(texts))).difference(at):
+        out[i] = _tidy(_clean_any(texts[i]))
+    return out
+
+
+# Between texts checked together: a run ("_") of its own, with whitespace either side.
+_SEP = "\n_\n"
+_NOT_RUN = bytes(
+    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_'" else 32 for c in range(256)
+)
+_CUT_END = re.compile(r"-\s")  # where _NOISE's cut-off words can end
+_MID_SET = frozenset(_MID_WORDS)
+_COMMA_SET = frozenset(_COMMA_WORDS)
+
+
+def _changeable(texts: list[str]) -> set[int] | None:
+    """The ASCII texts _clean_ascii() may change (a superset); None when it cannot tell.
+
+    Every pre-check of _clean_ascii() is made once over the texts joined by _SEP: a hit inside
+    a text is found there too, and one across texts only costs that text the full check.
+    """
+    low = _SEP.join(texts).lower()
+    # The runs of [\w'] (in ASCII, [a-z0-9_'] once lower-cased), split in C.
+    runs = low.encode().translate(_NOT_RUN).decode().split()
+    seps: list[int] = []
+    if texts:
+        at, find = -1, runs.index
+        for _ in range(len(texts) - 1):
+            at = find("_", at + 1)
+            seps.append(at)
+        if runs.count("_") != len(seps):  # a text has a "_" of its own
+            return None
+    found: list[int] = []  # indices of runs
+    distinct = set(runs)
+    fillers = {r for r in distinct if not r.strip(_FILLER_LETTERS) and _FILLER_RUN.fullmatch(r)}
+    if fillers:
+        found += compress(count(), map(fillers.__contains__, runs))
+    if not _LONE.isdisjoint(distinct):
+        found += _lone_letters(runs)
+    # A run the next one starts with: a repeat (the same run) or maybe a false start.
+    for i in compress(count(), map(str.startswith, runs[1:], runs)):
+        fragment = runs[i]
+        if runs[i + 1] == fragment or (
+            len(fragment) <= 4 and fragment.isalpha() and fragment not in STOPWORDS["en"]
+        ):
+            found.append(i)
+    quoted = {r for r in distinct if "'" in r}
+    found += _repeat_rest(runs, compress(count(), map(quoted.__contains__, runs)) if quoted else ())
+    hit = {bisect_right(seps, i) for i in found}
+    # Character positions, by the end of each text with the separator after it.
+    ends = list(accumulate(len(t) + len(_SEP) for t in texts))
+    spots = [m.start() for m in _CUT_END.finditer(low)]
+    for phrase in _MID_SET | _COMMA_SET:
+        at = low.find(phrase)
+        while at >= 0:
+            if _filler_phrase_at(low, at, phrase):
+                spots.append(at)
+            at = low.find(phrase, at + 1)
+    hit.update(bisect_right(ends, p) for p in spots)
+    return hit
+
+
+def _filler_phrase_at(low: str, at: int, phrase: str) -> bool:
+    """Whether _MID_FILLERS or _COMMA_FILLERS may match `phrase` found at `at` (or a text ends)."""
+    after = at + len(phrase)
+    while after < len(low) and low[after].isspace():
+        after += 1
+    if after < len(low) and low[after] not in ",.!?_":
+        return False
+    if phrase in _MID_SET and at and low[at - 1].isspace():
+        return True
+    before = at - 1
+    while before >= 0 and low[before].isspace():
+        before -= 1
+    return phrase in _COMMA_SET and (before < 0 or low[before] in ",.;!?_")
+
+
+# ASCII punctuation that _tidy() moves or drops, as the kind it is, for finding it in C.
+_PUNCT_KINDS = bytes.maketrans(b",;:.!?", b",,,...")
+_UNTIDY = (b"  ", b" ,", b" .", b",,", b"\0 ", b" \0", b"\0,", b"\0-")
+
+
+def _untidy(texts: list[str]) -> Iterable[int]:
+    """The ASCII texts _tidy() may change (a superset): found all at once, joined by NULs."""
+    if not all(map(str.isprintable, texts)):  # whitespace other than spaces: try every one
+        return range(len(texts))
+    joined = ("\0" + "\0".join(texts) + "\0").encode().translate(_PUNCT_KINDS)
+    spots = []
+    for pattern in _UNTIDY:
+        at = joined.find(pattern)
+        while at >= 0:
+            spots.append(at)
+            at = joined.find(pattern, at + 1)
+    # Text k lies between the NULs at starts[k] and starts[k + 1].
+    starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+    found = set()
+    for p in spots:  # a pattern touches the texts its characters are in
+        found.add(bisect_right(starts, p) - 1)
+        found.add(bisect_right(starts, p + 1) - 1)
+    return found.intersection(range(len(texts)))
 
 
 def polish(sentence: str) -> str:

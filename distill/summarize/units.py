@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from distill.domain import Transcript
 from distill.summarize.stopwords import word_set
-from distill.summarize.text import Lexicon, clean, polish, strip_speaker, words
+from distill.summarize.text import Lexicon, clean_all, polish, strip_speaker, words
 
 # Sentence ends: [.!?…]+ then closing quotes/brackets before a space, or [。！？]+. Written to
 # begin with one character class, which the regex engine then finds fast.
@@ -107,15 +107,17 @@ def _split_long(text: str, limit: int = MAX_WORDS) -> list[tuple[int, int]]:
 
 def _pieces(transcript: Transcript) -> list[_Piece]:
     pieces: list[_Piece] = []
-    for i, seg in enumerate(transcript.segments):
+    segs = transcript.segments
+    cleaned = clean_all([strip_speaker(seg.text) for seg in segs])
+    for i, (seg, text) in enumerate(zip(segs, cleaned, strict=True)):
+        if not text:
+            continue
         speaker = seg.speaker
         if speaker is None and ":" in seg.text:
             m = _SPEAKER_NAME.match(seg.text)
             if m and len(m.group(1)) <= 30:
                 speaker = m.group(1)
-        text = clean(strip_speaker(seg.text))
-        if text:
-            pieces.append(_Piece(text, i, speaker))
+        pieces.append(_Piece(text, i, speaker))
     return pieces
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from distill.summarize.analysis import Analysis, Keyphrase
 from distill.summarize.qa import _the
 from distill.summarize.segmentation import _block_similarities
-from distill.summarize.text import _clean_any, _clean_ascii, clean
+from distill.summarize.text import _clean_any, _clean_ascii, clean, clean_all
 from distill.summarize.units import Unit
 from tests.summarize.conftest import transcript_of
 
@@ -70,6 +70,27 @@ SEPARATORS = [" ", " ", " ", "  ", ", ", ". ", "? ", "; ", "\n", "", ",", " - "]
 def test_clean_pre_checks_never_skip_a_substitution(parts: list[tuple[str, str]]) -> None:
     text = "".join(piece + sep for piece, sep in parts)
     assert _clean_ascii(text) == _clean_any(text)
+
+
+# Texts cleaned together are checked in one pass over all of them: what each text begins or ends
+# with, separators of its own ("_", NUL) and other whitespace must not mislead the checks.
+EDGES = [*PIECES, "_", "a_b", "\0", "-", ",", ";", ":", ".", "?", "Ünï", "You", "Know", "WELL"]
+GLUES = [*SEPARATORS, "\t", "\0", " _ ", ",,", " ;", ": ", " , ", "  ", "\u00a0", "-\n"]
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(st.sampled_from(EDGES), st.sampled_from(GLUES)), max_size=8),
+        max_size=8,
+    ),
+    st.booleans(),
+)
+@settings(max_examples=1500, deadline=None)
+def test_texts_cleaned_together_are_cleaned_as_one(
+    parts: list[list[tuple[str, str]]], lead: bool
+) -> None:
+    texts = ["".join((sep + piece) if lead else (piece + sep) for piece, sep in p) for p in parts]
+    assert clean_all(texts) == [clean(t) for t in texts]
 
 
 def _direct_similarities(term_lists: list[list[str]], idf: dict[str, float], w: int) -> list[float]:
