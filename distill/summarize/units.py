@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from distill.domain import Transcript
 from distill.summarize.stopwords import word_set
-from distill.summarize.text import Lexicon, clean_all, polish, strip_speaker, words
+from distill.summarize.text import Lexicon, clean_all, polish, strip_speaker, words_of_all
 
 # Sentence ends: [.!?…]+ then closing quotes/brackets before a space, or [。！？]+. Written to
 # begin with one character class, which the regex engine then finds fast.
@@ -154,8 +154,9 @@ def build_units(transcript: Transcript, lex: Lexicon) -> list[Unit]:
     """Split a transcript into sentence units, each starting at a real segment start."""
     pieces = _pieces(transcript)
     punctuated = _is_punctuated([p.text for p in pieces])
-    units: list[Unit] = []
-    segs = transcript.segments
+    # (text, segment, speaker, question) of every unit; the Units are made once all are cut.
+    rows: list[tuple[str, int, str | None, bool]] = []
+    isalnum = str.isalnum
     for group in _groups(transcript, pieces, punctuated):
         joined = ""
         offsets: list[int] = []
@@ -167,29 +168,36 @@ def build_units(transcript: Transcript, lex: Lexicon) -> list[Unit]:
         spans = _split_sentences(joined) if punctuated else [(0, len(joined))]
         for b, e in spans:
             sentence = joined[b:e]
+            stripped = sentence.strip()
             lead = len(sentence) - len(sentence.lstrip())
-            for sb, se in _split_long(sentence.strip()):
-                raw = sentence.strip()[sb:se].strip()
+            for sb, se in _split_long(stripped):
+                raw = stripped[sb:se].strip()
                 text = polish(raw)
-                if not text or not any(ch.isalnum() for ch in text):
+                if not text or not any(map(isalnum, text)):
                     continue
-                pos = b + lead + sb
-                piece = group[max(0, bisect_right(offsets, pos) - 1)]
-                units.append(
-                    Unit(
-                        index=len(units),
-                        text=text,
-                        start=segs[piece.seg].start,
-                        seg=piece.seg,
-                        terms=[],
-                        n_words=len(text.split()),
-                        speaker=piece.speaker,
-                        question=raw.rstrip("\"'”’)").endswith(("?", "？")),
-                        tokens=words(text),
-                    )
-                )
+                piece = group[max(0, bisect_right(offsets, b + lead + sb) - 1)]
+                question = raw.rstrip("\"'”’)").endswith(("?", "？"))
+                rows.append((text, piece.seg, piece.speaker, question))
+    texts = [row[0] for row in rows]
+    token_lists = words_of_all(texts)
     # Terms after all units: each distinct token is looked up once, then every list in C.
-    for u, token_terms in zip(units, lex.terms_of_lists([u.tokens for u in units]), strict=True):
-        u.token_terms = token_terms
-        u.terms = list(filter(None, token_terms))
-    return units
+    term_lists = lex.terms_of_lists(token_lists)
+    segs = transcript.segments
+    return [
+        Unit(
+            i,
+            text,
+            segs[seg].start,
+            seg,
+            list(filter(None, token_terms)),
+            len(text.split()),
+            speaker,
+            question,
+            {},
+            tokens,
+            token_terms,
+        )
+        for i, ((text, seg, speaker, question), tokens, token_terms) in enumerate(
+            zip(rows, token_lists, term_lists, strict=True)
+        )
+    ]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from distill.summarize.analysis import Analysis, Keyphrase
 from distill.summarize.qa import _the
 from distill.summarize.segmentation import _block_similarities
-from distill.summarize.text import _clean_any, _clean_ascii, clean, clean_all
+from distill.summarize.text import _clean_any, _clean_ascii, clean, clean_all, words, words_of_all
 from distill.summarize.units import Unit
 from tests.summarize.conftest import transcript_of
 
@@ -91,6 +91,15 @@ def test_texts_cleaned_together_are_cleaned_as_one(
 ) -> None:
     texts = ["".join((sep + piece) if lead else (piece + sep) for piece, sep in p) for p in parts]
     assert clean_all(texts) == [clean(t) for t in texts]
+
+
+WORDY = [*EDGES, "'", "''", "'tis", "dogs'", "a''b", "rock'n'roll", "\1", "naïve", "l’homme", "x2"]
+
+
+@given(st.lists(st.lists(st.sampled_from(WORDY), max_size=6).map(" ".join), max_size=8))
+@settings(max_examples=1000, deadline=None)
+def test_texts_split_together_are_split_as_one(texts: list[str]) -> None:
+    assert words_of_all(texts) == [words(t) for t in texts]
 
 
 def _direct_similarities(term_lists: list[list[str]], idf: dict[str, float], w: int) -> list[float]:
