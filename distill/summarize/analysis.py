@@ -7,7 +7,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain, groupby, repeat
+from itertools import chain, compress, count, groupby, repeat
 from operator import attrgetter, itemgetter, mul, truediv
 from typing import cast
 
@@ -90,7 +90,7 @@ class _Phrases:
             tt.append(None)
             unit_ends.append(len(toks))
         t = cast(list[str], tt)  # read only where a term is (not None)
-        one = [i for i, x in enumerate(tt) if x]
+        one = list(compress(count(), tt))
         two = [i for i, j in zip(one, one[1:], strict=False) if j == i + 1]
         three = [i for i, j in zip(two, two[1:], strict=False) if j == i + 1]
         pairs = [(t[i], t[i + 1]) for i in two]
@@ -158,15 +158,21 @@ class Analysis:
         self.tf: Counter[str] = Counter(chain.from_iterable(u.terms for u in self.units))
         idf = self.idf = {t: math.log((n + 1) / (d + 0.5)) + 0.1 for t, d in self.df.items()}
         idf2 = {t: w * w for t, w in idf.items()}
+        longest = max(map(len, (u.terms for u in self.units)))
+        tf_weight = [1.0 + math.log(c) if c else 0.0 for c in range(longest + 1)].__getitem__
         for u, distinct in zip(self.units, self.term_sets, strict=True):
             if len(distinct) == len(u.terms):  # each term once (most units): tf weight 1
                 # normalise() of {t: idf[t]}, without building that dict
                 norm = math.sqrt(sum(map(idf2.__getitem__, u.terms)))
                 weights = map(truediv, map(idf.__getitem__, u.terms), repeat(norm))
                 u.weights = dict(zip(u.terms, weights, strict=True)) if norm else {}
-            else:
+            else:  # normalise() of {t: (1 + log tf) * idf[t]}, mapped in C
                 counts = Counter(u.terms)
-                u.weights = normalise({t: (1.0 + math.log(c)) * idf[t] for t, c in counts.items()})
+                raw = list(map(mul, map(tf_weight, counts.values()), map(idf.__getitem__, counts)))
+                norm = math.sqrt(sum(map(mul, raw, raw)))
+                u.weights = (
+                    dict(zip(counts, map(truediv, raw, repeat(norm)), strict=True)) if norm else {}
+                )
         # Topic weight of a term: frequent across the talk, not a general word.
         self.term_weight = {
             t: math.log1p(c) * (0.3 if t in GENERIC else 1.0) for t, c in self.tf.items()

@@ -20,7 +20,7 @@ _SPLIT_AT = re.compile(
     r"[,;:\s](?:(?<=[,;:])\s+|(?<=\s)\s*(?=(?:and|but|so|because|which|then)\s))", re.IGNORECASE
 )
 _SPEAKER_NAME = re.compile(r"^\s*([A-Z][\w.'-]*(?:\s+[\w.'-]+){0,3})\s*:\s+\S")
-_TERMINALS = re.compile(r"[.!?。！？]")
+_TERMINAL_MARKS = ".!?。！？"
 
 # Words that often open a new sentence in speech: a place to cut unpunctuated captions.
 _OPENERS = word_set("so now but and then okay ok if because when which well first next remember")
@@ -55,8 +55,12 @@ class _Piece:
 
 def _is_punctuated(texts: list[str]) -> bool:
     joined = " ".join(texts)
+    n_marks = sum(map(joined.count, _TERMINAL_MARKS))
+    # Printable text has no whitespace but " ", so it has at most count(" ") + 1 words: enough
+    # marks for that many need no split.
+    if n_marks * 40 >= joined.count(" ") + 1 and joined.isprintable() and not joined.isspace():
+        return True
     n_words = len(joined.split())
-    n_marks = len(_TERMINALS.findall(joined))
     return n_words > 0 and n_marks * 40 >= n_words
 
 
@@ -95,10 +99,10 @@ def _split_long(text: str, limit: int = MAX_WORDS) -> list[tuple[int, int]]:
     spans.append((begin, len(text)))
     out: list[tuple[int, int]] = []
     for b, e in spans:  # no clause boundary: cut by word count
-        piece_words = list(re.finditer(r"\S+", text[b:e]))
-        if len(piece_words) <= limit + 10:
+        if len(text[b:e].split()) <= limit + 10:  # \S+ runs are what split() returns
             out.append((b, e))
             continue
+        piece_words = list(re.finditer(r"\S+", text[b:e]))
         for i in range(0, len(piece_words), limit):
             chunk = piece_words[i : i + limit]
             out.append((b + chunk[0].start(), b + chunk[-1].end()))

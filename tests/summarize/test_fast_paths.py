@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from distill.summarize.analysis import Analysis, Keyphrase
+from distill.summarize.analysis import Analysis, Keyphrase, normalise
 from distill.summarize.qa import _the
 from distill.summarize.segmentation import _block_similarities
 from distill.summarize.text import _clean_any, _clean_ascii, clean, clean_all, words, words_of_all
-from distill.summarize.units import Unit
+from distill.summarize.units import Unit, _is_punctuated
 from tests.summarize.conftest import transcript_of
 
 SENTENCES = [
@@ -100,6 +100,25 @@ WORDY = [*EDGES, "'", "''", "'tis", "dogs'", "a''b", "rock'n'roll", "\1", "naïv
 @settings(max_examples=1000, deadline=None)
 def test_texts_split_together_are_split_as_one(texts: list[str]) -> None:
     assert words_of_all(texts) == [words(t) for t in texts]
+
+
+@given(st.lists(st.text(alphabet=" .!?。x\t\n\u00a0", max_size=12), max_size=5))
+@settings(max_examples=1000, deadline=None)
+def test_punctuation_is_judged_as_by_counting_words(texts: list[str]) -> None:
+    joined = " ".join(texts)
+    n_words = len(joined.split())
+    marks = sum(joined.count(c) for c in ".!?。！？")
+    assert _is_punctuated(texts) == (n_words > 0 and marks * 40 >= n_words)
+
+
+def test_unit_weights_are_normalised_tf_idf() -> None:
+    talk = [*SENTENCES, "Bees bees bees make honey, honey and more honey for the bees."]
+    a = Analysis(transcript_of(talk * 2))
+    for u in a.units:
+        expected = normalise(
+            {t: (1.0 + math.log(c)) * a.idf[t] for t, c in Counter(u.terms).items()}
+        )
+        assert list(u.weights.items()) == list(expected.items())
 
 
 def _direct_similarities(term_lists: list[list[str]], idf: dict[str, float], w: int) -> list[float]:
