@@ -6,6 +6,7 @@ import math
 from bisect import bisect_right
 from collections import Counter
 from itertools import repeat
+from operator import mul
 
 from distill.domain import (
     Chapter,
@@ -70,15 +71,15 @@ class Salience:
                 self.lead_score.append(0.0)
                 continue
             # cosine(), with the unit's vector the smaller one (its chapter's and the talk's
-            # centroids hold all its terms)
+            # centroids hold all its terms, or none when empty): products summed in C
             weights = u.weights
-            cen = sum([w * centroid[t] for t, w in weights.items() if t in centroid])
-            local = self.chapter_centroids[self.chapter_of[i]]
-            loc = (
-                sum([w * local[t] for t, w in weights.items() if t in local])
-                if len(weights) <= len(local)
-                else cosine(weights, local)
+            cen = (
+                sum(map(mul, weights.values(), map(centroid.__getitem__, weights)))
+                if centroid
+                else 0
             )
+            local = self.chapter_centroids[self.chapter_of[i]]
+            loc = sum(map(mul, weights.values(), map(local.__getitem__, weights))) if local else 0
             cover = raw_cover[i] / max_cover
             density = len(u.terms) / max(1, u.n_words)
             length = min(1.0, u.n_words / 14) * (1.0 if u.n_words <= 40 else (40 / u.n_words))

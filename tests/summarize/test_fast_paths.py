@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from distill.summarize.analysis import Analysis, Keyphrase, normalise
+from distill.summarize.extractive import Salience
 from distill.summarize.qa import _the
 from distill.summarize.segmentation import _block_similarities
 from distill.summarize.text import _clean_any, _clean_ascii, clean, clean_all, words, words_of_all
@@ -119,6 +120,14 @@ def test_unit_weights_are_normalised_tf_idf() -> None:
             {t: (1.0 + math.log(c)) * a.idf[t] for t, c in Counter(u.terms).items()}
         )
         assert list(u.weights.items()) == list(expected.items())
+
+
+def test_salience_may_read_every_unit_term_from_both_centroids() -> None:
+    a = Analysis(transcript_of(SENTENCES * 3))
+    s = Salience(a, [0, 8, 16])
+    for u in a.units:
+        local = s.chapter_centroids[s.chapter_of[u.index]]
+        assert set(u.weights) <= set(a.centroid) and set(u.weights) <= set(local)
 
 
 def _direct_similarities(term_lists: list[list[str]], idf: dict[str, float], w: int) -> list[float]:
