@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 
@@ -359,21 +359,51 @@ def _clean_any(text: str) -> str:
     return _REPEAT.sub(r"\1", text)
 
 
-def _clean_ascii(text: str) -> str:
-    """clean()'s substitutions, each tried only where the word runs show it can change something."""
+def _clean_ascii(text: str, first: int = 0) -> str:
+    """clean()'s substitutions, each tried only where the word runs show it can change something.
+
+    `first`: the first of the _STEPS to try (the ones before were tried already).
+    """
+    if first >= len(_STEPS):
+        return text
     low = text.lower()
     runs = _RUNS.findall(low)
-    if "-" in text or _any(_filler_runs(runs)):
+    if first <= 0 and ("-" in text or _any(_filler_runs(runs))):
         text, low, runs = _redo(text, _NOISE.sub(" ", text), low, runs)
-    if any(map(low.__contains__, _MID_WORDS)):
+    if first <= 1 and any(map(low.__contains__, _MID_WORDS)):
         text, low, runs = _redo(text, _MID_FILLERS.sub(" ", text), low, runs)
-    if any(map(low.__contains__, _COMMA_WORDS)):
+    if first <= 2 and any(map(low.__contains__, _COMMA_WORDS)):
         text, low, runs = _redo(text, _COMMA_FILLERS.sub(",", text), low, runs)
-    if _any(_lone_letters(runs)):
+    if first <= 3 and _any(_lone_letters(runs)):
         text, low, runs = _redo(text, _LONE_LETTER.sub(_drop_letter, text), low, runs)
-    if _any(_fragments(runs)):
+    if first <= 4 and _any(_fragments(runs)):
         text, low, runs = _redo(text, _PREFIX_START.sub(_drop_fragment, text), low, runs)
     return _REPEAT.sub(r"\1", text) if _any(_repeat_starts(low, runs)) else text
+
+
+# clean()'s substitutions in order, each with its bit in _changeable()'s masks.
+_NOISE_STEP, _MID_STEP, _COMMA_STEP, _LONE_STEP, _FRAGMENT_STEP, _REPEAT_STEP = (1, 2, 4, 8, 16, 32)
+_STEPS: tuple[tuple[int, Callable[[str], str]], ...] = (
+    (_NOISE_STEP, lambda t: _NOISE.sub(" ", t)),
+    (_MID_STEP, lambda t: _MID_FILLERS.sub(" ", t)),
+    (_COMMA_STEP, lambda t: _COMMA_FILLERS.sub(",", t)),
+    (_LONE_STEP, lambda t: _LONE_LETTER.sub(_drop_letter, t)),
+    (_FRAGMENT_STEP, lambda t: _PREFIX_START.sub(_drop_fragment, t)),
+    (_REPEAT_STEP, lambda t: _REPEAT.sub(r"\1", t)),
+)
+
+
+def _clean_flagged(text: str, may: int) -> str:
+    """_clean_ascii() of a text whose unchanged form only the steps in the mask `may` can change.
+
+    Until one of them changes it, the others are known to be no-ops; after, all are checked.
+    """
+    for step, (flag, substitute) in enumerate(_STEPS):
+        if may & flag:
+            new = substitute(text)
+            if new != text:
+                return _clean_ascii(new, step + 1)
+    return text
 
 
 def _redo(text: str, new: str, low: str, runs: list[str]) -> tuple[str, str, list[str]]:
@@ -412,13 +442,13 @@ def clean_all(texts: list[str]) -> list[str]:
     ascii_texts = [texts[i] for i in at]
     changeable = _changeable(ascii_texts)
     if changeable is None:
-        changeable = set(range(len(at)))
+        changeable = dict.fromkeys(range(len(at)), -1)  # every step may change every text
     # Texts no substitution changes need _tidy() only where it changes them (seldom).
     same = [k for k in range(len(at)) if k not in changeable]
     for k in _untidy([ascii_texts[k] for k in same]):
         out[at[same[k]]] = _tidy(ascii_texts[same[k]])
-    for k in changeable:
-        out[at[k]] = _tidy(_clean_ascii(ascii_texts[k]))
+    for k, may in changeable.items():
+        out[at[k]] = _tidy(_clean_flagged(ascii_texts[k], may))
     for i in set(range(len(texts))).difference(at):
         out[i] = _tidy(_clean_any(texts[i]))
     return out
@@ -434,8 +464,9 @@ _MID_SET = frozenset(_MID_WORDS)
 _COMMA_SET = frozenset(_COMMA_WORDS)
 
 
-def _changeable(texts: list[str]) -> set[int] | None:
-    """The ASCII texts _clean_ascii() may change (a superset); None when it cannot tell.
+def _changeable(texts: list[str]) -> dict[int, int] | None:
+    """The ASCII texts _clean_ascii() may change, each with a mask of the _STEPS that may change
+    it as it is (a superset); None when it cannot tell.
 
     Every pre-check of _clean_ascii() is made once over the texts joined by _SEP: a hit inside
     a text is found there too, and one across texts only costs that text the full check.
@@ -451,49 +482,57 @@ def _changeable(texts: list[str]) -> set[int] | None:
             seps.append(at)
         if runs.count("_") != len(seps):  # a text has a "_" of its own
             return None
-    found: list[int] = []  # indices of runs
+    found: list[tuple[int, int]] = []  # (index of a run, step)
     distinct = set(runs)
     fillers = {r for r in distinct if not r.strip(_FILLER_LETTERS) and _FILLER_RUN.fullmatch(r)}
     if fillers:
-        found += compress(count(), map(fillers.__contains__, runs))
+        found += zip(compress(count(), map(fillers.__contains__, runs)), repeat(_NOISE_STEP))
     if not _LONE.isdisjoint(distinct):
-        found += _lone_letters(runs)
+        found += zip(_lone_letters(runs), repeat(_LONE_STEP))
     # A run the next one starts with: a repeat (the same run) or maybe a false start.
     for i in compress(count(), map(str.startswith, runs[1:], runs)):
         fragment = runs[i]
-        if runs[i + 1] == fragment or (
-            len(fragment) <= 4 and fragment.isalpha() and fragment not in STOPWORDS["en"]
-        ):
-            found.append(i)
+        if runs[i + 1] == fragment:
+            found.append((i, _REPEAT_STEP))
+        elif len(fragment) <= 4 and fragment.isalpha() and fragment not in STOPWORDS["en"]:
+            found.append((i, _FRAGMENT_STEP))
     quoted = {r for r in distinct if "'" in r}
-    found += _repeat_rest(runs, compress(count(), map(quoted.__contains__, runs)) if quoted else ())
-    hit = {bisect_right(seps, i) for i in found}
+    quoted_at = compress(count(), map(quoted.__contains__, runs)) if quoted else ()
+    found += zip(_repeat_rest(runs, quoted_at), repeat(_REPEAT_STEP))
+    may: dict[int, int] = {}
+    for i, step in found:
+        k = bisect_right(seps, i)
+        may[k] = may.get(k, 0) | step
     # Character positions, by the end of each text with the separator after it.
     ends = list(accumulate(len(t) + len(_SEP) for t in texts))
-    spots = [m.start() for m in _CUT_END.finditer(low)]
+    spots = [(m.start(), _NOISE_STEP) for m in _CUT_END.finditer(low)]
     for phrase in _MID_SET | _COMMA_SET:
         at = low.find(phrase)
         while at >= 0:
-            if _filler_phrase_at(low, at, phrase):
-                spots.append(at)
+            step = _filler_phrase_steps(low, at, phrase)
+            if step:
+                spots.append((at, step))
             at = low.find(phrase, at + 1)
-    hit.update(bisect_right(ends, p) for p in spots)
-    return hit
+    for p, step in spots:
+        k = bisect_right(ends, p)
+        may[k] = may.get(k, 0) | step
+    return may
 
 
-def _filler_phrase_at(low: str, at: int, phrase: str) -> bool:
-    """Whether _MID_FILLERS or _COMMA_FILLERS may match `phrase` found at `at` (or a text ends)."""
+def _filler_phrase_steps(low: str, at: int, phrase: str) -> int:
+    """Which of _MID_FILLERS and _COMMA_FILLERS may match `phrase` at `at` (or a text ends)."""
     after = at + len(phrase)
     while after < len(low) and low[after].isspace():
         after += 1
     if after < len(low) and low[after] not in ",.!?_":
-        return False
-    if phrase in _MID_SET and at and low[at - 1].isspace():
-        return True
+        return 0
+    steps = _MID_STEP if phrase in _MID_SET and at and low[at - 1].isspace() else 0
     before = at - 1
     while before >= 0 and low[before].isspace():
         before -= 1
-    return phrase in _COMMA_SET and (before < 0 or low[before] in ",.;!?_")
+    if phrase in _COMMA_SET and (before < 0 or low[before] in ",.;!?_"):
+        steps |= _COMMA_STEP
+    return steps
 
 
 # ASCII punctuation that _tidy() moves or drops, as the kind it is, for finding it in C.

@@ -94,6 +94,19 @@ def test_texts_cleaned_together_are_cleaned_as_one(
     assert clean_all(texts) == [clean(t) for t in texts]
 
 
+def test_filler_phrases_cleaned_together_wherever_they_stand() -> None:
+    phrases = ["you know", "I mean", "you see", "basically", "actually", "like", "Well", "um"]
+    texts = [
+        f"{before}{phrase}{after}"
+        for phrase in phrases
+        for before in ["", "x ", "x, ", "x. ", "x , ", "x-", "x\t"]
+        for after in ["", ",", " y", ". y", "!", " , y", "-", "'s"]
+    ]
+    assert clean_all(texts) == [clean(t) for t in texts]
+    for t in texts:  # alone, a text also starts and ends the joined ones
+        assert clean_all([t]) == [clean(t)]
+
+
 WORDY = [*EDGES, "'", "''", "'tis", "dogs'", "a''b", "rock'n'roll", "\1", "naïve", "l’homme", "x2"]
 
 
