@@ -183,6 +183,8 @@ class Analysis:
         self._talk_phrases: _Phrases | None = None
         self._key_of: dict[Phrase, Phrase] = {}  # terms of each form of a phrase
         self._surfaces_of: dict[Phrase, list[Phrase]] = {}  # forms of the phrase with these terms
+        # Per phrase of several words: the fewest times it must be said, its length factor.
+        self._phrase_rules: dict[Phrase, tuple[float, float]] = {}
         self.keyphrases: list[Keyphrase] = self.find_keyphrases(self.units, limit=15)
 
     @property
@@ -237,13 +239,19 @@ class Analysis:
                     continue
                 weighed.append((c * (0.3 if joined in GENERIC else 1.0), joined, c))
                 continue
-            key = joined.split(" ")
-            if all(k.isdigit() or k in NUMBERS for k in key):
+            known = self._phrase_rules.get(joined)
+            if known is None:  # worked out once per phrase (chapters count the talk's again)
+                key = joined.split(" ")
+                skip = all(k.isdigit() or k in NUMBERS for k in key) or all(
+                    k in GENERIC for k in key
+                )
+                # A phrase must hold together: seen often relative to its rarest word.
+                least = math.inf if skip else 0.2 * min(self.tf[k] for k in key)
+                known = self._phrase_rules[joined] = (least, 1.0 + 0.6 * (len(key) - 1))
+            least, longer = known
+            if c < least:
                 continue
-            # A phrase must hold together: seen often relative to its rarest word.
-            if c < 0.2 * min(self.tf[k] for k in key) or all(k in GENERIC for k in key):
-                continue
-            weighed.append((c * (1.0 + 0.6 * (len(key) - 1)) * 1.2, joined, c))
+            weighed.append((c * longer * 1.2, joined, c))
         weighed.sort(key=itemgetter(0), reverse=True)
         chosen: list[Keyphrase] = []
         # Best first, ties by how they are shown: a run of equal weights is shown (and ordered)
