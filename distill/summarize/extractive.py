@@ -237,7 +237,7 @@ def pick_insights(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) 
     used: set[str] = set()
     insights = []
     for u in chosen:
-        emoji = pick_emoji(u.terms, avoid=used)
+        emoji = pick_emoji(u.terms, avoid=used, language=a.language)
         used.add(emoji)
         insights.append(Insight(emoji=emoji, text=u.text, start=u.start))
     return insights

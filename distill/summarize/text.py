@@ -359,6 +359,19 @@ def _clean_any(text: str) -> str:
     return _REPEAT.sub(r"\1", text)
 
 
+def _clean_foreign(text: str, keep: frozenset[str]) -> str:
+    """clean() for another language: no English fillers; its short words are no false starts
+    ("la red de defensa")."""
+
+    def fragment(m: re.Match[str]) -> str:
+        return m.group(0) if m.group(1).lower() in keep else ""
+
+    text = _NOISE.sub(" ", text)
+    text = _LONE_LETTER.sub(_drop_letter, text)
+    text = _PREFIX_START.sub(fragment, text)
+    return _REPEAT.sub(r"\1", text)
+
+
 def _clean_ascii(text: str, first: int = 0) -> str:
     """clean()'s substitutions, each tried only where the word runs show it can change something.
 
@@ -435,8 +448,11 @@ def clean(text: str) -> str:
     return _tidy(_clean_ascii(text) if text.isascii() else _clean_any(text))
 
 
-def clean_all(texts: list[str]) -> list[str]:
+def clean_all(texts: list[str], language: str = "en") -> list[str]:
     """clean() of every text; the ASCII ones are checked all at once, in a few C passes."""
+    if language != "en":
+        keep = STOPWORDS["en"] | STOPWORDS.get(language, frozenset())
+        return [_tidy(_clean_foreign(t, keep)) for t in texts]
     out = texts[:]
     at = list(compress(count(), map(str.isascii, texts)))
     ascii_texts = [texts[i] for i in at]
@@ -567,7 +583,8 @@ def polish(sentence: str) -> str:
     s = _LEADING.sub("", sentence.strip()).strip(" ,;:-")
     if not s:
         return s
-    s = s[0].upper() + s[1:]
+    if not any(ch.isupper() for ch in s.split(" ", 1)[0][1:]):  # not mRNA, iPhone
+        s = s[0].upper() + s[1:]
     if s[-1] not in ".!?…。！？":
         s += "."
     return s

@@ -109,10 +109,10 @@ def _split_long(text: str, limit: int = MAX_WORDS) -> list[tuple[int, int]]:
     return out
 
 
-def _pieces(transcript: Transcript) -> list[_Piece]:
+def _pieces(transcript: Transcript, language: str) -> list[_Piece]:
     pieces: list[_Piece] = []
     segs = transcript.segments
-    cleaned = clean_all([strip_speaker(seg.text) for seg in segs])
+    cleaned = clean_all([strip_speaker(seg.text) for seg in segs], language)
     for i, (seg, text) in enumerate(zip(segs, cleaned, strict=True)):
         if not text:
             continue
@@ -156,7 +156,7 @@ def _groups(transcript: Transcript, pieces: list[_Piece], punctuated: bool) -> l
 
 def build_units(transcript: Transcript, lex: Lexicon) -> list[Unit]:
     """Split a transcript into sentence units, each starting at a real segment start."""
-    pieces = _pieces(transcript)
+    pieces = _pieces(transcript, lex.language)
     punctuated = _is_punctuated([p.text for p in pieces])
     # (text, segment, speaker, question) of every unit; the Units are made once all are cut.
     rows: list[tuple[str, int, str | None, bool]] = []

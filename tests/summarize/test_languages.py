@@ -58,4 +58,22 @@ def test_a_spanish_talk_gets_spanish_questions_answered_by_its_definitions() -> 
     for q in defined:
         term = q.question.removeprefix("¿Qué es ").removesuffix("?")
         assert q.answer.lower().startswith(term + " es ")
-        assert said_at[q.start].lower().startswith(term + " es ")
+        # The sentence as said: no short word of the language is taken for a false start.
+        assert q.answer.startswith(said_at[q.start])
+    # Insight emoji follow the topic in Spanish too.
+    assert "💉" in {i.emoji for i in s.insights}
+
+
+def test_short_words_and_mixed_case_words_are_kept_as_said() -> None:
+    from distill.summarize.text import clean_all, polish
+
+    said = ["la red de defensa del cuerpo", "en entrada", "y ya"]
+    assert clean_all(said, "es") == said
+    assert clean_all(["le vaccin de de la grippe"], "fr") == ["le vaccin de la grippe"]
+    # English false starts are still removed from English speech.
+    assert clean_all(["we de decided to th the plan"]) == ["we decided to the plan"]
+    assert polish("mRNA vaccines give cells instructions") == (
+        "mRNA vaccines give cells instructions."
+    )
+    assert polish("iPhone sales grew") == "iPhone sales grew."
+    assert polish("vaccines work") == "Vaccines work."
