@@ -87,7 +87,7 @@ class AnthropicModel(Model):
             raise LLMError("Anthropic rejected the API key; check ANTHROPIC_API_KEY.") from exc
         except anthropic.NotFoundError as exc:
             raise LLMError(
-                f"Anthropic has no model {self.name!r}; try anthropic:claude-sonnet-4-5."
+                f"Anthropic has no model {self.name!r}; try anthropic:claude-sonnet-4-6."
             ) from exc
         except anthropic.APIStatusError as exc:
             if exc.status_code >= 500 or exc.status_code in (408, 409, 429):

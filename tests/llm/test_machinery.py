@@ -170,7 +170,7 @@ def test_missing_keys_and_bad_model_strings_say_what_to_do(
     with pytest.raises(LLMError, match="OPENAI_API_KEY"):
         summarize_with_llm(short_transcript, "openai:gpt-4o-mini")
     with pytest.raises(LLMError, match="ANTHROPIC_API_KEY"):
-        summarize_with_llm(short_transcript, "anthropic:claude-sonnet-4-5")
+        summarize_with_llm(short_transcript, "anthropic:claude-sonnet-4-6")
     with pytest.raises(LLMError, match="no GGUF model file"):
         summarize_with_llm(short_transcript, f"llamacpp:{tmp_path / 'none.gguf'}")
     with pytest.raises(LLMError, match="Unknown model"):

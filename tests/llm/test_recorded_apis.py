@@ -181,7 +181,7 @@ def _anthropic(
 
 def _tool_use(data: dict[str, Any], prompt: int, completion: int) -> dict[str, Any]:
     return {
-        "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
+        "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-6",
         "content": [{"type": "tool_use", "id": "toolu_1", "name": "reply", "input": data}],
         "stop_reason": "tool_use", "stop_sequence": None,
         "usage": {"input_tokens": prompt, "output_tokens": completion},
@@ -202,7 +202,7 @@ def test_anthropic_tool_use_retry_and_translation(
             _anthropic(200, _tool_use(SUMMARY_REPLY, 1500, 700)),
         ]
     )
-    model = f"anthropic:claude-sonnet-4-5?base_url={server.url}"
+    model = f"anthropic:claude-sonnet-4-6?base_url={server.url}"
     summary = summarize_with_llm(short_transcript, model)
 
     req = server.requests[1]
@@ -247,4 +247,4 @@ def test_anthropic_bad_key_is_one_clear_sentence(
     }
     server = replay([_anthropic(401, error)])
     with pytest.raises(LLMError, match="rejected the API key; check ANTHROPIC_API_KEY"):
-        summarize_with_llm(short_transcript, f"anthropic:claude-sonnet-4-5?base_url={server.url}")
+        summarize_with_llm(short_transcript, f"anthropic:claude-sonnet-4-6?base_url={server.url}")
