@@ -170,7 +170,7 @@ def print_plan(transcript: Transcript, model: str, language: str | None = None) 
             "model builtin: no model calls are made (extractive, runs locally)."
         )
         return
-    from distill.summarize.pipeline import plan
+    from distill.summarize.llm_plan import plan
 
     result = plan(transcript, model, language=language)
     console.print(f"{escape(transcript.meta.title)}: {words} words; model {escape(model)}")

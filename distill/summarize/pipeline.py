@@ -8,8 +8,6 @@ import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel
-
 from distill.domain import (
     QA,
     Chapter,
@@ -23,7 +21,6 @@ from distill.domain import (
 )
 from distill.llm import Message, Model, get_model
 from distill.llm.cache import ResultCache, cache_key
-from distill.llm.pricing import estimate_cost
 from distill.settings import get_settings
 from distill.summarize.analysis import Analysis
 from distill.summarize.llm_calls import PROMPT_VERSION, Ledger, prompt_id, template
@@ -42,32 +39,6 @@ from distill.summarize.units import Unit
 USABLE = 0.9  # share of the context window we fill: token counts are estimates
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 _KEPT = "an item is kept only when a line it cites says it"
-
-
-class Plan(BaseModel):
-    """What summarizing would cost, worked out without calling the model (`--dry-run`)."""
-
-    model: str
-    context_window: int
-    transcript_tokens: int
-    strategy: str  # "single" or "map-reduce"
-    chunks: int
-    calls: int
-    prompt_tokens: int
-    max_completion_tokens: int
-    cost_usd: float | None = None
-    cached: bool = False
-
-    def lines(self) -> list[str]:
-        """The plan as short lines for the terminal."""
-        cost = "unknown" if self.cost_usd is None else f"${self.cost_usd:.4f} at most"
-        return [
-            f"model: {self.model} (context {self.context_window} tokens)",
-            f"transcript: {self.transcript_tokens} tokens, {self.strategy}, {self.chunks} chunk(s)",
-            "cached: no calls needed" if self.cached else f"calls: {self.calls}",
-            f"prompt tokens: ~{self.prompt_tokens}; completion tokens: at most {self.max_completion_tokens}",
-            f"estimated cost: {cost}",
-        ]
 
 
 @dataclass
@@ -171,7 +142,7 @@ def _summary_prompt(name: str, run: _Run, chapters: tuple[int, int] | None, **ex
     )
 
 
-def _chunks(run: _Run, budget: int) -> list[list[int]]:
+def chunk_lines(run: _Run, budget: int) -> list[list[int]]:
     """Consecutive numbered lines, each chunk within `budget` tokens."""
     chunks: list[list[int]] = [[]]
     used = 0
@@ -190,23 +161,26 @@ def _chunk_units(run: _Run, chunk: list[int]) -> tuple[int, int]:
     return run.lines.spans[chunk[0]][0], run.lines.spans[chunk[-1]][1] + 1
 
 
-def _chunk_tokens(run: _Run, chunk: list[int]) -> int:
+def chunk_tokens(run: _Run, chunk: list[int]) -> int:
+    """The transcript tokens of a chunk of lines, without their numbers."""
     lo, hi = _chunk_units(run, chunk)
     return sum(run.model.count_tokens(u.text) for u in run.units[lo:hi])
 
 
-def _map_overhead(model: Model, run_title: str) -> int:
+def map_overhead(model: Model, run_title: str) -> int:
+    """Prompt tokens of a map call besides its transcript lines."""
     text = template("map").substitute(part=99, parts=99, title=run_title, numbered="", notes="2-12")
     return model.count_tokens(template("system").substitute() + text) + 16
 
 
-def _final_overhead(model: Model, run: _Run, name: str) -> int:
+def final_overhead(model: Model, run: _Run, name: str) -> int:
+    """Prompt tokens of the summary or reduce call besides its transcript lines or notes."""
     chapters = run.shape.chapters
     text = _summary_prompt(name, run, chapters, numbered="", candidates="")
     return model.count_tokens(template("system").substitute() + text) + 16
 
 
-def _notes_bounds(tokens: int, shape: Shape) -> tuple[int, int]:
+def notes_bounds(tokens: int, shape: Shape) -> tuple[int, int]:
     # About one note per 250 transcript tokens keeps reduce input near a tenth of the transcript.
     hi = max(2, min(shape.notes_max, tokens // 250))
     return (max(1, hi // 2), hi)
@@ -424,7 +398,7 @@ def _map(run: _Run, chunks: list[list[int]], budget: Budget) -> tuple[list[Note]
     def one(i: int) -> tuple[list[Note], list[Note]]:
         chunk = chunks[i]
         lo, hi = _chunk_units(run, chunk)
-        bounds = _notes_bounds(_chunk_tokens(run, chunk), run.shape)
+        bounds = notes_bounds(chunk_tokens(run, chunk), run.shape)
         text = template("map").substitute(
             part=i + 1,
             parts=len(chunks),
@@ -473,7 +447,7 @@ def _collapse(run: _Run, notes: list[Note], budget: Budget, room: int) -> list[N
             return notes
         groups: list[list[Note]] = [[]]
         used = 0
-        limit = budget.usable - _map_overhead(run.model, run.title) - budget.map_out
+        limit = budget.usable - map_overhead(run.model, run.title) - budget.map_out
         for n in sorted(notes, key=lambda n: n.unit):
             cost = run.model.count_tokens(_line(n.unit + 1, n.text)) + 1
             if groups[-1] and used + cost > limit:
@@ -523,9 +497,10 @@ def _spread(candidates: list[Note], limit: int) -> list[Note]:
     return [ordered[int(i * step)] for i in range(limit)]
 
 
-def _setup(
+def setup_run(
     transcript: Transcript, model: str, language: str | None, shape: Shape, progress: ProgressFn
 ) -> tuple[_Run, Budget, str]:
+    """A summary about to be made with `model`, its token budgets and its cache key."""
     llm = get_model(model)
     analysis = Analysis(transcript)
     lang = (language or analysis.language or "en").split("-")[0]
@@ -544,7 +519,7 @@ def summarize_with_llm(
     shape: Shape = PAGE,
 ) -> Summary:
     """Summarize with a model: one call if the transcript fits its context, else map/reduce."""
-    run, budget, key = _setup(transcript, model, language, shape, progress)
+    run, budget, key = setup_run(transcript, model, language, shape, progress)
     cached = run.ledger.cache.get("summaries", key)
     if cached is not None:
         summary = Summary.model_validate(cached)
@@ -563,20 +538,20 @@ def summarize_with_llm(
         return summary
     numbered = run.lines.numbered(range(len(run.lines.spans)))
     transcript_tokens = run.model.count_tokens(numbered)
-    overhead = _final_overhead(run.model, run, "summary")
+    overhead = final_overhead(run.model, run, "summary")
     if overhead + transcript_tokens + budget.final_out <= budget.usable:
         run.total = 1
         run.progress("summarize", 0, 1)
         summary = _final_call(run, "summary", budget, numbered=numbered, candidates="")
     else:
-        chunk_budget = budget.usable - _map_overhead(run.model, run.title) - budget.map_out
-        chunks = _chunks(run, max(200, chunk_budget))
+        chunk_budget = budget.usable - map_overhead(run.model, run.title) - budget.map_out
+        chunks = chunk_lines(run, max(200, chunk_budget))
         run.total = len(chunks) + 1
         run.progress("summarize", 0, run.total)
         notes, candidates = _map(run, chunks, budget)
         candidates = _spread(candidates, 3 * run.shape.chapters[1])
         cand_text = _notes_text(candidates)
-        reduce_overhead = _final_overhead(run.model, run, "reduce")
+        reduce_overhead = final_overhead(run.model, run, "reduce")
         room = (
             budget.usable - reduce_overhead - budget.final_out - run.model.count_tokens(cand_text)
         )
@@ -591,52 +566,3 @@ def summarize_with_llm(
     summary.usage = usage
     run.ledger.cache.put("summaries", key, summary.model_dump(mode="json"))
     return summary
-
-
-def plan(
-    transcript: Transcript, model: str, *, language: str | None = None, shape: Shape = PAGE
-) -> Plan:
-    """The calls and tokens summarizing would take, without calling the model."""
-    run, budget, key = _setup(transcript, model, language, shape, no_progress)
-    numbered = run.lines.numbered(range(len(run.lines.spans)))
-    tokens = run.model.count_tokens(numbered)
-    overhead = _final_overhead(run.model, run, "summary")
-    if overhead + tokens + budget.final_out <= budget.usable:
-        chunks, calls, prompt_tokens, out = 1, 1, overhead + tokens, budget.final_out
-        strategy = "single"
-    else:
-        map_over = _map_overhead(run.model, run.title)
-        chunk_list = _chunks(run, max(200, budget.usable - map_over - budget.map_out))
-        chunks = len(chunk_list)
-        notes_tokens = sum(_notes_bounds(_chunk_tokens(run, c), shape)[1] for c in chunk_list) * (
-            shape.text_chars // 4
-        )
-        reduce_over = _final_overhead(run.model, run, "reduce")
-        room = max(200, budget.usable - reduce_over - budget.final_out)
-        collapse = (
-            0
-            if notes_tokens <= room
-            else max(1, notes_tokens // max(1, budget.usable - map_over - budget.map_out))
-        )
-        calls = chunks + collapse + 1
-        prompt_tokens = (
-            tokens
-            + chunks * map_over
-            + min(notes_tokens, room)
-            + reduce_over
-            + (notes_tokens if collapse else 0)
-        )
-        out = chunks * budget.map_out + collapse * budget.map_out + budget.final_out
-        strategy = "map-reduce"
-    return Plan(
-        model=model,
-        context_window=budget.context,
-        transcript_tokens=tokens,
-        strategy=strategy,
-        chunks=chunks,
-        calls=calls,
-        prompt_tokens=prompt_tokens,
-        max_completion_tokens=out,
-        cost_usd=estimate_cost(run.model.model_id, prompt_tokens, out),
-        cached=run.ledger.cache.get("summaries", key) is not None,
-    )

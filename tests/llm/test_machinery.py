@@ -16,8 +16,9 @@ from distill.llm.jsonfix import JSONReplyError, parse_json
 from distill.llm.pricing import estimate_cost
 from distill.summarize.analysis import Analysis
 from distill.summarize.llm_grounding import MIN_LINE_TOKENS, Grounder, Lines
+from distill.summarize.llm_plan import plan
 from distill.summarize.llm_schemas import PAGE, SummaryReply
-from distill.summarize.pipeline import _ground_summary, _Run, plan, summarize_with_llm
+from distill.summarize.pipeline import _ground_summary, _Run, summarize_with_llm
 from tests.llm.helpers import N_CTX, model_for
 
 

@@ -11,7 +11,8 @@ from distill.domain import Summary, Transcript
 from distill.errors import SummarizeError
 from distill.summarize.analysis import Analysis
 from distill.summarize.llm_ask import NOT_SAID, ask_with_llm
-from distill.summarize.pipeline import plan, summarize_with_llm
+from distill.summarize.llm_plan import plan
+from distill.summarize.pipeline import summarize_with_llm
 from tests.llm.helpers import (
     N_CTX,
     SMALL,
