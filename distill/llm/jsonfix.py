@@ -60,11 +60,12 @@ def _close(body: str) -> Any | None:
     return None
 
 
-def _cut_points(body: str) -> list[int]:
-    """Offsets just after each complete string, number, literal or closing bracket."""
-    points: list[int] = []
+def _scan(text: str) -> tuple[list[tuple[int, str]], bool]:
+    """The brackets, commas and closing quotes outside JSON strings, with their offsets; and
+    whether a string is left open at the end."""
+    marks: list[tuple[int, str]] = []
     in_str = escape = False
-    for i, ch in enumerate(body):
+    for i, ch in enumerate(text):
         if in_str:
             if escape:
                 escape = False
@@ -72,34 +73,33 @@ def _cut_points(body: str) -> list[int]:
                 escape = True
             elif ch == '"':
                 in_str = False
-                points.append(i + 1)
-            continue
-        if ch == '"':
+                marks.append((i, ch))
+        elif ch == '"':
             in_str = True
-        elif ch in "}],":
-            points.append(i + 1 if ch != "," else i)
+        elif ch in "{[}],":
+            marks.append((i, ch))
+    return marks, in_str
+
+
+def _cut_points(body: str) -> list[int]:
+    """Offsets just after each complete string, number, literal or closing bracket."""
+    marks, _ = _scan(body)
+    points = [i if ch == "," else i + 1 for i, ch in marks if ch in '"}],']
     points.append(len(body))
     return sorted(set(points))
 
 
 def _open_brackets(text: str) -> list[str] | None:
     """The brackets still open at the end of `text`; None if a string is left open."""
+    marks, in_str = _scan(text)
+    if in_str:
+        return None
     stack: list[str] = []
-    in_str = escape = False
-    for ch in text:
-        if in_str:
-            if escape:
-                escape = False
-            elif ch == "\\":
-                escape = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "{[":
+    for _, ch in marks:
+        if ch in "{[":
             stack.append(ch)
         elif ch in "}]":
             if not stack:
                 return None
             stack.pop()
-    return None if in_str else stack
+    return stack
