@@ -21,32 +21,31 @@ def _first_int(value: Any) -> Any:
     return value
 
 
-class Cited(BaseModel):
-    """A sentence of a reply and the transcript sentence number it cites."""
+class _Citing(BaseModel):
+    """An item of a reply that cites a transcript line by number."""
 
-    text: str = ""
     cite: int | None = None
 
     _cite = field_validator("cite", mode="before")(_first_int)
+
+
+class Cited(_Citing):
+    """A sentence of a reply and the transcript line number it cites."""
+
+    text: str = ""
 
 
 class InsightReply(Cited):
     emoji: str = ""
 
 
-class QAReply(BaseModel):
+class QAReply(_Citing):
     question: str = ""
     answer: str = ""
-    cite: int | None = None
-
-    _cite = field_validator("cite", mode="before")(_first_int)
 
 
-class ChapterReply(BaseModel):
+class ChapterReply(_Citing):
     title: str = ""
-    cite: int | None = None
-
-    _cite = field_validator("cite", mode="before")(_first_int)
 
 
 class SummaryReply(BaseModel):
