@@ -123,6 +123,19 @@ class Usage(BaseModel):
     dropped: int = 0
     retries: int = 0
 
+    def from_cache(self) -> Usage:
+        """This usage for a result served from the cache: no calls, tokens, cost or retries."""
+        return self.model_copy(
+            update={
+                "calls": 0,
+                "prompt_tokens": 0,
+                "completion_tokens": 0,
+                "cost_usd": 0.0,
+                "cached": True,
+                "retries": 0,
+            }
+        )
+
 
 class Summary(BaseModel):
     """The summary page of one video in one language by one model."""

@@ -523,17 +523,7 @@ def summarize_with_llm(
     cached = run.ledger.cache.get("summaries", key)
     if cached is not None:
         summary = Summary.model_validate(cached)
-        base = summary.usage.model_copy() if summary.usage else run.ledger.usage()
-        summary.usage = base.model_copy(
-            update={
-                "calls": 0,
-                "prompt_tokens": 0,
-                "completion_tokens": 0,
-                "cost_usd": 0.0,
-                "cached": True,
-                "retries": 0,
-            }
-        )
+        summary.usage = (summary.usage or run.ledger.usage()).from_cache()
         progress("summarize", 1, 1)
         return summary
     numbered = run.lines.numbered(range(len(run.lines.spans)))

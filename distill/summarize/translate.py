@@ -75,15 +75,7 @@ def translate_summary(
     if cached is not None:
         done = Summary.model_validate(cached)
         if done.usage:
-            done.usage = done.usage.model_copy(
-                update={
-                    "calls": 0,
-                    "prompt_tokens": 0,
-                    "completion_tokens": 0,
-                    "cost_usd": 0.0,
-                    "cached": True,
-                }
-            )
+            done.usage = done.usage.from_cache()
         return done
     texts = _texts(summary)
     # Batches that fit the model's context with room for the translation (about as long again).
