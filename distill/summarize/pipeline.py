@@ -1,4 +1,4 @@
-"""The LLM summarizer: numbered sentences in, a grounded Summary out; map/reduce for long videos."""
+"""The LLM summarizer: numbered transcript lines in, a grounded Summary out; map/reduce for long videos."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import threading
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from distill.domain import (
     QA,
@@ -88,7 +89,9 @@ class _Run:
     def __post_init__(self) -> None:
         self.lines = Lines.group(self.analysis.units, self.model.count_tokens)
 
+    @cached_property
     def grounder(self) -> Grounder:
+        """The grounding index of this run's lines, built once (map, collapse and every reply)."""
         return Grounder(self.analysis, self.lines)
 
     @property
@@ -239,7 +242,7 @@ def _ground_summary(
     run: _Run, reply: SummaryReply, own_chapters: bool, final: bool = False
 ) -> tuple[Summary | None, str | None, GroundingStats]:
     """Map citations to times, drop unsupported items, trim sections; or say what is empty."""
-    g = run.grounder()
+    g = run.grounder
     stats = GroundingStats()
     shape = run.shape
     units = run.units
@@ -393,7 +396,7 @@ def _final_call(run: _Run, name: str, budget: Budget, **fields: str) -> Summary:
 
 def _map(run: _Run, chunks: list[list[int]], budget: Budget) -> tuple[list[Note], list[Note]]:
     """Each chunk to grounded notes and a chapter candidate, in parallel (bounded)."""
-    g = run.grounder()
+    g = run.grounder
 
     def one(i: int) -> tuple[list[Note], list[Note]]:
         chunk = chunks[i]
@@ -441,7 +444,7 @@ def _notes_text(notes: list[Note]) -> str:
 
 def _collapse(run: _Run, notes: list[Note], budget: Budget, room: int) -> list[Note]:
     """Merge notes group by group until they fit `room` tokens (the reduce call's input)."""
-    g = run.grounder()
+    g = run.grounder
     for _level in range(6):
         if run.model.count_tokens(_notes_text(notes)) <= room or len(notes) <= 2:
             return notes
