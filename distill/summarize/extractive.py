@@ -311,6 +311,12 @@ def summarize_builtin(
     progress("summarize", 0.0, 1.0)
     a = Analysis(transcript, language)
     progress("summarize", 0.3, 1.0)
+    return summary_of(a, progress)
+
+
+def summary_of(a: Analysis, progress: ProgressFn = no_progress) -> Summary:
+    """The built-in summary of an analysed transcript."""
+    transcript = a.transcript
     meta = _meta_chapters(transcript, a)
     if meta:
         chapters, starts = meta

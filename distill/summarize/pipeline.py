@@ -359,11 +359,11 @@ def _ground_summary(
 
 def _builtin(run: _Run) -> Summary | None:
     """The built-in summary of the transcript, if it is in the language being written."""
-    from distill.summarize.extractive import summarize_builtin
+    from distill.summarize.extractive import summary_of
 
     if (run.analysis.language or "en").split("-")[0] != run.language:
         return None
-    summary = summarize_builtin(run.analysis.transcript)
+    summary = summary_of(run.analysis)
     return summary if summary.qa and summary.insights else None
 
 
