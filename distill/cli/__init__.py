@@ -31,7 +31,7 @@ def main() -> None:
     """Run the CLI; a DistillError becomes one sentence on stderr and a non-zero exit."""
     try:
         # Without standalone mode, click returns the exit code of `typer.Exit` instead of exiting.
-        code = app(standalone_mode=False)
+        code = app(prog_name="distill", standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except DistillError as exc:
@@ -45,10 +45,11 @@ def main() -> None:
     except typer.Abort:
         print("error: aborted.", file=sys.stderr)
         sys.exit(1)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except typer.TyperException as exc:
+        # Usage errors (unknown option, missing argument, bad choice) of the click that typer
+        # runs on (typer 0.29 bundles its own): the usage line and one sentence, no traceback.
+        show = getattr(exc, "show", None)
+        if not callable(show):
+            raise
+        show()
+        sys.exit(getattr(exc, "exit_code", 2))
