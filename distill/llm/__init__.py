@@ -10,6 +10,7 @@ from distill.llm.base import Completion, Message, Model, TransientLLMError
 
 __all__ = [
     "BACKENDS",
+    "BUILTIN",
     "Completion",
     "Message",
     "Model",
@@ -20,6 +21,9 @@ __all__ = [
     "register",
     "resolve_model_string",
 ]
+
+# The model string of the built-in summarizer: no language model at all.
+BUILTIN = "builtin"
 
 # provider -> "module:Class"; modules are imported only when their provider is used.
 BACKENDS: dict[str, str] = {
@@ -42,7 +46,8 @@ def resolve_model_string(model: str | None) -> str:
     """The model to use: the given one, else DISTILL_MODEL, else `builtin`."""
     from distill.settings import get_settings
 
-    return (model or get_settings().model or "builtin").strip()
+    chosen = (model or "").strip() or (get_settings().model or "").strip()
+    return chosen or BUILTIN
 
 
 def parse_model_string(model: str) -> tuple[str, str, dict[str, str]]:
