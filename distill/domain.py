@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SourceKind = Literal["youtube", "captions", "media"]
 TextOrigin = Literal["manual", "auto", "translated", "file", "whisper"]
+
+# The keys of the summary JSON contract (DESIGN.md), in order.
+SUMMARY_KEYS = ("source", "model", "language", "tldr", "insights", "qa", "takeaways", "chapters")
 
 # Progress callback: (stage, done, total). total is None when unknown.
 ProgressFn = Callable[[str, float, float | None], None]
@@ -152,6 +155,14 @@ class Summary(BaseModel):
     chapters: list[Chapter] = Field(default_factory=list)
     prompt_version: str | None = None
     usage: Usage | None = None
+    translated_from: str | None = Field(
+        default=None, description="the language of the summary this one was translated from"
+    )
+
+    def contract(self) -> dict[str, Any]:
+        """The summary as the JSON object of the documented contract (`summarize --format json`)."""
+        data = self.model_dump(mode="json")
+        return {key: data[key] for key in SUMMARY_KEYS}
 
 
 class Citation(BaseModel):
@@ -167,3 +178,8 @@ class Answer(BaseModel):
     answer: str
     citations: list[Citation] = Field(default_factory=list)
     found: bool = True
+
+    def contract(self) -> dict[str, Any]:
+        """The answer as the JSON object of the documented contract (`ask --format json`)."""
+        data = self.model_dump(mode="json")
+        return {"answer": data["answer"], "citations": data["citations"]}

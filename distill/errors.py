@@ -7,6 +7,10 @@ class DistillError(Exception):
     exit_code = 1
 
 
+class InputError(DistillError):
+    """A request was refused before any work: an empty question, a bad language code, ..."""
+
+
 class SourceError(DistillError):
     """A source string or file could not be turned into a transcript."""
 

@@ -9,7 +9,7 @@ from distill.errors import DistillError
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
 
-    from distill.library import Library
+    from distill.service import Distill
 
 INSTRUCTIONS = (
     "distill keeps a library of video and audio summaries. Use `search` to find where something "
@@ -26,14 +26,16 @@ def _video_link(url: str | None, start: float | None) -> str | None:
     return url
 
 
-def build_server(library: Library | None = None) -> MCPServer:
-    """An MCPServer whose tools read and write `library` (the configured one by default)."""
+def build_server(service: Distill | None = None) -> MCPServer:
+    """An MCPServer whose tools work through `service` (over the configured library by default)."""
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
 
-    from distill.library import Library, highlight_parts
+    from distill.library import highlight_parts
+    from distill.service import Distill
 
-    lib = library if library is not None else Library()
+    svc = service if service is not None else Distill()
+    lib = svc.library
     server = MCPServer("distill", instructions=INSTRUCTIONS)
 
     def fail(exc: DistillError) -> ToolError:
@@ -83,16 +85,18 @@ def build_server(library: Library | None = None) -> MCPServer:
 
     @server.tool()
     def get_summary(video_id: str, language: str | None = None) -> dict[str, Any]:
-        """The summary of a stored video (TL;DR, insights, Q&A, takeaways, chapters, with times)."""
-        from distill.summarize import summarize
+        """The summary of a stored video (TL;DR, insights, Q&A, takeaways, chapters, with times).
 
+        By default in the video's own language; `language` picks a stored translation."""
         try:
-            summary = lib.get_summary(video_id, language=language)
-            if summary is None:
-                summary = summarize(lib.get_transcript(video_id))
-                lib.save_summary(video_id, summary)
+            summary = svc.summary(video_id, language)
         except DistillError as exc:
             raise fail(exc) from exc
+        if summary is None:
+            raise ToolError(
+                f"{video_id} has no summary in {language or 'its language'} yet; translate it "
+                "first (`distill translate`) or ask for another language."
+            )
         return summary.model_dump(exclude_none=True)
 
     @server.tool()
@@ -107,10 +111,10 @@ def build_server(library: Library | None = None) -> MCPServer:
     @server.tool()
     def ask(video_id: str, question: str) -> dict[str, Any]:
         """Answer a question from one stored video's transcript, citing the moments it comes from."""
-        from distill.summarize import ask as ask_transcript
-
         try:
-            answer = ask_transcript(lib.get_transcript(video_id), question)
+            if not lib.has_video(video_id):
+                lib.get_video(video_id)  # the library's own not-found sentence
+            answer = svc.ask(video_id, question)
         except DistillError as exc:
             raise fail(exc) from exc
         return answer.model_dump()
@@ -118,16 +122,10 @@ def build_server(library: Library | None = None) -> MCPServer:
     @server.tool()
     def summarize(source: str, lang: str | None = None) -> dict[str, Any]:
         """Add a YouTube URL/ID or a local caption, transcript or media file, and return its summary."""
-        from distill.sources import resolve
-        from distill.summarize import summarize as summarize_transcript
-
         try:
-            transcript = resolve(source, lang=lang)
-            summary = summarize_transcript(transcript)
-            video_id = lib.save_transcript(transcript)
-            lib.save_summary(video_id, summary)
+            done = svc.summarize(source, lang=lang)
         except DistillError as exc:
             raise fail(exc) from exc
-        return {"video_id": video_id, **summary.model_dump(exclude_none=True)}
+        return {"video_id": done.video_id, **done.summary.model_dump(exclude_none=True)}
 
     return server

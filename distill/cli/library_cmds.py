@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from distill.cli import app
-from distill.cli._common import console, fmt_time, progress_bar
+from distill.cli.output import console, fmt_time, plain, progress_bar, term
+from distill.cli.summarize_cmds import SummaryFormat, emit_summary
 from distill.errors import DistillError, SourceError
 
 if TYPE_CHECKING:
-    from distill.domain import Transcript
     from distill.library import Library
 
 
@@ -30,28 +30,9 @@ class ListFormat(str, Enum):
     json = "json"
 
 
-def open_library() -> Library:
-    """The library named by the settings (SQLite in the data dir unless DISTILL_DATABASE_URL)."""
-    from distill.library import Library
-
-    return Library()
-
-
-def load_transcript(source: str, lang: str | None, library: Library | None = None) -> Transcript:
-    """A stored transcript when SOURCE is a library id, else the transcript resolved from SOURCE."""
-    if library is not None and library.has_video(source):
-        return library.get_transcript(source, language=lang)
-    from distill.sources import resolve
-
-    with progress_bar() as progress:
-        return resolve(source, lang=lang, progress=progress)
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temp file renamed into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+LangOption = Annotated[
+    str | None, typer.Option("--lang", "-l", help="Preferred language, e.g. en, de.")
+]
 
 
 @app.command()
@@ -62,61 +43,57 @@ def transcript(
     format: Annotated[
         TranscriptFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TranscriptFormat.text,
-    lang: Annotated[
-        str | None, typer.Option(help="Preferred caption language, e.g. en, de.")
-    ] = None,
+    lang: LangOption = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
     """Print the transcript of SOURCE (text, srt, vtt or json)."""
-    from distill.sources import export
+    from distill.files import write_atomic
+    from distill.service import Distill
+    from distill.sources.export import export
 
-    library = open_library()
-    t = load_transcript(source, lang, library)
-    writers = {
-        "text": export.to_text,
-        "srt": export.to_srt,
-        "vtt": export.to_vtt,
-        "json": export.to_json,
-    }
-    rendered = writers[format.value](t)
+    if output is not None and output.is_dir():  # fail before the work, not after
+        raise DistillError(f"{output} is a folder; pass a file path to -o, e.g. {output}/talk.srt.")
+    with Distill() as service, progress_bar() as progress:
+        t = service.transcript(source, lang=lang, progress=progress)
+    rendered = export(t, format.value)
     if output is not None:
-        write_text_atomically(output, rendered)
+        write_atomic(output, rendered)
         typer.echo(f"wrote {len(t.segments)} segments to {output}", err=True)
     else:
-        typer.echo(rendered.rstrip("\n"))
+        typer.echo(plain(rendered).rstrip("\n"))
 
 
 @app.command()
 def add(
     sources: Annotated[
-        list[str], typer.Argument(help="YouTube URLs or IDs, caption/transcript/media files.")
+        list[str],
+        typer.Argument(
+            metavar="SOURCE...", help="YouTube URLs or IDs, caption/transcript/media files."
+        ),
     ],
-    lang: Annotated[
-        str | None, typer.Option(help="Preferred caption language, e.g. en, de.")
-    ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Store the transcripts of SOURCES in the library without summarizing them."""
-    from distill.sources import resolve
+    from distill.service import Distill
 
-    library = open_library()
     failed = 0
-    for source in sources:
-        try:
-            with progress_bar() as progress:
-                t = resolve(source, lang=lang, progress=progress)
-            video_id = library.save_transcript(t)
-        except DistillError as exc:
-            failed += 1
-            # typer.echo, not Rich: a long sentence must stay one line on any terminal width.
-            typer.echo(f"error: {source}: {exc}", err=True)
-            continue
-        console.print(
-            f"added {video_id}  {t.meta.title}  ({len(t.segments)} segments)",
-            markup=False,
-            highlight=False,
-        )
+    with Distill() as service:
+        for source in sources:
+            try:
+                with progress_bar() as progress:
+                    t = service.add(source, lang=lang, progress=progress)
+            except DistillError as exc:
+                failed += 1
+                # typer.echo, not Rich: a long sentence must stay one line on any terminal width.
+                typer.echo(f"error: {source}: {exc}", err=True)
+                continue
+            console.print(
+                f"added {t.meta.id}  {plain(t.meta.title)}  ({len(t.segments)} segments)",
+                markup=False,
+                highlight=False,
+            )
     if failed:
         raise typer.Exit(1)
 
@@ -144,8 +121,11 @@ def list_videos(
     """List the videos in the library, newest first."""
     from rich.table import Table
 
-    library = open_library()
-    videos = library.list_videos(channel_id=resolve_channel_id(library, channel), limit=limit)
+    from distill.service import Distill
+
+    with Distill() as service:
+        library = service.library
+        videos = library.list_videos(channel_id=resolve_channel_id(library, channel), limit=limit)
     if format is ListFormat.json:
         typer.echo(
             json.dumps([v.model_dump(exclude={"description"}) for v in videos], ensure_ascii=False)
@@ -156,8 +136,16 @@ def list_videos(
         return
     table = Table("id", "title", "channel", "duration", "date", box=None, pad_edge=False)
     for v in videos:
-        table.add_row(v.id, v.title, v.channel or "", fmt_time(v.duration), v.upload_date or "")
+        table.add_row(
+            v.id, plain(v.title), plain(v.channel), fmt_time(v.duration), plain(v.upload_date)
+        )
     console.print(table, markup=False)
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
 
 
 @app.command()
@@ -165,39 +153,45 @@ def show(
     video_id: Annotated[
         str, typer.Argument(metavar="ID", help="A library id (see `distill list`).")
     ],
-    lang: Annotated[str | None, typer.Option(help="Summary language.")] = None,
-    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+    lang: Annotated[
+        str | None, typer.Option("--lang", "-l", help="Summary language (default: the original).")
+    ] = None,
+    format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
 ) -> None:
     """Show a stored video: its details and its summary (or the start of its transcript)."""
-    from rich.markup import escape
+    from distill.service import Distill
 
-    library = open_library()
-    meta = library.get_video(video_id)
-    summary = library.get_summary(video_id, language=lang)
-    if format is ListFormat.json:
+    with Distill() as service:
+        meta = service.library.get_video(video_id)
+        summary = service.summary(video_id, lang, make=False)
+        t = service.library.get_transcript(video_id) if summary is None else None
+    if format is ShowFormat.json:
         out = {"video": meta.model_dump(), "summary": summary.model_dump() if summary else None}
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
     if summary is not None:
-        from distill.cli.summarize_cmds import print_summary
-
-        print_summary(summary)
+        emit_summary(summary, SummaryFormat(format.value))
         return
-    t = library.get_transcript(video_id)
-    console.print(f"[bold]{escape(meta.title)}[/bold]")
+    if format is ShowFormat.markdown:
+        raise DistillError(
+            f"{video_id} has no summary{' in ' + lang if lang else ''} yet; run "
+            f"`distill summarize {video_id}` first."
+        )
+    assert t is not None
+    console.print(f"[bold]{term(meta.title)}[/bold]")
     details = [
         meta.channel or "",
         fmt_time(meta.duration),
         meta.upload_date or "",
         meta.url or meta.path or "",
     ]
-    console.print(escape("  ·  ".join(d for d in details if d)))
+    console.print(term("  ·  ".join(d for d in details if d)))
     console.print("[dim]No summary yet: run `distill summarize ID`.[/dim]")
     for seg in t.segments[:20]:
-        console.print(f"[cyan]{fmt_time(seg.start)}[/cyan]  {escape(seg.text)}")
+        console.print(f"[cyan]{fmt_time(seg.start)}[/cyan]  {term(seg.text)}")
     if len(t.segments) > 20:
         console.print(
-            f"[dim]… {len(t.segments) - 20} more segments (`distill transcript {escape(video_id)}`)[/dim]"
+            f"[dim]… {len(t.segments) - 20} more segments (`distill transcript {term(video_id)}`)[/dim]"
         )
 
 
@@ -214,9 +208,11 @@ def search(
     from rich.text import Text
 
     from distill.library import highlight_parts
+    from distill.service import Distill
 
-    library = open_library()
-    hits = library.search(query, limit=limit, channel_id=resolve_channel_id(library, channel))
+    with Distill() as service:
+        library = service.library
+        hits = library.search(query, limit=limit, channel_id=resolve_channel_id(library, channel))
     if format is ListFormat.json:
         rows = [
             h.model_dump() | {"snippet": "".join(p for p, _ in highlight_parts(h.snippet))}
@@ -225,19 +221,19 @@ def search(
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
     if not hits:
-        typer.echo(f"No matches for {query!r}.", err=True)
+        typer.echo(f"No matches for {plain(query)!r}.", err=True)
         raise typer.Exit(1)
     for hit in hits:
         line = Text()
         line.append(f"{fmt_time(hit.start):>8}  ", style="cyan")
         line.append(hit.video_id, style="bold")
-        line.append(f"  {hit.title}", style="bold")
+        line.append(f"  {plain(hit.title)}", style="bold")
         if hit.channel:
-            line.append(f"  · {hit.channel}", style="dim")
+            line.append(f"  · {plain(hit.channel)}", style="dim")
         console.print(line)
         snippet = Text("          ")
         for part, is_match in highlight_parts(hit.snippet):
-            snippet.append(part, style="bold yellow" if is_match else None)
+            snippet.append(plain(part), style="bold yellow" if is_match else None)
         console.print(snippet)
 
 
@@ -246,10 +242,12 @@ def rm(
     video_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Library ids to delete.")],
 ) -> None:
     """Delete videos (transcripts, summaries and search entries) from the library."""
-    library = open_library()
-    for video_id in video_ids:
-        library.delete_video(video_id)
-        console.print(f"removed {video_id}", markup=False, highlight=False)
+    from distill.service import Distill
+
+    with Distill() as service:
+        for video_id in video_ids:
+            service.delete(video_id)
+            console.print(f"removed {video_id}", markup=False, highlight=False)
 
 
 @app.command()

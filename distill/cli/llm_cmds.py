@@ -1,89 +1,18 @@
-"""CLI commands for models: `translate` a stored summary, list the `models` you can use."""
+"""CLI command `distill models`: the models you can summarize with here."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from distill.cli import app
-from distill.cli._common import console, err_console, progress_bar
-from distill.errors import DistillError, NotFoundError
-
-BUILTIN = "builtin"
-
-
-def print_usage(usage: Any, *, what: str = "summary") -> None:
-    """One stderr line with the calls, tokens and estimated cost a model run took."""
-    if usage is None:
-        return
-    if usage.cached:
-        err_console.print(f"{what}: from cache, no model calls")
-        return
-    cost = "unknown cost" if usage.cost_usd is None else f"~${usage.cost_usd:.4f}"
-    grounding = ""
-    if usage.grounded or usage.repaired or usage.dropped:
-        grounding = (
-            f"; items grounded {usage.grounded}, repaired {usage.repaired}, dropped {usage.dropped}"
-        )
-    err_console.print(
-        f"{what}: {usage.calls} calls, {usage.prompt_tokens} prompt + "
-        f"{usage.completion_tokens} completion tokens, {cost}{grounding}"
-    )
-
-
-@app.command()
-def translate(
-    video_id: Annotated[
-        str, typer.Argument(help="The id of a summarized video (see `distill list`).")
-    ],
-    to: Annotated[str, typer.Option("--to", "-t", help="Target language code, e.g. es, de, ja.")],
-    model: Annotated[
-        str | None,
-        typer.Option("--model", "-m", help="provider:name of the model; default DISTILL_MODEL."),
-    ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-) -> None:
-    """Render a stored summary in another language (times kept) and store it."""
-    from distill.cli.summarize_cmds import pick_model, print_summary, summary_json
-    from distill.library import Library
-    from distill.summarize.translate import language_name, translate_summary
-
-    if format not in ("text", "json"):
-        raise DistillError(f"Unknown format {format!r}; use --format text or --format json.")
-    chosen = pick_model(model)
-    target = to.strip().lower()
-    if not target.replace("-", "").isalpha() or len(target) > 8:
-        raise DistillError(f"{to!r} is not a language code; pass one like --to es or --to pt-BR.")
-    library = Library()
-    try:
-        library.get_video(video_id)
-        existing = library.get_summary(video_id, language=target)
-        if existing is None:
-            if chosen == BUILTIN:
-                raise DistillError(
-                    f"Translating into {language_name(target)} needs a model: pass --model "
-                    "provider:name (e.g. ollama:llama3.2) or set DISTILL_MODEL."
-                )
-            source = library.get_summary(video_id)
-            if source is None:
-                raise NotFoundError(
-                    f"{video_id} has no summary yet; run `distill summarize {video_id}` first."
-                )
-            with progress_bar() as progress:
-                existing = translate_summary(source, target, chosen, progress=progress)
-            library.save_summary(video_id, existing)
-            print_usage(existing.usage, what="translation")
-    finally:
-        library.close()
-    if format == "json":
-        sys.stdout.write(json.dumps(summary_json(existing), ensure_ascii=False) + "\n")
-    else:
-        print_summary(existing)
+from distill.cli.output import console
+from distill.llm import BUILTIN
 
 
 def _probe(url: str, headers: dict[str, str] | None = None) -> tuple[list[str], str | None]:

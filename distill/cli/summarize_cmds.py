@@ -7,22 +7,24 @@ import re
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from distill.cli import app
-from distill.cli._common import console, err_console, fmt_time, progress_bar
+from distill.cli.output import (
+    console,
+    err_console,
+    print_answer,
+    print_summary,
+    print_usage,
+    progress_bar,
+    term,
+)
 from distill.errors import DistillError
 
 if TYPE_CHECKING:
-    from distill.domain import Answer, Summary, Transcript
-    from distill.library import Library
-
-BUILTIN = "builtin"
-# The keys of the JSON contract in DESIGN.md, in order.
-SUMMARY_KEYS = ("source", "model", "language", "tldr", "insights", "qa", "takeaways", "chapters")
+    from distill.domain import Summary, Transcript
 
 
 class SummaryFormat(str, Enum):
@@ -36,21 +38,6 @@ class AskFormat(str, Enum):
     json = "json"
 
 
-def pick_model(model: str | None) -> str:
-    """--model, else DISTILL_MODEL, else builtin."""
-    if model and model.strip():
-        return model.strip()
-    from distill.settings import get_settings
-
-    return get_settings().model or BUILTIN
-
-
-def summary_json(summary: Summary) -> dict[str, Any]:
-    """The summary as the JSON object of the contract."""
-    data = summary.model_dump(mode="json")
-    return {key: data[key] for key in SUMMARY_KEYS}
-
-
 def output_stem(source: str, transcript: Transcript) -> str:
     """File stem for --out: the video id for YouTube, else the file name without extensions."""
     if transcript.meta.kind == "youtube":
@@ -61,148 +48,23 @@ def output_stem(source: str, transcript: Transcript) -> str:
     return stem or transcript.meta.id
 
 
-def _link(summary: Summary, start: float | None) -> str | None:
-    """A URL opening the video at `start`, for YouTube sources."""
-    if start is None or summary.source.kind != "youtube":
-        return None
-    return f"https://youtu.be/{summary.source.id}?t={int(start)}"
+def render_summary(summary: Summary, format: SummaryFormat) -> str:
+    """The summary as JSON (the documented contract) or Markdown text."""
+    if format == SummaryFormat.markdown:
+        from distill.exports.markdown import summary_markdown
+
+        return summary_markdown(summary)
+    return json.dumps(summary.contract(), ensure_ascii=False, indent=2) + "\n"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
-
-
-def md(text: str) -> str:
-    """Transcript text made inert in Markdown: markup characters escaped, one line."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
-def _md_time(summary: Summary, start: float | None) -> str:
-    if start is None:
-        return ""
-    link = _link(summary, start)
-    return f" ([{fmt_time(start)}]({link}))" if link else f" ({fmt_time(start)})"
-
-
-def summary_markdown(summary: Summary) -> str:
-    """The summary page as Markdown."""
-    src = summary.source
-    facts = [md(src.channel)] if src.channel else []
-    if src.duration is not None:
-        facts.append(fmt_time(src.duration))
-    facts += [f"language: {md(summary.language)}", f"model: {md(summary.model)}"]
-    lines = [f"# {md(src.title)}", "", " · ".join(facts), ""]
-    if src.url:
-        lines += [f"<{src.url}>", ""]
-    lines += ["## TL;DR", "", md(summary.tldr), ""]
-    if summary.insights:
-        lines += ["## Key insights", ""]
-        lines += [f"- {i.emoji} {md(i.text)}{_md_time(summary, i.start)}" for i in summary.insights]
-        lines.append("")
-    if summary.qa:
-        lines += ["## Questions & answers", ""]
-        for qa in summary.qa:
-            lines += [
-                f"**{md(qa.question)}**",
-                "",
-                f"{md(qa.answer)}{_md_time(summary, qa.start)}",
-                "",
-            ]
-    if summary.takeaways:
-        lines += ["## Summary & key takeaways", ""]
-        lines += [f"- {md(t.text)}{_md_time(summary, t.start)}" for t in summary.takeaways]
-        lines.append("")
-    if summary.chapters:
-        lines += ["## Chapters", ""]
-        lines += [
-            f"- {fmt_time(c.start) + ' ' if c.start is not None else ''}{md(c.title)}"
-            for c in summary.chapters
-        ]
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _when(start: float | None) -> str:
-    return f"[cyan]\\[{fmt_time(start)}][/cyan] " if start is not None else ""
-
-
-def print_summary(summary: Summary) -> None:
-    """The sections of the summary page in the terminal; transcript text is escaped."""
-    from rich.panel import Panel
-    from rich.rule import Rule
-
-    src = summary.source
-    facts = [escape(src.channel)] if src.channel else []
-    if src.duration is not None:
-        facts.append(fmt_time(src.duration))
-    facts += [f"language {escape(summary.language)}", f"model {escape(summary.model)}"]
-    header = f"[bold]{escape(src.title)}[/bold]\n[dim]{' · '.join(facts)}[/dim]"
-    if src.url:
-        header += f"\n[dim]{escape(src.url)}[/dim]"
-    console.print(Panel(header, expand=False))
-    console.print(Rule("TL;DR", align="left"))
-    console.print(escape(summary.tldr))
-    if summary.insights:
-        console.print(Rule("Key insights", align="left"))
-        for i in summary.insights:
-            console.print(f"{escape(i.emoji)} {_when(i.start)}{escape(i.text)}")
-    if summary.qa:
-        console.print(Rule("Questions & answers", align="left"))
-        for qa in summary.qa:
-            console.print(f"[bold]Q: {escape(qa.question)}[/bold]")
-            console.print(f"   {_when(qa.start)}{escape(qa.answer)}")
-    if summary.takeaways:
-        console.print(Rule("Summary & key takeaways", align="left"))
-        for t in summary.takeaways:
-            console.print(f"• {_when(t.start)}{escape(t.text)}")
-    if summary.chapters:
-        console.print(Rule("Chapters", align="left"))
-        for c in summary.chapters:
-            console.print(f"{_when(c.start)}{escape(c.title)}")
-    console.print()
-
-
-def print_plan(transcript: Transcript, model: str, language: str | None = None) -> None:
-    """What summarizing would cost, without calling any model."""
-    words = transcript.word_count
-    if model == BUILTIN:
-        console.print(
-            f"{escape(transcript.meta.title)}: {words} words, {len(transcript.segments)} segments; "
-            "model builtin: no model calls are made (extractive, runs locally)."
-        )
-        return
-    from distill.summarize.llm_plan import plan
-
-    result = plan(transcript, model, language=language)
-    console.print(f"{escape(transcript.meta.title)}: {words} words; model {escape(model)}")
-    for line in result.lines():
-        console.print(f"  {escape(line)}")
-
-
-def _check_language(transcript: Transcript, model: str, lang: str | None) -> None:
-    """builtin writes in the transcript's language: another language needs a model."""
-    want = (lang or "").split("-")[0].lower()
-    if model != BUILTIN or not want:
-        return
-    from distill.summarize.text import detect_language
-
-    have = (transcript.language or detect_language(transcript.text) or "").split("-")[0].lower()
-    if have and have != want:
-        raise DistillError(
-            f"{transcript.meta.title!r} has no {want} transcript (only {have}), and translating "
-            "a summary needs a model: pass --model provider:name or set DISTILL_MODEL."
-        )
-
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
-def _library() -> Library:
-    from distill.library import Library
-
-    return Library()
+def emit_summary(summary: Summary, format: SummaryFormat) -> None:
+    """Print a summary to stdout in the chosen format."""
+    if format == SummaryFormat.json:
+        sys.stdout.write(json.dumps(summary.contract(), ensure_ascii=False) + "\n")
+    elif format == SummaryFormat.markdown:
+        sys.stdout.write(render_summary(summary, format) + "\n")
+    else:
+        print_summary(summary)
 
 
 ModelOption = Annotated[
@@ -221,8 +83,9 @@ def summarize(
     sources: Annotated[
         list[str],
         typer.Argument(
+            metavar="SOURCE...",
             help="YouTube URLs or IDs, caption files (.srt .vtt .json3), transcripts (.txt), "
-            "or audio/video files."
+            "audio/video files, or ids of stored videos.",
         ),
     ],
     model: ModelOption = None,
@@ -242,83 +105,54 @@ def summarize(
     ] = False,
 ) -> None:
     """Summarize videos, recordings or transcripts and save them in the library."""
-    from distill.summarize import summarize as run_summary
+    from distill.files import write_atomic
+    from distill.service import Distill, choose_model
 
-    chosen = pick_model(model)
-    if out is not None:
+    choose_model(model)  # a bad model string is refused before any work
+    if out is not None and not dry_run:
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DistillError(
                 f"Cannot create the output folder {out} ({exc.strerror}); pass a writable --out DIR."
             ) from exc
-    library: Library | None = None
     failed = 0
     stems: set[str] = set()
-    try:
+    with Distill() as service:
         for source in sources:
             try:
                 with progress_bar() as progress:
-                    from distill.sources import resolve
-
-                    transcript = resolve(source, lang=lang, progress=progress)
-                    _check_language(transcript, chosen, lang)
                     if dry_run:
-                        print_plan(transcript, chosen, lang)
+                        plan = service.plan(source, model=model, lang=lang, progress=progress)
+                        console.print(f"{term(plan.transcript.meta.title)}:")
+                        for line in plan.lines:
+                            console.print(f"  {term(line)}")
                         continue
-                    summary = run_summary(
-                        transcript, model=chosen, language=lang, progress=progress
-                    )
-                if summary.usage is not None:
-                    from distill.cli.llm_cmds import print_usage
-
-                    print_usage(summary.usage)
-                if library is None:
-                    library = _library()
-                video_id = library.save_transcript(transcript)
-                library.save_summary(video_id, summary)
+                    done = service.summarize(source, model=model, lang=lang, progress=progress)
+                print_usage(done.summary.usage)
+                if out is not None:
+                    stem = base = output_stem(source, done.transcript)
+                    n = 2
+                    while stem in stems:
+                        stem, n = f"{base}-{n}", n + 1
+                    stems.add(stem)
+                    suffix = ".md" if format == SummaryFormat.markdown else ".json"
+                    path = out / f"{stem}{suffix}"
+                    write_atomic(path, render_summary(done.summary, format))
+                    err_console.print(f"wrote {term(str(path))}")
+                else:
+                    emit_summary(done.summary, format)
             except DistillError as exc:
                 if len(sources) == 1:
                     raise
                 failed += 1
                 print(f"error: {source}: {exc}", file=sys.stderr)
-                continue
-            if out is not None:
-                stem = output_stem(source, transcript)
-                n = 2
-                base = stem
-                while stem in stems:
-                    stem, n = f"{base}-{n}", n + 1
-                stems.add(stem)
-                if format == SummaryFormat.markdown:
-                    path = out / f"{stem}.md"
-                    _write(path, summary_markdown(summary))
-                else:
-                    path = out / f"{stem}.json"
-                    _write(
-                        path, json.dumps(summary_json(summary), ensure_ascii=False, indent=2) + "\n"
-                    )
-                err_console.print(f"wrote {escape(str(path))}")
-            elif format == SummaryFormat.json:
-                sys.stdout.write(json.dumps(summary_json(summary), ensure_ascii=False) + "\n")
-            elif format == SummaryFormat.markdown:
-                sys.stdout.write(summary_markdown(summary) + "\n")
-            else:
-                print_summary(summary)
-    finally:
-        if library is not None:
-            library.close()
     if failed:
         print(
             f"error: {failed} of {len(sources)} sources failed; see the messages above.",
             file=sys.stderr,
         )
         raise typer.Exit(1)
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    data = answer.model_dump(mode="json")
-    return {"answer": data["answer"], "citations": data["citations"]}
 
 
 @app.command()
@@ -335,32 +169,36 @@ def ask(
     ] = AskFormat.text,
 ) -> None:
     """Ask a question about one video; the answer cites the moments it comes from."""
-    from distill.summarize import ask as run_ask
+    from distill.service import Distill
 
-    if not question.strip():
-        raise DistillError(
-            'The question is empty; pass it in quotes, e.g. distill ask SOURCE "What is X?".'
-        )
-    chosen = pick_model(model)
-    library = _library()
-    try:
-        if library.has_video(source):
-            transcript = library.get_transcript(source, language=lang)
-        else:
-            from distill.sources import resolve
-
-            with progress_bar() as progress:
-                transcript = resolve(source, lang=lang, progress=progress)
-            library.save_transcript(transcript)
-    finally:
-        library.close()
-    answer = run_ask(transcript, question, model=chosen)
+    with Distill() as service, progress_bar() as progress:
+        answer = service.ask(source, question, model=model, lang=lang, progress=progress)
     if format == AskFormat.json:
-        sys.stdout.write(json.dumps(answer_json(answer), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(answer.contract(), ensure_ascii=False) + "\n")
         return
-    console.print(f"[bold]{escape(question.strip())}[/bold]")
-    console.print(escape(answer.answer))
-    if answer.citations:
-        console.print("[dim]Sources:[/dim]")
-        for c in answer.citations:
-            console.print(f"  {_when(c.start)}{escape(c.text)}")
+    print_answer(question, answer)
+
+
+@app.command()
+def translate(
+    video_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The id of a stored video (see `distill list`).")
+    ],
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang", "--to", "-l", "-t", help="Language to translate into, e.g. es, de, pt-BR."
+        ),
+    ],
+    model: ModelOption = None,
+    format: Annotated[
+        SummaryFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = SummaryFormat.text,
+) -> None:
+    """Show a stored summary in another language (translated by a model once, times kept)."""
+    from distill.service import Distill
+
+    with Distill() as service, progress_bar() as progress:
+        summary = service.translate(video_id, lang, model=model, progress=progress)
+    print_usage(summary.usage, what="translation")
+    emit_summary(summary, format)

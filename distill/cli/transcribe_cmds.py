@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from distill.cli import app
-from distill.cli._common import console, err_console, progress_bar
-from distill.errors import DistillError, SourceError
+from distill.cli.output import console, err_console, plain, progress_bar
+from distill.errors import DistillError
 
 if TYPE_CHECKING:
     from distill.domain import Transcript
@@ -24,51 +24,12 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-def _transcript_of(source: str, lang: str | None) -> Transcript:
-    """Transcribe a local file, or a YouTube video's audio (always through Whisper)."""
-    from distill.sources.youtube import parse_video_id
-
-    if source.startswith("file://"):
-        from urllib.parse import unquote, urlparse
-
-        source = unquote(urlparse(source).path)
-    path = Path(source).expanduser()
-    video_id = None if path.exists() else parse_video_id(source)
-    with progress_bar() as progress:
-        if video_id is not None:
-            from distill.transcribe.youtube_audio import transcribe_youtube_audio
-
-            return transcribe_youtube_audio(video_id, progress=progress, language=lang)
-        if "://" in source:
-            raise SourceError(
-                f"{source!r} is not a YouTube URL or a local file; pass the path of an audio or "
-                "video file, or a YouTube video URL."
-            )
-        from distill.sources.media import load_media
-
-        return load_media(path, lang=lang, progress=progress)
-
-
 def render(transcript: Transcript, fmt: str) -> str:
     """The transcript as txt, srt, vtt or json text."""
     from distill.sources.export import export
 
     text = export(transcript, "text" if fmt == "txt" else fmt)
     return text if text.endswith("\n") else text + "\n"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write the whole file or nothing (temp file in the same folder, then rename)."""
-    from distill.transcribe.cache import write_atomic
-
-    if path.is_dir():
-        raise DistillError(f"{path} is a directory; pass a file path to -o, e.g. {path}/talk.srt.")
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise DistillError(
-            f"Cannot write {path} ({exc.strerror or exc}); pass a writable file path to -o."
-        ) from exc
 
 
 @app.command()
@@ -102,12 +63,16 @@ def transcribe(
         raise DistillError(
             f"{output} is a directory; pass a file path to -o, e.g. {output}/talk.srt."
         )
-    transcript = _transcript_of(source, lang)
+    from distill.files import write_atomic
+    from distill.service import Distill
+
+    with Distill() as service, progress_bar() as progress:
+        transcript = service.transcribe(source, lang=lang, progress=progress)
     text = render(transcript, format.value)
     if output is None:
-        console.print(text, end="", markup=False, highlight=False, soft_wrap=True)
+        console.print(plain(text), end="", markup=False, highlight=False, soft_wrap=True)
         return
-    write_atomically(output, text)
+    write_atomic(output, text)
     err_console.print(
         f"Wrote {len(transcript.segments)} segments ({transcript.word_count} words) to {output}",
         highlight=False,

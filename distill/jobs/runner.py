@@ -1,16 +1,17 @@
-"""Run one durable job: resolve the source, store the transcript, summarize, store the summary."""
+"""Run one durable job through the service, its progress written to the job row."""
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from distill.domain import ProgressFn
 from distill.errors import DistillError
 
 if TYPE_CHECKING:
     from distill.library import Job, Library
+    from distill.service import Distill
 
 log = logging.getLogger(__name__)
 
@@ -40,35 +41,18 @@ class JobProgress:
         self.library.update_job(self.job_id, stage=stage, progress=fraction)
 
 
-def _summarize_model(params: dict[str, Any]) -> str:
-    from distill.settings import get_settings
-
-    return str(params.get("model") or get_settings().model or "builtin")
-
-
-def process(library: Library, job: Job, progress: ProgressFn | None = None) -> str:
-    """Resolve the job's source into a transcript and a summary stored in the library; returns the video id."""
-    from distill.sources import resolve
-    from distill.summarize import summarize
-
-    report = progress or JobProgress(library, job.id)
-    params = job.params or {}
-    lang = params.get("lang") or None
+def process(service: Distill, job: Job, progress: ProgressFn | None = None) -> str:
+    """Do a job's work through the service, reporting progress on the job; the stored video's id."""
+    report = progress or JobProgress(service.library, job.id)
     report("download", 0.0, None)
-    transcript = resolve(job.source, lang=lang, progress=report)
-    video_id = library.save_transcript(transcript)
-    library.update_job(job.id, video_id=video_id)
-    report("summarize", 0.0, 1.0)
-    summary = summarize(transcript, model=_summarize_model(params), language=lang, progress=report)
-    library.save_summary(video_id, summary)
-    report("summarize", 1.0, 1.0)
-    return video_id
+    return service.run_job(job, report)
 
 
-def run_job(library: Library, job: Job) -> None:
+def run_job(service: Distill, job: Job) -> None:
     """Process a claimed job and record how it ended: done with its video, or failed with a clear error."""
+    library = service.library
     try:
-        video_id = process(library, job)
+        video_id = process(service, job)
     except DistillError as exc:
         library.update_job(job.id, status="failed", error=str(exc), message=None)
         return
@@ -83,8 +67,3 @@ def run_job(library: Library, job: Job) -> None:
     library.update_job(
         job.id, status="done", stage="done", progress=1.0, video_id=video_id, error=None
     )
-
-
-def retry_job(library: Library, job_id: str) -> Job:
-    """Put a failed job back in the queue (or give the job already doing the same work)."""
-    return library.requeue_failed_job(job_id)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from distill.jobs.runner import run_job
 
 if TYPE_CHECKING:
-    from distill.library import Job, Library
+    from distill.library import Job
+    from distill.service import Distill
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +21,13 @@ class Worker:
 
     def __init__(
         self,
-        library: Library,
+        service: Distill,
         *,
         poll_interval: float = 1.0,
         on_done: Callable[[Job], None] | None = None,
     ) -> None:
-        self.library = library
+        self.service = service
+        self.library = service.library
         self.poll_interval = poll_interval
         self.on_done = on_done
         self._wake = threading.Event()
@@ -58,7 +60,7 @@ class Worker:
             job = self.library.claim_next_job()
             if job is None:
                 break
-            run_job(self.library, job)
+            run_job(self.service, job)
             count += 1
             if self.on_done is not None:
                 try:

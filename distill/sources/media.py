@@ -67,6 +67,31 @@ def load_media(
     )
 
 
+def transcribe_source(
+    source: str, *, lang: str | None = None, progress: ProgressFn = no_progress
+) -> Transcript:
+    """Speech to text for a local media file, or a YouTube video's audio (always Whisper)."""
+    from distill.errors import SourceError
+    from distill.sources.youtube import parse_video_id
+
+    if source.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        source = unquote(urlparse(source).path)
+    path = Path(source).expanduser()
+    video_id = None if path.exists() else parse_video_id(source)
+    if video_id is not None:
+        from distill.transcribe.youtube_audio import transcribe_youtube_audio
+
+        return transcribe_youtube_audio(video_id, progress=progress, language=lang)
+    if "://" in source:
+        raise SourceError(
+            f"{source!r} is not a YouTube URL or a local file; pass the path of an audio or "
+            "video file, or a YouTube video URL."
+        )
+    return load_media(path, lang=lang, progress=progress)
+
+
 class MediaSource(SourceHandler):
     """Audio and video files (wav, mp3, m4a, flac, ogg, opus, webm, mp4, mkv, mov, ...)."""
 

@@ -16,7 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from distill.errors import DistillError, NotFoundError
-from distill.web.security import BodyLimit, CachedPages, SecurityHeaders
+from distill.web.page_cache import CachedPages
+from distill.web.security import BodyLimit, SecurityHeaders
 from distill.web.state import HERE, AppState, make_templates
 from distill.web.uploads import UploadError
 
@@ -79,12 +80,16 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
     from distill.settings import get_settings
 
     settings = get_settings()
+    from distill.service import Distill
+
     if library is None:
         from distill.library import Library
 
         library = Library()
+    service = Distill(library)
     state = AppState(
         library=library,
+        service=service,
         templates=make_templates(),
         media_dir=settings.media_dir,
         api_token=(settings.api_token or "").strip() or None,
@@ -98,7 +103,8 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
         if worker:
             from distill.jobs import Worker
 
-            state.worker = Worker(library, on_done=lambda job: state.changed())
+            state.worker = Worker(service, on_done=lambda job: state.changed())
+            service.on_submit = state.worker.notify
             requeued = state.worker.start()
             if requeued:
                 print(f"distill: resuming {requeued} interrupted job(s)", file=sys.stderr)
@@ -106,6 +112,7 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
             yield
         finally:
             if state.worker is not None:
+                service.on_submit = None
                 state.worker.stop()
                 state.worker = None
 
@@ -163,7 +170,7 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     mount_docs(app, state)
-    app.add_middleware(CachedPages, state=state)
+    app.add_middleware(CachedPages, cache=state.cache)
     app.add_middleware(BodyLimit, limit=state.max_upload_bytes + (1 << 20))
     app.add_middleware(SecurityHeaders)
     return app

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +11,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from distill.errors import DistillError
-from distill.web import render, service
+from distill.errors import DistillError, NotFoundError
+from distill.web import render, submissions
+from distill.web.deps import base_url, check_lang, get_state
+from distill.web.render import job_error, source_label
 from distill.web.security import check_origin, check_write
 from distill.web.state import AppState
-from distill.web.uploads import UploadError
+from distill.web.uploads import UploadError, refuse_oversized
 
 router = APIRouter(include_in_schema=False)
 
-LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 STAGES = ["download", "transcribe", "summarize", "done"]
 STAGE_NAMES = {
     "download": "Download",
@@ -30,38 +30,6 @@ STAGE_NAMES = {
 }
 PAGE_SIZE = 24
 SEARCH_LIMIT = 30
-
-
-def get_state(request: Request) -> AppState:
-    state: AppState = request.app.state.distill
-    return state
-
-
-def check_lang(lang: str | None) -> str | None:
-    if lang is None or lang == "":
-        return None
-    if not LANG_RE.match(lang):
-        raise HTTPException(
-            400, "The lang parameter must be a language code such as 'en' or 'pt-BR'."
-        )
-    return lang
-
-
-def scope_base(scope: Any) -> str:
-    """scheme://host[:port] of a request, from its ASGI scope (also used by the cached fast path)."""
-    host = ""
-    for name, value in scope.get("headers") or ():
-        if name == b"host":
-            host = value.decode("latin-1")
-            break
-    if not host:
-        server = scope.get("server") or ("localhost", None)
-        host = f"{server[0]}:{server[1]}" if server[1] else str(server[0])
-    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}".rstrip("/")
-
-
-def base_url(request: Request) -> str:
-    return scope_base(request.scope)
 
 
 def html_page(body: str, status: int = 200) -> HTMLResponse:
@@ -79,20 +47,6 @@ async def checked_form(request: Request, *, max_files: int = 0, max_fields: int 
         await form.close()
         raise
     return form
-
-
-def source_label(source: str) -> str:
-    """What to call a job's source on a page: the URL, or only the uploaded file's name."""
-    if source.startswith(("http://", "https://")):
-        return source
-    return Path(source).name
-
-
-def job_error(source: str, error: str | None) -> str | None:
-    """The job's error without the server's storage path of the upload in it."""
-    if error and not source.startswith(("http://", "https://")):
-        return error.replace(source, source_label(source))
-    return error
 
 
 # --- home and submit -------------------------------------------------------------------------
@@ -128,19 +82,21 @@ async def home(request: Request) -> Response:
 @router.post("/submit")
 async def submit(request: Request) -> Response:
     state = get_state(request)
-    service.refuse_oversized(state, request.headers.get("content-length"))
+    refuse_oversized(request.headers.get("content-length"), state.max_upload_bytes)
     form = await checked_form(request, max_files=1, max_fields=10)
     try:
         url = form.get("url")
         upload = form.get("file")
         if isinstance(upload, UploadFile) and upload.filename:
-            path = await run_in_threadpool(service.store_file, state, upload.file, upload.filename)
-            job = await run_in_threadpool(service.submit_file, state, str(path))
+            path = await run_in_threadpool(
+                submissions.store_file, state, upload.file, upload.filename
+            )
+            job = await run_in_threadpool(submissions.submit_file, state, str(path))
         elif isinstance(url, str) and url.strip():
-            known = await run_in_threadpool(service.summarized_youtube_id, state, url)
+            known = await run_in_threadpool(submissions.summarized_youtube_id, state, url)
             if known is not None:  # already summarized: straight to its page
                 return RedirectResponse(f"/v/{known}", status_code=303)
-            job = await run_in_threadpool(service.submit_url, state, url)
+            job = await run_in_threadpool(submissions.submit_url, state, url)
         else:
             raise UploadError("Paste a YouTube link or choose a file to upload.")
     except UploadError as exc:
@@ -188,29 +144,33 @@ async def job_page(request: Request, job_id: str) -> Response:
 
 @router.post("/jobs/{job_id}/retry")
 async def job_retry(request: Request, job_id: str) -> Response:
-    from distill.jobs import retry_job
-
     state = get_state(request)
     await (await checked_form(request)).close()
-    await run_in_threadpool(retry_job, state.library, job_id)
-    if state.worker is not None:
-        state.worker.notify()
+    await run_in_threadpool(state.service.retry, job_id)
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 # --- the video page --------------------------------------------------------------------------
 
 
+def transcript_or_none(state: AppState, video_id: str) -> Any:
+    """The video's stored transcript, or None when it has none."""
+    try:
+        return state.library.get_transcript(video_id)
+    except NotFoundError:
+        return None
+
+
 def video_context(state: AppState, video_id: str, lang: str | None, base: str) -> dict[str, Any]:
     """Everything the video page and its downloads show."""
     lib = state.library
     v = lib.get_video(video_id)
-    s = service.page_summary(state, video_id, lang)
-    transcript = service.transcript_or_none(state, video_id)
+    s = state.service.summary(video_id, lang)
+    transcript = transcript_or_none(state, video_id)
     chapters = (s.chapters if s and s.chapters else None) or v.chapters
     languages = lib.summary_languages(video_id)
     offer: list[str] = []
-    if service.translation_model() is not None:
+    if state.service.can_translate():
         offer = [c for c in render.OFFERED_LANGUAGES if c not in languages]
     more: list[Any] = []
     if v.channel_id:
@@ -275,7 +235,9 @@ async def summary_markdown(request: Request, video_id: str, lang: str | None = N
     )
     if ctx["s"] is None:
         raise HTTPException(404, "This video has no summary in that language yet.")
-    text = render.summary_markdown(ctx["s"], ctx["v"], ctx["page_url"])
+    from distill.exports.markdown import page_link, summary_markdown
+
+    text = summary_markdown(ctx["s"], page_link(ctx["page_url"]))
     return Response(
         text,
         media_type="text/markdown; charset=utf-8",
@@ -286,7 +248,7 @@ async def summary_markdown(request: Request, video_id: str, lang: str | None = N
 @router.get("/v/{video_id}/summary.json")
 async def summary_json(request: Request, video_id: str, lang: str | None = None) -> Response:
     state = get_state(request)
-    s = await run_in_threadpool(service.page_summary, state, video_id, check_lang(lang))
+    s = await run_in_threadpool(state.service.summary, video_id, check_lang(lang))
     if s is None:
         state.library.get_video(video_id)
         raise HTTPException(404, "This video has no summary in that language yet.")
@@ -305,7 +267,7 @@ async def translate_page(request: Request, video_id: str) -> Response:
     lang = check_lang(lang if isinstance(lang, str) else None)
     if not lang:
         raise HTTPException(400, "Choose a language to translate into.")
-    await run_in_threadpool(service.translate, state, video_id, lang)
+    await run_in_threadpool(state.service.translate, video_id, lang)
     state.changed()
     return RedirectResponse(f"/v/{video_id}?lang={lang}", status_code=303)
 
@@ -318,7 +280,7 @@ async def embed(request: Request, video_id: str, lang: str | None = None) -> Res
 
     def build() -> bytes:
         v = state.library.get_video(video_id)
-        s = service.page_summary(state, video_id, lang)
+        s = state.service.summary(video_id, lang)
         return state.render("embed.html", v=v, s=s, page_url=f"{base}/v/{v.id}").encode()
 
     return Response(await run_in_threadpool(build), media_type="text/html; charset=utf-8")

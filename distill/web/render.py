@@ -122,33 +122,18 @@ def paragraphs(
     return out
 
 
-def summary_markdown(summary: Summary, meta: VideoMeta, page_url: str) -> str:
-    """The summary as a Markdown document with times linked to the page."""
+def source_label(source: str) -> str:
+    """What to call a job's source on a page: the URL, or only the uploaded file's name."""
+    if source.startswith(("http://", "https://")):
+        return source
+    return Path(source).name
 
-    def at(start: float | None) -> str:
-        return f" ([{fmt_time(start)}]({page_url}?t={int(start)}))" if start is not None else ""
 
-    lines = [f"# {meta.title}", ""]
-    if meta.channel:
-        lines += [f"*{meta.channel}*", ""]
-    if meta.url:
-        lines += [f"<{meta.url}>", ""]
-    lines += ["## TL;DR", "", summary.tldr, ""]
-    if summary.insights:
-        lines += ["## Key Insights", ""]
-        lines += [f"- {i.emoji} {i.text}{at(i.start)}" for i in summary.insights] + [""]
-    if summary.qa:
-        lines += ["## Questions & Answers", ""]
-        for qa in summary.qa:
-            lines += [f"**{qa.question}**{at(qa.start)}", "", qa.answer, ""]
-    if summary.takeaways:
-        lines += ["## Summary & Key Takeaways", ""]
-        lines += [f"{n}. {t.text}{at(t.start)}" for n, t in enumerate(summary.takeaways, 1)] + [""]
-    if summary.chapters:
-        lines += ["## Chapters", ""]
-        lines += [f"- {fmt_time(c.start)} {c.title}" for c in summary.chapters] + [""]
-    lines += [f"_Summarized by distill ({summary.model})._", ""]
-    return "\n".join(lines)
+def job_error(source: str, error: str | None) -> str | None:
+    """The job's error without the server's storage path of the upload in it."""
+    if error and not source.startswith(("http://", "https://")):
+        return error.replace(source, source_label(source))
+    return error
 
 
 def json_for_script(data: Any) -> str:

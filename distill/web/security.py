@@ -92,66 +92,6 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
-CACHED_PREFIXES = ("/v/", "/embed/", "/c/", "/search", "/api/v1/search")
-
-
-def page_key(scope: dict) -> tuple[Any, ...] | None:
-    """The cache key of a GET for a cacheable page (video, embed, channel, search, search API), else None."""
-    from urllib.parse import parse_qsl
-
-    from distill.web.pages import scope_base
-
-    path: str = scope.get("path", "")
-    if scope.get("method") != "GET" or not path.startswith(CACHED_PREFIXES):
-        return None
-    if path.startswith(("/v/", "/embed/", "/c/")) and path.count("/") != 2:
-        return None  # downloads and other sub-resources are not cached
-    raw = scope.get("query_string", b"")
-    if len(raw) > 400:
-        return None
-    query = sorted(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
-    if path.startswith("/v/"):
-        # ?t= only tells the page's script where to start; the page itself is the same.
-        query = [(k, v) for k, v in query if k != "t"]
-    return (path, tuple(query), scope_base(scope))
-
-
-class CachedPages:
-    """Serve rendered pages from the cache before routing, and remember successful renders."""
-
-    def __init__(self, app: Any, state: Any) -> None:
-        self.app = app
-        self.state = state
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        key = page_key(scope) if scope["type"] == "http" else None
-        if key is None:
-            await self.app(scope, receive, send)
-            return
-        cached = self.state.cache.get(key)
-        if cached is not None:
-            headers, body = cached
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
-        start: dict = {}
-        chunks: list[bytes] = []
-
-        async def remember(message: dict) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body" and start.get("status") == 200:
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body"):
-                    headers = [
-                        (k, v) for k, v in start.get("headers", []) if k.lower() != b"set-cookie"
-                    ]
-                    self.state.cache.put(key, (headers, b"".join(chunks)))
-            await send(message)
-
-        await self.app(scope, receive, remember)
-
-
 def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     if not origin or origin == "null":

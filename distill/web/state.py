@@ -1,10 +1,7 @@
-"""What the web app keeps between requests: the library, the job worker, templates, a page cache."""
+"""What the web app keeps between requests: the library and service, the job worker, templates, a page cache."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from distill.web import render
+from distill.web.page_cache import PageCache
 
 if TYPE_CHECKING:
     from distill.jobs import Worker
     from distill.library import Library
+    from distill.service import Distill
 
 HERE = Path(__file__).parent
 
@@ -37,38 +36,12 @@ def make_templates() -> jinja2.Environment:
     return env
 
 
-class PageCache:
-    """Rendered pages for a minute, oldest dropped first, cleared whenever the app changes the library."""
-
-    def __init__(self, ttl: float = 60.0, max_items: int = 1000) -> None:
-        self.ttl = ttl
-        self.max_items = max_items
-        self._items: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> Any | None:
-        item = self._items.get(key)
-        if item is None or item[0] < time.monotonic():
-            return None
-        return item[1]
-
-    def put(self, key: Any, value: Any) -> None:
-        with self._lock:
-            self._items.pop(key, None)
-            while len(self._items) >= self.max_items:
-                self._items.popitem(last=False)
-            self._items[key] = (time.monotonic() + self.ttl, value)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
 @dataclass
 class AppState:
     """Everything a request handler needs, stored on `app.state.distill`."""
 
     library: Library
+    service: Distill
     templates: jinja2.Environment
     media_dir: Path
     api_token: str | None

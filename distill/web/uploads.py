@@ -113,6 +113,20 @@ def safe_stem(filename: str | None) -> str:
     return stem or "upload"
 
 
+def refuse_oversized(content_length: str | None, limit: int) -> None:
+    """Refuse an upload whose declared size is over the limit before reading any of it."""
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        raise UploadError("The Content-Length header is not a number.") from None
+    if length > limit + (1 << 20):
+        raise UploadError(
+            f"The upload is larger than the limit of {limit >> 20} MB; "
+            "upload a smaller file or raise DISTILL_MAX_UPLOAD_MB.",
+            status=413,
+        )
+
+
 def store_upload(
     stream: BinaryIO, filename: str | None, media_dir: Path, *, max_media: int, max_text: int
 ) -> Path:
@@ -148,23 +162,7 @@ def store_upload(
                 f"upload a smaller file or raise {setting}.",
                 status=413,
             )
-        if ext in TEXT_EXTS:
-            _check_text_parses(dest)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return dest
-
-
-def _check_text_parses(path: Path) -> None:
-    """Captions and transcripts must parse into at least one segment before a job is made."""
-    try:
-        from distill.sources import resolve
-    except ImportError:
-        return
-    try:
-        transcript = resolve(str(path))
-    except SourceError as exc:
-        raise UploadError(str(exc)) from exc
-    if not transcript.segments:
-        raise UploadError("The caption file has no text in it; upload a file with captions.")

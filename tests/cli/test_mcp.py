@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from distill.domain import Segment, Transcript, VideoMeta
+from distill.service import Distill
 
 
 def sample_transcript() -> Transcript:
@@ -59,7 +60,7 @@ def test_tools_answer_from_the_library(distill_home: Path):
 
     library = Library()
     library.save_transcript(sample_transcript())
-    server = build_server(library)
+    server = build_server(Distill(library))
 
     async def run():
         async with Client(server) as client:

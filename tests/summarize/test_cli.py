@@ -100,7 +100,7 @@ def test_summarize_out_dir_markdown_and_a_failing_source(cli, tmp_path: Path, to
     assert md.returncode == 0, md.stderr
     text = (out / "glaciers.md").read_text()
     assert text.startswith("# Glaciers")
-    for heading in ("## TL;DR", "## Key insights", "## Questions & answers", "## Chapters"):
+    for heading in ("## TL;DR", "## Key Insights", "## Questions & Answers", "## Chapters"):
         assert heading in text
 
 
@@ -122,8 +122,8 @@ def test_summarize_text_view_and_dry_run(cli, tmp_path: Path, to_srt, bees) -> N
 
 
 def test_terminal_view_shows_markup_in_transcripts_literally() -> None:
-    from distill.cli._common import console
-    from distill.cli.summarize_cmds import print_summary
+    from distill.cli.output import console
+    from distill.cli.output import print_summary
     from distill.domain import QA, Insight, SourceRef, Summary
 
     summary = Summary(

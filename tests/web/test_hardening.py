@@ -10,6 +10,7 @@ from web_helpers import HOSTILE, HOSTILE_URL, make_transcript, parse
 
 from distill.domain import Insight, SourceRef, Summary
 from distill.jobs import Worker
+from distill.service import Distill
 from distill.settings import get_settings
 from distill.timefmt import clock, iso_duration
 
@@ -44,7 +45,7 @@ def test_hostile_search_query_is_shown_as_text(client, library):
 def test_hostile_job_source_and_error_are_escaped(client, library, tmp_path):
     name = 'talk"><img src=x onerror=alert(1)><script>alert(2)<b>.srt'  # no "/": a file name
     job = library.create_job(str(tmp_path / name))
-    Worker(library).run_pending()
+    Worker(Distill(library)).run_pending()
     assert library.get_job(job.id).status == "failed"
     r = client.get(f"/jobs/{job.id}")
     assert r.status_code == 200
@@ -232,7 +233,7 @@ def test_same_file_uploaded_twice_while_queued_is_one_job(client, library, disti
     other = upload("other.srt", SRT.replace("three", "blue"))
     assert other.json()["id"] != first.json()["id"] and len(list(uploads.iterdir())) == 2
     # Once it is done, uploading it again is new work, as for URLs.
-    Worker(library).run_pending()
+    Worker(Distill(library)).run_pending()
     assert library.get_job(first.json()["id"]).status == "done"
     assert upload("octopus.srt").json()["id"] != first.json()["id"]
 
@@ -241,7 +242,7 @@ def test_concurrent_uploads_of_one_file_are_one_job(app, library, distill_home: 
     import io
     import threading
 
-    from distill.web import service
+    from distill.web import submissions as service
 
     state = app.state.distill
     paths = [service.store_file(state, io.BytesIO(SRT.encode()), "octopus.srt") for _ in range(6)]

@@ -8,6 +8,7 @@ from pathlib import Path
 from web_helpers import parse
 
 from distill.jobs import Worker
+from distill.service import Distill
 
 SRT = """1
 00:00:00,000 --> 00:00:04,000
@@ -49,7 +50,7 @@ def test_upload_runs_to_a_summary_page(client, library, distill_home):
     page = parse(client.get(job_url).text)
     assert page.by_id("job").get("data-status") == "queued"
 
-    assert Worker(library).run_pending() == 1
+    assert Worker(Distill(library)).run_pending() == 1
     done = client.get(f"/api/v1/jobs/{job_id}").json()
     assert done["status"] == "done" and done["stage"] == "done" and done["progress"] == 1.0
     assert done["source"] == "octopus-hearts.srt"
@@ -94,7 +95,7 @@ def test_only_youtube_urls_are_accepted(client, library):
 def test_failed_job_shows_error_and_can_be_retried(client, library, tmp_path):
     gone = tmp_path / "gone.srt"
     job = library.create_job(str(gone))
-    Worker(library).run_pending()
+    Worker(Distill(library)).run_pending()
     failed = library.get_job(job.id)
     assert failed.status == "failed" and failed.error and "gone.srt" in failed.error
     page = parse(client.get(f"/jobs/{job.id}").text)
@@ -113,7 +114,7 @@ def test_failed_job_shows_error_and_can_be_retried(client, library, tmp_path):
     assert r.status_code == 303
     again = library.get_job(job.id)
     assert again.status == "queued" and again.error is None
-    Worker(library).run_pending()
+    Worker(Distill(library)).run_pending()
     assert library.get_job(job.id).status == "done"
 
 
@@ -181,7 +182,7 @@ def test_youtube_url_job_with_the_network_edge_recorded(client, library, monkeyp
     assert r.status_code == 303
     job_id = r.headers["location"].rsplit("/", 1)[1]
     assert library.get_job(job_id).source == f"https://www.youtube.com/watch?v={vid}"
-    Worker(library).run_pending()
+    Worker(Distill(library)).run_pending()
     job = client.get(f"/api/v1/jobs/{job_id}").json()
     assert job["status"] == "done" and job["video_id"] == vid
     doc = parse(client.get(f"/v/{vid}").text)
@@ -237,7 +238,7 @@ def test_uploads_in_legacy_encodings_are_read_like_the_cli_reads_them(client, li
     ]:
         r = client.post("/api/v1/jobs/upload", files={"file": (name, data)})
         assert r.status_code == 202, r.text
-    assert Worker(library).run_pending() == 2
+    assert Worker(Distill(library)).run_pending() == 2
     for job in library.list_jobs():
         assert job.status == "done", job.error
         text = library.get_transcript(job.video_id).text

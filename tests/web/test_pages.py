@@ -242,7 +242,7 @@ def test_cached_search_and_channel_pages_follow_changes(client, library):
 
 
 def test_page_cache_drops_oldest_and_expires():
-    from distill.web.state import PageCache
+    from distill.web.page_cache import PageCache
 
     cache = PageCache(ttl=60, max_items=2)
     cache.put("a", b"1")

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from web_helpers import make_transcript, parse
 
+from distill.jobs import Worker
+from distill.service import Distill
 from distill.settings import get_settings
 
 
@@ -38,13 +40,18 @@ def test_uploads_are_checked_by_content(client, library, distill_home, name, dat
     assert not uploads.exists() or not any(uploads.iterdir())
 
 
-def test_caption_that_does_not_parse_is_refused(client, library):
+def test_caption_that_does_not_parse_fails_its_job_with_the_reason(client, library):
+    # Parsed in the job, not in the request (a big caption file must not hold the server).
     r = client.post(
         "/api/v1/jobs/upload",
         files={"file": ("bad.srt", b"1\n00:00:01,000 --> 00:00:02,000\n\n", "text/plain")},
     )
-    assert r.status_code in (400, 415) and r.json()["error"]["message"]
-    assert library.list_jobs() == []
+    assert r.status_code == 202, r.text
+    Worker(Distill(library)).run_pending()
+    job = client.get(f"/api/v1/jobs/{r.json()['id']}").json()
+    assert job["status"] == "failed"
+    assert job["error"] and "bad.srt" in job["error"] and "/uploads/" not in job["error"]
+    assert library.list_videos() == []
 
 
 def test_upload_size_limit(distill_home, monkeypatch):

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from distill.web import service
+from distill.web import submissions
 from distill.web.api.models import JobOut, SubmitIn
-from distill.web.pages import get_state, job_error, source_label
+from distill.web.deps import get_state
+from distill.web.render import job_error, source_label
 from distill.web.security import require_write
-from distill.web.uploads import UploadError
+from distill.web.uploads import UploadError, refuse_oversized
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
@@ -30,8 +31,9 @@ def job_out(job: object) -> JobOut:
 async def submit(request: Request, body: SubmitIn) -> JobOut:
     """Summarize a YouTube video; the same URL submitted while its job runs gives that job."""
     state = get_state(request)
-    params = {"lang": body.lang} if body.lang else {}
-    job = await run_in_threadpool(service.submit_url, state, body.source, params)
+    job = await run_in_threadpool(
+        lambda: submissions.submit_url(state, body.source, lang=body.lang)
+    )
     return job_out(job)
 
 
@@ -61,16 +63,16 @@ UPLOAD_BODY = {
 async def upload(request: Request) -> JobOut:
     """Summarize an uploaded audio/video file, caption file or transcript (checked by content)."""
     state = get_state(request)
-    service.refuse_oversized(state, request.headers.get("content-length"))
+    refuse_oversized(request.headers.get("content-length"), state.max_upload_bytes)
     form = await request.form(max_files=1, max_fields=5)
     try:
         file = form.get("file")
         if not isinstance(file, UploadFile) or not file.filename:
             raise UploadError("Send the file as the multipart form field 'file'.")
-        path = await run_in_threadpool(service.store_file, state, file.file, file.filename)
+        path = await run_in_threadpool(submissions.store_file, state, file.file, file.filename)
     finally:
         await form.close()
-    job = await run_in_threadpool(service.submit_file, state, str(path))
+    job = await run_in_threadpool(submissions.submit_file, state, str(path))
     return job_out(job)
 
 
@@ -96,10 +98,5 @@ async def get_job(request: Request, job_id: str) -> JobOut:
 @router.post("/{job_id}/retry", response_model=JobOut, dependencies=[Depends(require_write)])
 async def retry(request: Request, job_id: str) -> JobOut:
     """Queue a failed job again."""
-    from distill.jobs import retry_job
-
     state = get_state(request)
-    job = await run_in_threadpool(retry_job, state.library, job_id)
-    if state.worker is not None:
-        state.worker.notify()
-    return job_out(job)
+    return job_out(await run_in_threadpool(state.service.retry, job_id))

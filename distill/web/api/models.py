@@ -5,9 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from distill.domain import Chapter, VideoMeta
+from distill.domain import Answer, Summary, VideoMeta
+
+
+class ChapterOut(BaseModel):
+    """A titled section of the video, starting at `start` seconds."""
+
+    title: str
+    start: float | None = None
 
 
 class VideoOut(BaseModel):
@@ -24,7 +31,7 @@ class VideoOut(BaseModel):
     upload_date: str | None = None
     view_count: int | None = None
     description: str | None = None
-    chapters: list[Chapter] = Field(default_factory=list)
+    chapters: list[ChapterOut] = Field(default_factory=list)
     page: str = Field(description="path of the video's summary page")
     has_media: bool = Field(description="a local media file is stored and playable at /media/{id}")
 
@@ -102,6 +109,89 @@ class AskIn(BaseModel):
 
 class TranslateIn(BaseModel):
     lang: str = Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+
+class SourceOut(BaseModel):
+    """The video a summary is of."""
+
+    kind: str
+    id: str
+    url: str | None = None
+    title: str
+    channel: str | None = None
+    duration: float | None = None
+    language: str | None = None
+
+
+class InsightOut(BaseModel):
+    emoji: str
+    text: str
+    start: float | None = Field(
+        default=None, description="seconds; null where the source has no times"
+    )
+
+
+class QAOut(BaseModel):
+    question: str
+    answer: str
+    start: float | None = None
+
+
+class TakeawayOut(BaseModel):
+    text: str
+    start: float | None = None
+
+
+class UsageOut(BaseModel):
+    """Model calls and tokens a summary took, and how its items were grounded."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    cached: bool = False
+    grounded: int = 0
+    repaired: int = 0
+    dropped: int = 0
+    retries: int = 0
+
+
+class SummaryOut(BaseModel):
+    """A video's summary page in one language by one model."""
+
+    model_config = ConfigDict(protected_namespaces=())
+
+    source: SourceOut
+    model: str
+    language: str
+    translated_from: str | None = None
+    tldr: str
+    insights: list[InsightOut]
+    qa: list[QAOut]
+    takeaways: list[TakeawayOut]
+    chapters: list[ChapterOut]
+    usage: UsageOut | None = None
+
+    @classmethod
+    def of(cls, summary: Summary) -> SummaryOut:
+        return cls.model_validate(summary.model_dump(exclude={"prompt_version"}))
+
+
+class CitationOut(BaseModel):
+    start: float | None = None
+    text: str
+
+
+class AnswerOut(BaseModel):
+    """An answer from one video's transcript, with the moments it rests on."""
+
+    answer: str
+    citations: list[CitationOut]
+    found: bool = Field(description="false when the transcript does not seem to answer")
+
+    @classmethod
+    def of(cls, answer: Answer) -> AnswerOut:
+        return cls.model_validate(answer.model_dump())
 
 
 class ErrorBody(BaseModel):

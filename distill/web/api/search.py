@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from distill.web.api.models import HighlightPart, SearchHitOut, SearchOut
-from distill.web.pages import get_state
+from distill.web.deps import get_state
 
 router = APIRouter(tags=["search"])
 

@@ -8,10 +8,16 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from distill.domain import Answer, Summary
-from distill.web import service
-from distill.web.api.models import AskIn, TranslateIn, VideoDetail, VideoOut, VideoPage
-from distill.web.pages import check_lang, get_state
+from distill.web.api.models import (
+    AnswerOut,
+    AskIn,
+    SummaryOut,
+    TranslateIn,
+    VideoDetail,
+    VideoOut,
+    VideoPage,
+)
+from distill.web.deps import check_lang, get_state
 from distill.web.security import require_write
 
 router = APIRouter(prefix="/videos", tags=["videos"])
@@ -54,25 +60,24 @@ async def get_video(request: Request, video_id: str) -> VideoDetail:
 async def delete_video(request: Request, video_id: str) -> Response:
     """Delete a video with its transcripts and summaries (needs the token when one is set)."""
     state = get_state(request)
-    await run_in_threadpool(service.delete_video, state, video_id)
+    await run_in_threadpool(state.service.delete, video_id)
     state.changed()
     return Response(status_code=204)
 
 
-@router.get("/{video_id}/summary", response_model=Summary)
-async def get_summary(request: Request, video_id: str, lang: str | None = None) -> Summary:
-    """The video's summary, in `lang` if given (the builtin summary is made if none is stored)."""
+@router.get("/{video_id}/summary", response_model=SummaryOut)
+async def get_summary(request: Request, video_id: str, lang: str | None = None) -> SummaryOut:
+    """The video's summary: in its own language, or in `lang` (the built-in one is made if none is stored)."""
     state = get_state(request)
     lang = check_lang(lang)
 
-    def build() -> Summary:
-        state.library.get_video(video_id)
-        s = service.page_summary(state, video_id, lang)
+    def build() -> SummaryOut:
+        s = state.service.summary(video_id, lang)
         if s is None:
             raise HTTPException(
                 404, f"Video {video_id} has no summary{' in ' + lang if lang else ''} yet."
             )
-        return s
+        return SummaryOut.of(s)
 
     return await run_in_threadpool(build)
 
@@ -103,17 +108,20 @@ async def get_transcript(
     return await run_in_threadpool(build)
 
 
-@router.post("/{video_id}/ask", response_model=Answer)
-async def ask(request: Request, video_id: str, body: AskIn) -> Answer:
-    """Answer a question about the video, citing the moments that support it."""
-    state = get_state(request)
-    return await run_in_threadpool(service.ask, state, video_id, body.question)
+@router.post("/{video_id}/ask", response_model=AnswerOut)
+async def ask(request: Request, video_id: str, body: AskIn) -> AnswerOut:
+    """Answer a question about the video (with the configured model), citing the moments that support it."""
+    service = get_state(request).service
+    answer = await run_in_threadpool(lambda: service.ask(video_id, body.question, fetch=False))
+    return AnswerOut.of(answer)
 
 
-@router.post("/{video_id}/translate", response_model=Summary, dependencies=[Depends(require_write)])
-async def translate(request: Request, video_id: str, body: TranslateIn) -> Summary:
+@router.post(
+    "/{video_id}/translate", response_model=SummaryOut, dependencies=[Depends(require_write)]
+)
+async def translate(request: Request, video_id: str, body: TranslateIn) -> SummaryOut:
     """Translate the summary with the configured model (needs the token when one is set)."""
     state = get_state(request)
-    summary = await run_in_threadpool(service.translate, state, video_id, body.lang)
+    summary = await run_in_threadpool(state.service.translate, video_id, body.lang)
     state.changed()
-    return summary
+    return SummaryOut.of(summary)

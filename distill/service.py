@@ -1,0 +1,432 @@
+"""The application service: the one place that wires sources, summarizers and the library.
+
+Every face (CLI, web pages, REST API, MCP, jobs) calls a `Distill`; none wires stages itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from distill.domain import Answer, ProgressFn, Summary, Transcript, no_progress
+from distill.errors import DistillError, InputError, NotFoundError
+from distill.llm import BUILTIN, resolve_model_string
+
+if TYPE_CHECKING:
+    from distill.library import Job, Library
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Summarized:
+    """What summarizing a source produced: the stored video's id, its transcript and summary."""
+
+    video_id: str
+    transcript: Transcript
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What summarizing a source would do, worked out without any model call."""
+
+    transcript: Transcript
+    model: str
+    lines: list[str]
+
+
+def choose_model(model: str | None) -> str:
+    """The model to use: the argument, else DISTILL_MODEL, else builtin; a bad string is refused."""
+    chosen = resolve_model_string(model)
+    if chosen != BUILTIN:
+        from distill.llm import parse_model_string
+
+        parse_model_string(chosen)  # one clear sentence for an unknown provider or option
+    return chosen
+
+
+def base_language(code: str | None) -> str:
+    """The base of a language code, lower-cased: 'pt-BR' -> 'pt'; '' when unknown."""
+    return (code or "").split("-")[0].strip().lower()
+
+
+def check_question(question: str) -> str:
+    """The question stripped, or an InputError when it is empty or too long."""
+    question = (question or "").strip()
+    if not question:
+        raise InputError('The question is empty; ask it in words, e.g. "What is X?".')
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(
+            f"The question is {len(question):,} characters long; keep it under "
+            f"{MAX_QUESTION_CHARS:,}."
+        )
+    return question
+
+
+class Distill:
+    """Add, summarize, ask and translate sources over one library (opened when first needed)."""
+
+    def __init__(
+        self,
+        library: Library | None = None,
+        *,
+        on_submit: Callable[[], None] | None = None,
+    ) -> None:
+        self._library = library
+        self._owns_library = library is None
+        self.on_submit = on_submit
+        self._flights: dict[str, threading.Lock] = {}
+        self._flights_lock = threading.Lock()
+
+    # --- lifetime ---------------------------------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        """The library: the one given, else the configured one, opened on first use."""
+        if self._library is None:
+            from distill.library import Library
+
+            self._library = Library()
+        return self._library
+
+    def close(self) -> None:
+        """Close the library if this service opened it."""
+        if self._owns_library and self._library is not None:
+            self._library.close()
+            self._library = None
+
+    def __enter__(self) -> Distill:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- sources ----------------------------------------------------------------------------
+
+    def fetch(
+        self, source: str, *, lang: str | None = None, progress: ProgressFn = no_progress
+    ) -> Transcript:
+        """Resolve a source string into a transcript (nothing is stored)."""
+        from distill.sources import resolve
+
+        return resolve(source, lang=lang, progress=progress)
+
+    def transcribe(
+        self, source: str, *, lang: str | None = None, progress: ProgressFn = no_progress
+    ) -> Transcript:
+        """Speech to text with Whisper for a local media file or a YouTube video's audio."""
+        from distill.sources.media import transcribe_source
+
+        return transcribe_source(source, lang=lang, progress=progress)
+
+    def transcript(
+        self, ref: str, *, lang: str | None = None, progress: ProgressFn = no_progress
+    ) -> Transcript:
+        """The stored transcript when `ref` is a library id, else the one resolved from `ref`."""
+        if self.library.has_video(ref):
+            return self.library.get_transcript(ref, language=lang)
+        return self.fetch(ref, lang=lang, progress=progress)
+
+    def add(
+        self, source: str, *, lang: str | None = None, progress: ProgressFn = no_progress
+    ) -> Transcript:
+        """Resolve a source and store its transcript without summarizing it."""
+        transcript = self.fetch(source, lang=lang, progress=progress)
+        self.library.save_transcript(transcript)
+        return transcript
+
+    # --- summaries --------------------------------------------------------------------------
+
+    def check_language(self, transcript: Transcript, model: str, lang: str | None) -> None:
+        """builtin writes in the transcript's language: a summary in another one needs a model."""
+        want = base_language(lang)
+        if model != BUILTIN or not want:
+            return
+        from distill.summarize import detect_language
+
+        have = base_language(transcript.language or detect_language(transcript.text))
+        if have and have != want:
+            raise InputError(
+                f"{transcript.meta.title!r} has no {want} transcript (only {have}), and "
+                "translating a summary needs a model: pass --model provider:name or set "
+                "DISTILL_MODEL."
+            )
+
+    def _source_transcript(
+        self, source: str, lang: str | None, progress: ProgressFn
+    ) -> tuple[Transcript, bool]:
+        """(transcript, already stored): a library id is read back, anything else resolved."""
+        if self.library.has_video(source):
+            return self.library.get_transcript(source, language=lang), True
+        return self.fetch(source, lang=lang, progress=progress), False
+
+    def plan(
+        self,
+        source: str,
+        *,
+        model: str | None = None,
+        lang: str | None = None,
+        progress: ProgressFn = no_progress,
+    ) -> Plan:
+        """What `summarize` would do and cost, without calling a model or storing anything."""
+        chosen = choose_model(model)
+        transcript, _ = self._source_transcript(source, lang, progress)
+        self.check_language(transcript, chosen, lang)
+        words = transcript.word_count
+        if chosen == BUILTIN:
+            lines = [
+                f"{words} words, {len(transcript.segments)} segments; model builtin: no model "
+                "calls are made (extractive, runs locally)."
+            ]
+        else:
+            from distill.summarize import plan
+
+            lines = [f"{words} words; model {chosen}", *plan(transcript, chosen, lang).lines()]
+        return Plan(transcript=transcript, model=chosen, lines=lines)
+
+    def summarize(
+        self,
+        source: str,
+        *,
+        model: str | None = None,
+        lang: str | None = None,
+        progress: ProgressFn = no_progress,
+        on_stored: Callable[[str], None] | None = None,
+    ) -> Summarized:
+        """Resolve a source (or read a stored one), summarize it and store both.
+
+        The language is checked before anything is stored; `on_stored` hears the video id as
+        soon as the transcript is saved (a job records it for its progress page).
+        """
+        chosen = choose_model(model)
+        transcript, stored = self._source_transcript(source, lang, progress)
+        self.check_language(transcript, chosen, lang)
+        video_id = transcript.meta.id if stored else self.library.save_transcript(transcript)
+        if on_stored is not None:
+            on_stored(video_id)
+        summary = self.summarize_transcript(transcript, model=chosen, lang=lang, progress=progress)
+        self.library.save_summary(video_id, summary)
+        return Summarized(video_id=video_id, transcript=transcript, summary=summary)
+
+    def summarize_transcript(
+        self,
+        transcript: Transcript,
+        *,
+        model: str | None = None,
+        lang: str | None = None,
+        progress: ProgressFn = no_progress,
+    ) -> Summary:
+        """A summary of a transcript in hand (nothing is stored)."""
+        from distill.summarize import summarize
+
+        chosen = choose_model(model)
+        progress("summarize", 0.0, 1.0)
+        summary = summarize(transcript, model=chosen, language=lang, progress=progress)
+        progress("summarize", 1.0, 1.0)
+        return summary
+
+    def original_language(self, video_id: str) -> str:
+        """The base language the video is spoken or written in ('' when unknown)."""
+        meta = self.library.get_video(video_id)
+        if meta.language:
+            return base_language(meta.language)
+        for code in self.library.transcript_languages(video_id):
+            if code:
+                return base_language(code)
+        return ""
+
+    def summary(
+        self, video_id: str, lang: str | None = None, *, make: bool = True
+    ) -> Summary | None:
+        """The stored summary of a video in `lang`, or in its original language when None.
+
+        Never "the newest in any language": a translation is shown only when asked for. When the
+        video has no summary in its own language yet, the built-in one is made once (concurrent
+        callers wait for it rather than each making their own) and stored.
+        """
+        original = self.original_language(video_id)  # NotFoundError for an unknown id
+        want = base_language(lang)
+        found = self._stored_summary(video_id, want, original)
+        if found is not None or not make:
+            return found
+        if want and original and want != original:
+            return None  # another language is a translation: made on request, never here
+        with self._flight(video_id):
+            found = self._stored_summary(video_id, want, original)
+            if found is not None:
+                return found
+            try:
+                transcript = self.library.get_transcript(video_id)
+            except NotFoundError:
+                return None
+            if not transcript.segments:
+                return None
+            summary = self.summarize_transcript(transcript, model=BUILTIN)
+            if want and base_language(summary.language) != want:
+                return None
+            self.library.save_summary(video_id, summary)
+            return summary
+
+    def _stored_summary(self, video_id: str, want: str, original: str) -> Summary | None:
+        """The newest stored summary in `want` (an original before a translation), else in the
+        original language, else any original."""
+        summaries = self.library.list_summaries(video_id)  # newest first
+        if want:
+            matching = [s for s in summaries if base_language(s.language) == want]
+            originals = [s for s in matching if s.translated_from is None]
+            return next(iter(originals or matching), None)
+        originals = [s for s in summaries if s.translated_from is None] or summaries
+        same = [s for s in originals if base_language(s.language) == original] if original else []
+        return next(iter(same or originals), None)
+
+    def _flight(self, key: str) -> threading.Lock:
+        with self._flights_lock:
+            return self._flights.setdefault(key, threading.Lock())
+
+    # --- ask and translate ------------------------------------------------------------------
+
+    def ask(
+        self,
+        ref: str,
+        question: str,
+        *,
+        model: str | None = None,
+        lang: str | None = None,
+        progress: ProgressFn = no_progress,
+        fetch: bool = True,
+    ) -> Answer:
+        """Answer a question about one video: a library id, or (with `fetch`) any source, stored."""
+        from distill.summarize import ask
+
+        question = check_question(question)
+        chosen = choose_model(model)
+        if not fetch:
+            self.library.get_video(ref)  # NotFoundError: faces with untrusted ids never fetch
+        transcript, stored = self._source_transcript(ref, lang, progress)
+        if not stored:
+            self.library.save_transcript(transcript)
+        return ask(transcript, question, model=chosen)
+
+    def translate(
+        self,
+        video_id: str,
+        to: str,
+        *,
+        model: str | None = None,
+        progress: ProgressFn = no_progress,
+    ) -> Summary:
+        """The summary in language `to`: stored already, or translated from the original and stored."""
+        target = (to or "").strip()
+        if not target.replace("-", "").isalpha() or not 2 <= len(target) <= 8:
+            raise InputError(f"{to!r} is not a language code; pass one like es or pt-BR.")
+        original = self.summary(video_id)
+        if original is None:
+            raise NotFoundError(
+                f"{video_id} has no summary to translate yet; run `distill summarize "
+                f"{video_id}` first."
+            )
+        if base_language(target) == base_language(original.language):
+            return original
+        existing = self._stored_summary(video_id, base_language(target), "")
+        if existing is not None:
+            return existing
+        chosen = choose_model(model)
+        if chosen == BUILTIN:
+            from distill.summarize import language_name
+
+            raise InputError(
+                f"Translating into {language_name(target)} needs a model: pass --model "
+                "provider:name (e.g. ollama:llama3.2) or set DISTILL_MODEL."
+            )
+        from distill.summarize import translate
+
+        translated = translate(original, target, chosen, progress=progress)
+        translated = translated.model_copy(update={"translated_from": original.language})
+        self.library.save_summary(video_id, translated)
+        return translated
+
+    def can_translate(self) -> bool:
+        """Whether a model is configured, so summaries can be translated."""
+        return resolve_model_string(None) != BUILTIN
+
+    # --- jobs -------------------------------------------------------------------------------
+
+    def submit(
+        self,
+        source: str,
+        *,
+        lang: str | None = None,
+        model: str | None = None,
+        same_as: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Job:
+        """Queue summarizing a source as a durable job; the same work already queued is that job."""
+        if model is not None:
+            choose_model(model)
+        params: dict[str, Any] = dict(extra or {})
+        if lang:
+            params["lang"] = lang
+        if model:
+            params["model"] = model
+        job = self.library.create_job(source, params=params, same_as=same_as)
+        if self.on_submit is not None:
+            self.on_submit()
+        return job
+
+    def retry(self, job_id: str) -> Job:
+        """Queue a failed job again (or give the job already doing the same work)."""
+        job = self.library.requeue_failed_job(job_id)
+        if self.on_submit is not None:
+            self.on_submit()
+        return job
+
+    def run_job(self, job: Job, progress: ProgressFn) -> str:
+        """Do a job's work: summarize its source with its parameters; the stored video's id."""
+        params = job.params or {}
+        done = self.summarize(
+            job.source,
+            model=params.get("model") or None,
+            lang=params.get("lang") or None,
+            progress=progress,
+            on_stored=lambda video_id: self.library.update_job(job.id, video_id=video_id),
+        )
+        return done.video_id
+
+    def delete(self, video_id: str) -> None:
+        """Delete a video from the library, and the uploaded media the web app stored for it."""
+        import shutil
+
+        meta = self.library.get_video(video_id)
+        paths = [meta.path] if meta.path else []
+        paths += [j.source for j in self.library.list_jobs(limit=1000) if j.video_id == video_id]
+        self.library.delete_video(video_id)
+        for path in paths:
+            folder = self.upload_folder(path)
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def upload_folder(self, path: str) -> Path | None:
+        """The folder the web app stored an upload in, when `path` is one (never anything else)."""
+        from distill.settings import get_settings
+
+        uploads = (get_settings().media_dir / "uploads").resolve()
+        try:
+            folder = Path(path).resolve().parent
+        except (OSError, ValueError):
+            return None
+        return folder if folder.parent == uploads else None
+
+
+__all__ = [
+    "Distill",
+    "DistillError",
+    "Plan",
+    "Summarized",
+    "base_language",
+    "check_question",
+    "choose_model",
+]

@@ -1,0 +1,54 @@
+"""What request handlers depend on: the app state and service, checked parameters, the base URL."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from fastapi import HTTPException, Request
+
+if TYPE_CHECKING:
+    from distill.service import Distill
+    from distill.web.state import AppState
+
+LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+
+def get_state(request: Request) -> AppState:
+    """The web app's state (library, service, templates, cache, limits)."""
+    state: AppState = request.app.state.distill
+    return state
+
+
+def get_service(request: Request) -> Distill:
+    """The application service every handler calls."""
+    return get_state(request).service
+
+
+def check_lang(lang: str | None) -> str | None:
+    """A language code from a query or form, or a 400 saying what one looks like."""
+    if lang is None or lang == "":
+        return None
+    if not LANG_RE.match(lang):
+        raise HTTPException(
+            400, "The lang parameter must be a language code such as 'en' or 'pt-BR'."
+        )
+    return lang
+
+
+def scope_base(scope: Any) -> str:
+    """scheme://host[:port] of a request, from its ASGI scope (also used by the page cache)."""
+    host = ""
+    for name, value in scope.get("headers") or ():
+        if name == b"host":
+            host = value.decode("latin-1")
+            break
+    if not host:
+        server = scope.get("server") or ("localhost", None)
+        host = f"{server[0]}:{server[1]}" if server[1] else str(server[0])
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}".rstrip("/")
+
+
+def base_url(request: Request) -> str:
+    """scheme://host[:port] of the request, for absolute links on pages."""
+    return scope_base(request.scope)

@@ -1,0 +1,55 @@
+"""Submitting work from the web: uploads stored and checked, YouTube URLs, both queued as jobs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from distill.files import sha256_file
+from distill.web.uploads import canonical_youtube_url, store_upload, youtube_video_id
+
+if TYPE_CHECKING:
+    from distill.library import Job
+    from distill.web.state import AppState
+
+
+def store_file(state: AppState, stream: BinaryIO, filename: str) -> Path:
+    """Store an uploaded file under a random name after checking its type and size."""
+    return store_upload(
+        stream,
+        filename,
+        state.media_dir,
+        max_media=state.max_upload_bytes,
+        max_text=state.max_caption_bytes,
+    )
+
+
+def submit_file(state: AppState, path: str, *, lang: str | None = None) -> Job:
+    """A job for a stored upload; the same content already queued or running gives that job."""
+    digest = sha256_file(path)
+    extra = {"sha256": digest}
+    # Keyed by content in the jobs table's unique index, so concurrent uploads of one file
+    # make one job.
+    same_as = "upload:" + json.dumps({**extra, **({"lang": lang} if lang else {})}, sort_keys=True)
+    job = state.service.submit(path, lang=lang, same_as=same_as, extra=extra)
+    if job.source != path:
+        # Each upload has its own random folder: drop this copy, keep the active job.
+        folder = state.service.upload_folder(path)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+    return job
+
+
+def submit_url(state: AppState, url: str, *, lang: str | None = None) -> Job:
+    """A job for a YouTube URL (the same URL already queued or running gives that job)."""
+    return state.service.submit(canonical_youtube_url(url), lang=lang)
+
+
+def summarized_youtube_id(state: AppState, url: str) -> str | None:
+    """The id of a submitted YouTube video that is already in the library with a summary."""
+    vid = youtube_video_id(url)
+    if vid is None or not state.library.has_video(vid):
+        return None
+    return vid if state.service.summary(vid, make=False) is not None else None
