@@ -342,9 +342,9 @@ class Distill:
                 f"Translating into {language_name(target)} needs a model: pass --model "
                 "provider:name (e.g. ollama:llama3.2) or set DISTILL_MODEL."
             )
-        from distill.summarize import translate
+        from distill.summarize import translate_summary
 
-        translated = translate(original, target, chosen, progress=progress)
+        translated = translate_summary(original, target, chosen, progress=progress)
         translated = translated.model_copy(update={"translated_from": original.language})
         self.library.save_summary(video_id, translated)
         return translated

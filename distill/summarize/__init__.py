@@ -24,7 +24,7 @@ __all__ = [
     "plan",
     "summarize",
     "summarize_builtin",
-    "translate",
+    "translate_summary",
 ]
 
 
@@ -52,13 +52,14 @@ def ask(transcript: Transcript, question: str, *, model: str = BUILTIN) -> Answe
     return ask_with_llm(transcript, question, model)
 
 
-def translate(
+def translate_summary(
     summary: Summary, language: str, model: str, *, progress: ProgressFn = no_progress
 ) -> Summary:
     """The summary with every text in `language` (times, emoji and structure kept), by `model`."""
-    from distill.summarize.translate import translate_summary
+    # Not named `translate`: importing the submodule of that name would rebind the attribute.
+    from distill.summarize.translate import translate_summary as run
 
-    return translate_summary(summary, language, model, progress=progress)
+    return run(summary, language, model, progress=progress)
 
 
 def plan(transcript: Transcript, model: str, language: str | None = None) -> Plan:
