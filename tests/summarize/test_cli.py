@@ -122,8 +122,7 @@ def test_summarize_text_view_and_dry_run(cli, tmp_path: Path, to_srt, bees) -> N
 
 
 def test_terminal_view_shows_markup_in_transcripts_literally() -> None:
-    from distill.cli.output import console
-    from distill.cli.output import print_summary
+    from distill.cli.output import console, print_summary
     from distill.domain import QA, Insight, SourceRef, Summary
 
     summary = Summary(
