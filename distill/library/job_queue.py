@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from typing import Any
@@ -11,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from distill.errors import LibraryError, NotFoundError
+from distill.files import sha256_text
 from distill.library.database import Database, aware, utcnow
 from distill.library.models import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job
 from distill.library.query import clean_text
@@ -38,7 +38,7 @@ class JobQueue(Database):
                 f"job parameters must be plain JSON values ({exc}); pass strings and numbers."
             ) from None
         basis = json.dumps([source, params_json]) if same_as is None else same_as
-        key = hashlib.sha256(basis.encode()).hexdigest()
+        key = sha256_text(basis)
         for _attempt in range(3):
             try:
                 with self._write() as conn:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -12,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from distill.domain import Segment, Summary, Transcript, VideoMeta
 from distill.errors import LibraryError, NotFoundError
+from distill.files import sha256_text
 from distill.library.backends import KINDS
 from distill.library.database import HEAD_REVISION, MIGRATIONS_DIR, reason, utcnow
 from distill.library.job_queue import JobQueue
@@ -35,7 +35,7 @@ def channel_key(meta: VideoMeta) -> str | None:
         return meta.channel_id
     if meta.channel and meta.channel.strip():
         slug = re.sub(r"[^\w]+", "-", meta.channel.strip().lower()).strip("-")
-        return slug or hashlib.sha256(meta.channel.encode()).hexdigest()[:12]
+        return slug or sha256_text(meta.channel)[:12]
     return None
 
 

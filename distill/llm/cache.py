@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from distill.files import sha256_text, write_atomic
 
 
 def cache_key(*parts: Any) -> str:
     """A stable hash of JSON-serialisable parts."""
     raw = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return sha256_text(raw)
 
 
 class ResultCache:
@@ -38,13 +37,4 @@ class ResultCache:
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store a document; readers see the old file or the new one, never half of one."""
-        path = self._path(kind, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(value, fh, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self._path(kind, key), json.dumps(value, ensure_ascii=False))

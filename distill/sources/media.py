@@ -49,10 +49,11 @@ def load_media(
     source: str | Path, *, lang: str | None = None, progress: ProgressFn = no_progress
 ) -> Transcript:
     """Transcribe a local audio/video file (or reuse its cached transcript) into a Transcript."""
-    from distill.transcribe.cache import file_sha256, transcribe_cached
+    from distill.files import sha256_file
+    from distill.transcribe.cache import transcribe_cached
 
     path = file_path(str(source), kind="audio or video").resolve()
-    digest = file_sha256(path)
+    digest = sha256_file(path)
     result = transcribe_cached(path, language=lang, progress=progress, digest=digest)
     meta = VideoMeta(
         kind="media",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from abc import ABC, abstractmethod
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from distill.domain import ProgressFn, Transcript, no_progress
 from distill.errors import SourceError
+from distill.files import sha256_file
 
 # Every extension some handler claims, for the "file not found" vs "unknown source" message.
 KNOWN_EXTENSIONS: set[str] = set()
@@ -174,9 +174,5 @@ def prettify(stem: str) -> str:
 def local_file_id(path: Path, stem: str | None = None, *, digest: str | None = None) -> str:
     """`<slug-of-stem>-<first 8 hex of sha256(file bytes)>`, the id of a local file."""
     if digest is None:
-        h = hashlib.sha256()
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        digest = h.hexdigest()
+        digest = sha256_file(path)
     return f"{slugify(stem if stem is not None else path.stem)}-{digest[:8]}"

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from distill.domain import ProgressFn, no_progress
+from distill.files import sha256_file, sha256_text, write_atomic
 from distill.transcribe.engine import Transcription, transcribe
 from distill.transcribe.models import DEFAULT_MODEL, model_label
-
-_BLOCK = 1 << 20
-
-
-def file_sha256(path: str | Path) -> str:
-    """The hex sha256 of a file's content, read in 1 MiB blocks (bounded memory)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def cache_dir() -> Path:
@@ -38,7 +24,7 @@ def cache_path(digest: str, model: str, language: str | None = None) -> Path:
     """The cache file for one file content, model and requested language."""
     label = re.sub(r"[^A-Za-z0-9._-]+", "_", model_label(model)).strip("_")[-60:]
     if len(model_label(model)) > 60 or "/" in model_label(model):
-        label += "-" + hashlib.sha256(model_label(model).encode()).hexdigest()[:8]
+        label += "-" + sha256_text(model_label(model))[:8]
     lang = f"-{language}" if language else ""
     return cache_dir() / f"{digest}-{label}{lang}.json"
 
@@ -59,22 +45,6 @@ def store(digest: str, model: str, language: str | None, result: Transcription) 
     return path
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text to path via a temp file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def transcribe_cached(
     path: str | Path,
     *,
@@ -88,7 +58,7 @@ def transcribe_cached(
         from distill.settings import get_settings
 
         model = get_settings().whisper_model or DEFAULT_MODEL
-    digest = digest or file_sha256(path)
+    digest = digest or sha256_file(path)
     cached = load_cached(digest, model, language)
     if cached is not None:
         progress("transcribe", cached.duration, cached.duration)

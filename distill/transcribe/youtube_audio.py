@@ -8,7 +8,8 @@ from typing import Any
 
 from distill.domain import Chapter, ProgressFn, Transcript, VideoMeta, no_progress
 from distill.errors import NetworkError, SourceError, TranscribeError
-from distill.transcribe.cache import cache_dir, write_atomic
+from distill.files import write_atomic
+from distill.transcribe.cache import cache_dir
 from distill.transcribe.engine import transcribe
 from distill.transcribe.models import DEFAULT_MODEL, model_label
 

@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from distill.cli import app
 from distill.errors import DistillError, TranscribeError
+from distill.files import sha256_file as file_sha256
 from distill.sources import resolve
 from distill.transcribe import engine, youtube_audio
-from distill.transcribe.cache import cache_path, file_sha256
+from distill.transcribe.cache import cache_path
 from distill.transcribe.wer import word_error_rate
 from tests.transcribe.speech_helpers import SPEECH_TEXT
 
