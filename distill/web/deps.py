@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastapi import HTTPException, Request
+
+from distill.web.urls import scope_base
 
 if TYPE_CHECKING:
     from distill.service import Distill
@@ -34,19 +36,6 @@ def check_lang(lang: str | None) -> str | None:
             400, "The lang parameter must be a language code such as 'en' or 'pt-BR'."
         )
     return lang
-
-
-def scope_base(scope: Any) -> str:
-    """scheme://host[:port] of a request, from its ASGI scope (also used by the page cache)."""
-    host = ""
-    for name, value in scope.get("headers") or ():
-        if name == b"host":
-            host = value.decode("latin-1")
-            break
-    if not host:
-        server = scope.get("server") or ("localhost", None)
-        host = f"{server[0]}:{server[1]}" if server[1] else str(server[0])
-    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}".rstrip("/")
 
 
 def base_url(request: Request) -> str:

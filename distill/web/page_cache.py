@@ -8,7 +8,7 @@ from collections import OrderedDict
 from typing import Any
 from urllib.parse import parse_qsl
 
-from distill.web.deps import scope_base
+from distill.web.urls import scope_base
 
 CACHED_PREFIXES = ("/v/", "/embed/", "/c/", "/search", "/api/v1/search")
 
