@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
-import importlib
+import difflib
 import threading
 
 from distill.errors import LLMError
-from distill.llm.base import Completion, Message, Model, TransientLLMError
+from distill.llm.base import Completion, Message, Model, ModelStatus, TransientLLMError
+from distill.llm.options import Options, validate_options
+from distill.llm.registry import (
+    BACKENDS,
+    ENTRY_POINT_GROUP,
+    backend_class,
+    providers,
+    register,
+)
 
 __all__ = [
     "BACKENDS",
     "BUILTIN",
+    "ENTRY_POINT_GROUP",
     "Completion",
     "Message",
     "Model",
+    "ModelStatus",
+    "Options",
     "TransientLLMError",
+    "backend_class",
     "clear_models",
     "get_model",
     "parse_model_string",
+    "providers",
     "register",
     "resolve_model_string",
 ]
@@ -25,21 +38,8 @@ __all__ = [
 # The model string of the built-in summarizer: no language model at all.
 BUILTIN = "builtin"
 
-# provider -> "module:Class"; modules are imported only when their provider is used.
-BACKENDS: dict[str, str] = {
-    "openai": "distill.llm.openai:OpenAIModel",
-    "ollama": "distill.llm.openai:OllamaModel",
-    "anthropic": "distill.llm.anthropic:AnthropicModel",
-    "llamacpp": "distill.llm.llamacpp:LlamaCppModel",
-}
-
 _instances: dict[str, Model] = {}
 _instances_lock = threading.Lock()
-
-
-def register(provider: str, target: str) -> None:
-    """Add a backend: `target` is "package.module:ClassName" of a Model subclass."""
-    BACKENDS[provider] = target
 
 
 def resolve_model_string(model: str | None) -> str:
@@ -51,22 +51,41 @@ def resolve_model_string(model: str | None) -> str:
 
 
 def parse_model_string(model: str) -> tuple[str, str, dict[str, str]]:
-    """Split `provider:name?key=value&...` into its parts."""
-    provider, sep, rest = model.partition(":")
-    if not sep or not rest or provider not in BACKENDS:
-        known = ", ".join(f"{p}:NAME" for p in BACKENDS)
+    """Split `provider:name?key=value&...` into its parts, its options checked by the backend."""
+    _, provider, name, options = _parse(model)
+    return provider, name, options
+
+
+def _parse(model: str) -> tuple[type[Model], str, str, dict[str, str]]:
+    provider, sep, rest = model.strip().partition(":")
+    cls = backend_class(provider.strip()) if sep and rest.strip() else None
+    if cls is None:
+        known = providers()
+        close = difflib.get_close_matches(provider.strip(), known, n=1) if rest.strip() else []
+        hint = f" (did you mean {close[0]}:{rest.partition('?')[0].strip()}?)" if close else ""
+        listed = ", ".join(f"{p}:NAME" for p in known)
         raise LLMError(
-            f"Unknown model {model!r}: a model string is `builtin` or one of {known} "
+            f"Unknown model {model!r}{hint}: a model string is `builtin` or one of {listed} "
             "(e.g. ollama:llama3.2 or openai:gpt-4o-mini)."
         )
+    provider = provider.strip()
     name, _, query = rest.partition("?")
-    options: dict[str, str] = {}
-    for part in filter(None, query.split("&")):
-        key, _, value = part.partition("=")
-        options[key.strip()] = value.strip()
+    name = name.strip()
     if not name:
         raise LLMError(f"Model string {model!r} names no model; write {provider}:NAME.")
-    return provider, name, options
+    options: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in query.split("&"))):
+        key, eq, value = (x.strip() for x in part.partition("="))
+        if not key or not eq or not value:
+            raise LLMError(
+                f"Option {part!r} in {model!r} is not key=value; write options as "
+                f"{provider}:{name}?ctx=8192&OPTION=VALUE (`distill models --options` lists them)."
+            )
+        if key in options:
+            raise LLMError(f"Option {key} is given twice in {model!r}; give it once.")
+        options[key] = value
+    validate_options(cls.Options, options, provider=provider, name=name)
+    return cls, provider, name, options
 
 
 def get_model(model: str) -> Model:
@@ -74,10 +93,8 @@ def get_model(model: str) -> Model:
     with _instances_lock:
         if model in _instances:
             return _instances[model]
-    provider, name, options = parse_model_string(model)
-    module_name, _, class_name = BACKENDS[provider].partition(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
-    instance: Model = cls(name, options=options)
+    cls, _, name, options = _parse(model)
+    instance = cls(name, options=options)
     with _instances_lock:
         return _instances.setdefault(model, instance)
 

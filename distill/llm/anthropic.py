@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from distill.errors import LLMError
-from distill.llm.base import Completion, Message, Model, TransientLLMError
+from distill.llm import options as opts
+from distill.llm.base import Completion, Message, Model, ModelStatus, TransientLLMError
+from distill.llm.discovery import probe
+
+if TYPE_CHECKING:
+    from distill.settings import Settings
+
+ANTHROPIC_URL = "https://api.anthropic.com"
+NO_KEY = "set ANTHROPIC_API_KEY (from console.anthropic.com)"
 
 
 class AnthropicModel(Model):
@@ -17,10 +25,25 @@ class AnthropicModel(Model):
     provider = "anthropic"
     default_context_window = 200_000
 
-    def __init__(self, name: str, *, options: dict[str, str] | None = None) -> None:
+    class Options(opts.Options):
+        base_url: opts.BaseURL = None
+
+    options: Options
+
+    def __init__(self, name: str, *, options: Mapping[str, str] | None = None) -> None:
         super().__init__(name, options=options)
-        self.base_url = self.options.get("base_url") or os.environ.get("ANTHROPIC_BASE_URL")
+        self.base_url = self.options.base_url or os.environ.get("ANTHROPIC_BASE_URL")
         self._client: Any = None
+
+    def unreachable(self) -> str:
+        """Why a connection failed and which setting to fix."""
+        if self.options.base_url:
+            fix = "start the proxy or fix ?base_url= in the model string"
+        elif os.environ.get("ANTHROPIC_BASE_URL"):
+            fix = "start the proxy or fix ANTHROPIC_BASE_URL"
+        else:
+            fix = "check your network connection (or set ANTHROPIC_BASE_URL for a proxy)"
+        return f"cannot reach Anthropic at {self.base_url or ANTHROPIC_URL}: {fix}"
 
     def client(self) -> Any:
         """The SDK client, made on first use."""
@@ -28,8 +51,8 @@ class AnthropicModel(Model):
             key = os.environ.get("ANTHROPIC_API_KEY")
             if not key:
                 raise LLMError(
-                    f"{self.model_id} needs an API key: set ANTHROPIC_API_KEY "
-                    "(from console.anthropic.com) or choose a local model with --model."
+                    f"{self.model_id} needs an API key: {NO_KEY} "
+                    "or choose a local model with --model."
                 )
             import anthropic
 
@@ -80,14 +103,18 @@ class AnthropicModel(Model):
         except anthropic.APITimeoutError as exc:
             raise TransientLLMError(f"{self.model_id} timed out") from exc
         except anthropic.APIConnectionError as exc:
-            raise TransientLLMError(
-                f"cannot reach Anthropic at {self.base_url or 'api.anthropic.com'}"
-            ) from exc
+            raise TransientLLMError(self.unreachable()) from exc
         except anthropic.AuthenticationError as exc:
             raise LLMError("Anthropic rejected the API key; check ANTHROPIC_API_KEY.") from exc
+        except anthropic.PermissionDeniedError as exc:
+            raise LLMError(
+                f"Anthropic does not let this API key use {self.name!r}; check ANTHROPIC_API_KEY "
+                "and the key's workspace at console.anthropic.com."
+            ) from exc
         except anthropic.NotFoundError as exc:
             raise LLMError(
-                f"Anthropic has no model {self.name!r}; try anthropic:claude-sonnet-4-6."
+                f"Anthropic has no model {self.name!r}; run `distill models` to list the ones "
+                "your key can use (e.g. anthropic:claude-sonnet-4-6)."
             ) from exc
         except anthropic.APIStatusError as exc:
             if exc.status_code >= 500 or exc.status_code in (408, 409, 429):
@@ -109,10 +136,21 @@ class AnthropicModel(Model):
             finish_reason=resp.stop_reason,
         )
 
-    def list_models(self) -> list[str]:
-        import anthropic
-
-        try:
-            return sorted(m.id for m in self.client().models.list())
-        except anthropic.AnthropicError as exc:
-            raise LLMError(f"cannot list Anthropic models: {exc}") from exc
+    @classmethod
+    def discover(cls, settings: Settings) -> list[ModelStatus]:
+        key = os.environ.get("ANTHROPIC_API_KEY")
+        if not key:
+            return [ModelStatus("anthropic:*", "no key", NO_KEY)]
+        base = os.environ.get("ANTHROPIC_BASE_URL")
+        url = (base or ANTHROPIC_URL).rstrip("/")
+        headers = {"x-api-key": key, "anthropic-version": "2023-06-01"}
+        found = probe(f"{url}/v1/models", headers)
+        if found.problem is None:
+            return [ModelStatus(f"anthropic:{n}", "reachable", url) for n in found.names]
+        if found.status in (401, 403):
+            fix = "check ANTHROPIC_API_KEY"
+        elif found.status is None:
+            fix = "start the proxy or fix ANTHROPIC_BASE_URL" if base else "check your network"
+        else:
+            fix = "is ANTHROPIC_BASE_URL the address of the Anthropic API?"
+        return [ModelStatus("anthropic:*", found.problem, f"{url}: {fix}")]

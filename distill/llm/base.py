@@ -6,11 +6,15 @@ import random
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from distill.errors import LLMError
+from distill.llm import options as opts
+
+if TYPE_CHECKING:
+    from distill.settings import Settings
 
 Role = Literal["system", "user", "assistant"]
 
@@ -59,17 +63,33 @@ class CallStats:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ModelStatus:
+    """One line of `distill models`: a model string, whether it can be used here, and where."""
+
+    model: str
+    status: str
+    detail: str
+
+    def row(self) -> dict[str, str]:
+        """The JSON row of `distill models --format json`."""
+        return {"model": self.model, "status": self.status, "detail": self.detail}
+
+
 class Model(ABC):
-    """A text-generation backend selected by a `provider:name` model string."""
+    """A text-generation backend selected by a `provider:name?option=value` model string."""
 
     provider: ClassVar[str] = ""
     default_context_window: ClassVar[int] = 8192
+    # The options the model string may carry; a backend declares its own subclass.
+    Options = opts.Options
 
-    def __init__(self, name: str, *, options: dict[str, str] | None = None) -> None:
+    def __init__(self, name: str, *, options: Mapping[str, str] | None = None) -> None:
         self.name = name
-        self.options = dict(options or {})
-        ctx = self.options.get("ctx")
-        self.context_window = int(ctx) if ctx else self.known_context_window()
+        self.options = opts.validate_options(
+            self.Options, options or {}, provider=self.provider, name=name
+        )
+        self.context_window = self.options.ctx or self.known_context_window()
         self.stats = CallStats()
         self._lock = threading.Lock()
 
@@ -135,9 +155,11 @@ class Model(ABC):
                 self.stats.completion_tokens += result.completion_tokens
             return result
 
-    def list_models(self) -> list[str]:
-        """Model names this backend's server offers (empty when it cannot list them)."""
-        return []
+    @classmethod
+    def discover(cls, settings: Settings) -> list[ModelStatus]:
+        """The models this backend can offer here and whether its server or key answers."""
+        lines = (cls.__doc__ or "").strip().splitlines()
+        return [ModelStatus(f"{cls.provider}:NAME", "installed", lines[0] if lines else "")]
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.model_id} ctx={self.context_window}>"

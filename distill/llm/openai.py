@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from distill.errors import LLMError
-from distill.llm.base import Completion, Message, Model, TransientLLMError
+from distill.llm import options as opts
+from distill.llm.base import Completion, Message, Model, ModelStatus, TransientLLMError
+from distill.llm.discovery import probe
+
+if TYPE_CHECKING:
+    from distill.settings import Settings
+
+OPENAI_URL = "https://api.openai.com/v1"
 
 # Structured-output modes, best first; a server that rejects one is asked with the next.
 JSON_MODES = ("json_schema", "json_object", "text")
@@ -30,6 +37,13 @@ CONTEXT_WINDOWS = {
 _modes_lock = threading.Lock()
 
 
+class ChatOptions(opts.Options):
+    """Options of every OpenAI-compatible server."""
+
+    json_mode: opts.JSONMode = None
+    temperature: opts.Temperature = None
+
+
 class OpenAIModel(Model):
     """Any OpenAI-compatible server: OPENAI_API_KEY and OPENAI_BASE_URL (or `?base_url=`)."""
 
@@ -37,14 +51,46 @@ class OpenAIModel(Model):
     # The structured-output mode that worked last, per server.
     _json_mode: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, name: str, *, options: dict[str, str] | None = None) -> None:
+    class Options(ChatOptions):
+        base_url: opts.BaseURL = None
+
+    options: Options
+
+    def __init__(self, name: str, *, options: Mapping[str, str] | None = None) -> None:
         super().__init__(name, options=options)
         self.base_url = self._base_url()
         self.api_key = self._api_key()
         self._client: Any = None
 
     def _base_url(self) -> str | None:
-        return self.options.get("base_url") or os.environ.get("OPENAI_BASE_URL") or None
+        return self.options.base_url or os.environ.get("OPENAI_BASE_URL") or None
+
+    def _address_setting(self) -> str | None:
+        """Where the server's address came from: the model string, the environment or nowhere."""
+        if self.options.base_url:
+            return "?base_url= in the model string"
+        return "OPENAI_BASE_URL" if os.environ.get("OPENAI_BASE_URL") else None
+
+    def unreachable(self) -> str:
+        """Why a connection failed and which setting to fix."""
+        where = self._address_setting()
+        if where is None:
+            return (
+                f"cannot reach {self._server_key()}: check your network connection, "
+                "or set OPENAI_BASE_URL to use another server"
+            )
+        return f"cannot reach {self._server_key()}: start the server or fix {where}"
+
+    def key_rejected(self) -> str:
+        """The sentence for an API key the server refused."""
+        return f"{self._server_key()} rejected the API key; check OPENAI_API_KEY."
+
+    def no_such_model(self) -> str:
+        """The sentence for a model name the server does not know."""
+        return (
+            f"{self._server_key()} has no model {self.name!r}; "
+            "run `distill models` to see what it offers."
+        )
 
     def _api_key(self) -> str | None:
         key = os.environ.get("OPENAI_API_KEY")
@@ -53,7 +99,7 @@ class OpenAIModel(Model):
         return key
 
     def known_context_window(self) -> int:
-        if self._base_url() is None or "api.openai.com" in (self._base_url() or ""):
+        if "api.openai.com" in (self._base_url() or OPENAI_URL):
             best = max((p for p in CONTEXT_WINDOWS if self.name.startswith(p)), key=len, default="")
             if best:
                 return CONTEXT_WINDOWS[best]
@@ -80,11 +126,11 @@ class OpenAIModel(Model):
         return self._client
 
     def _server_key(self) -> str:
-        return self.base_url or "https://api.openai.com/v1"
+        return self.base_url or OPENAI_URL
 
     def _modes(self) -> tuple[str, ...]:
-        forced = self.options.get("json")
-        if forced in JSON_MODES:
+        forced = self.options.json_mode
+        if forced is not None:
             return (forced,)
         with _modes_lock:
             start = self._json_mode.get(self._server_key(), JSON_MODES[0])
@@ -101,6 +147,7 @@ class OpenAIModel(Model):
         import openai
 
         payload = [{"role": m.role, "content": m.content} for m in messages]
+        temperature = max(temperature, self.options.temperature or 0.0)
         modes = self._modes() if schema is not None else ("text",)
         last: Exception | None = None
         for mode in modes:
@@ -128,18 +175,11 @@ class OpenAIModel(Model):
             except openai.APITimeoutError as exc:
                 raise TransientLLMError(f"{self.model_id} timed out") from exc
             except openai.APIConnectionError as exc:
-                raise TransientLLMError(
-                    f"cannot reach {self._server_key()}: start the server or fix OPENAI_BASE_URL"
-                ) from exc
+                raise TransientLLMError(self.unreachable()) from exc
             except openai.AuthenticationError as exc:
-                raise LLMError(
-                    f"{self._server_key()} rejected the API key; check OPENAI_API_KEY."
-                ) from exc
+                raise LLMError(self.key_rejected()) from exc
             except openai.NotFoundError as exc:
-                raise LLMError(
-                    f"{self._server_key()} has no model {self.name!r}; "
-                    "run `distill models` to see what it offers."
-                ) from exc
+                raise LLMError(self.no_such_model()) from exc
             except openai.BadRequestError as exc:
                 if mode != "text" and _about_format(exc):
                     last = exc
@@ -171,13 +211,31 @@ class OpenAIModel(Model):
             return _completion(resp)
         raise LLMError(f"{self.model_id} refused every structured-output mode: {last}.")
 
-    def list_models(self) -> list[str]:
-        import openai
-
-        try:
-            return sorted(m.id for m in self.client().models.list())
-        except openai.OpenAIError as exc:
-            raise LLMError(f"cannot list models at {self._server_key()}: {_brief(exc)}") from exc
+    @classmethod
+    def discover(cls, settings: Settings) -> list[ModelStatus]:
+        base = os.environ.get("OPENAI_BASE_URL")
+        key = os.environ.get("OPENAI_API_KEY")
+        if not base and not key:
+            return [
+                ModelStatus(
+                    "openai:*",
+                    "not configured",
+                    "set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local server",
+                )
+            ]
+        url = (base or OPENAI_URL).rstrip("/")
+        found = probe(f"{url}/models", {"Authorization": f"Bearer {key or 'not-needed'}"})
+        if found.problem is None:
+            return [ModelStatus(f"openai:{n}", "reachable", url) for n in found.names] or [
+                ModelStatus("openai:*", "reachable", f"{url} lists no models")
+            ]
+        if found.status in (401, 403):
+            fix = "check OPENAI_API_KEY"
+        elif found.status is None:
+            fix = "start the server or fix OPENAI_BASE_URL" if base else "check your network"
+        else:
+            fix = "is OPENAI_BASE_URL an OpenAI-compatible /v1 address?"
+        return [ModelStatus("openai:*", found.problem, f"{url}: {fix}")]
 
 
 class OllamaModel(OpenAIModel):
@@ -186,8 +244,17 @@ class OllamaModel(OpenAIModel):
     provider = "ollama"
     default_context_window = 4096
 
+    class Options(ChatOptions):  # type: ignore[assignment]
+        host: opts.Host = None
+
+    options: Options  # type: ignore[assignment]
+
+    def host(self) -> str:
+        """The Ollama server: `?host=`, else OLLAMA_HOST, else the default."""
+        return ollama_host(self.options.host)
+
     def _base_url(self) -> str | None:
-        return self.options.get("base_url") or ollama_host().rstrip("/") + "/v1"
+        return self.host().rstrip("/") + "/v1"
 
     def _api_key(self) -> str | None:
         return "ollama"
@@ -195,10 +262,44 @@ class OllamaModel(OpenAIModel):
     def known_context_window(self) -> int:
         return self.default_context_window
 
+    def _address_setting(self) -> str:
+        return "?host= in the model string" if self.options.host else "OLLAMA_HOST"
 
-def ollama_host() -> str:
-    """The Ollama server's address."""
-    host = os.environ.get("OLLAMA_HOST") or "http://localhost:11434"
+    def unreachable(self) -> str:
+        return (
+            f"cannot reach Ollama at {self.host()}: start it with `ollama serve`, "
+            f"or point {self._address_setting()} at the machine it runs on"
+        )
+
+    def key_rejected(self) -> str:
+        return (
+            f"{self.host()} refused the request as unauthorized; Ollama itself needs no key, "
+            f"so check that {self._address_setting()} points at Ollama and not at another server."
+        )
+
+    def no_such_model(self) -> str:
+        return (
+            f"Ollama at {self.host()} has no model {self.name!r}; pull it with "
+            f"`ollama pull {self.name}`, or run `distill models` to see the ones it has."
+        )
+
+    @classmethod
+    def discover(cls, settings: Settings) -> list[ModelStatus]:
+        host = ollama_host()
+        found = probe(f"{host.rstrip('/')}/api/tags")
+        if found.problem is None:
+            return [ModelStatus(f"ollama:{n}", "reachable", host) for n in found.names] or [
+                ModelStatus("ollama:*", "reachable", f"{host} has no models; `ollama pull NAME`")
+            ]
+        fix = "start it with `ollama serve` or set OLLAMA_HOST"
+        if found.status is not None:
+            fix = "is OLLAMA_HOST the address of an Ollama server?"
+        return [ModelStatus("ollama:*", f"Ollama {found.problem}", f"{host}: {fix}")]
+
+
+def ollama_host(host: str | None = None) -> str:
+    """The Ollama server's address: the one given, else OLLAMA_HOST, else the default."""
+    host = host or os.environ.get("OLLAMA_HOST") or "http://localhost:11434"
     return host if "://" in host else f"http://{host}"
 
 

@@ -81,9 +81,15 @@ def proxy(llama_server: str) -> Iterator[MangleProxy]:
 
 @pytest.fixture(autouse=True)
 def _fresh_backends(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Backends made fresh per test, quick retries, no real OpenAI/Anthropic keys."""
+    """Backends made fresh per test, quick retries, no real OpenAI/Anthropic keys or Ollama."""
     monkeypatch.setattr(llm_base, "RETRY_BASE_DELAY", 0.05)
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
+    for var in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_BASE_URL",
+        "OLLAMA_HOST",
+    ):
         monkeypatch.delenv(var, raising=False)
     clear_models()
     yield

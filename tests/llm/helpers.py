@@ -110,7 +110,7 @@ class MangleProxy:
 
 
 class Replay:
-    """Serves recorded responses in order and keeps the requests it was sent."""
+    """Serves recorded responses (to GET and POST) in order and keeps the requests it was sent."""
 
     def __init__(self, recording: Path) -> None:
         self.exchanges: list[dict[str, Any]] = json.loads(recording.read_text())
@@ -121,13 +121,16 @@ class Replay:
             def log_message(self, *args: Any) -> None:
                 return None
 
+            def do_GET(self) -> None:
+                self.do_POST()
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 replay.requests.append(
                     {
                         "path": self.path,
                         "headers": {k.lower(): v for k, v in self.headers.items()},
-                        "json": json.loads(body),
+                        "json": json.loads(body) if body else None,
                     }
                 )
                 ex = replay.exchanges.pop(0)
