@@ -16,6 +16,17 @@ from distill.settings import get_settings
 EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 
 
+def eval_dir_or_skip(*parts: str) -> Path:
+    """A folder of the shared eval data: the test skips when it is absent, and fails under CI."""
+    path = EVAL_DIR.joinpath(*parts)
+    if not path.is_dir():
+        where = "/".join(("../shared/eval", *parts))
+        if os.environ.get("CI"):
+            pytest.fail(f"eval data {where} is absent, and CI is set: CI runs every eval test.")
+        pytest.skip(f"eval data {where} is absent")
+    return path
+
+
 @pytest.fixture
 def distill_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh DISTILL_HOME (and so a fresh SQLite library) for one test."""
