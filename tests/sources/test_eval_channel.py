@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 
 from distill.sources import resolve
-from tests.conftest import EVAL_DIR
+from tests.conftest import EVAL_DIR, eval_dir_or_skip
 
 CHANNEL = EVAL_DIR / "channel-dev"
-FILES = sorted(CHANNEL.glob("*.srt")) if CHANNEL.is_dir() else []
+# Without the eval data one stand-in case runs: it skips, or fails when CI is set.
+FILES = sorted(CHANNEL.glob("*.srt")) or [CHANNEL / "absent.srt"]
 
-pytestmark = pytest.mark.skipif(not CHANNEL.is_dir(), reason="eval data absent")
+
+@pytest.fixture(autouse=True)
+def _eval_data() -> None:
+    eval_dir_or_skip("channel-dev")
 
 
 def test_all_28_files_are_listed() -> None:

@@ -7,12 +7,16 @@ from pathlib import Path
 import pytest
 
 from distill.sources import resolve
-from tests.conftest import EVAL_DIR
+from tests.conftest import EVAL_DIR, eval_dir_or_skip
 
 MEETINGS = EVAL_DIR / "meetings-dev"
-FILES = sorted(MEETINGS.glob("*.txt")) if MEETINGS.is_dir() else []
+# Without the eval data one stand-in case runs: it skips, or fails when CI is set.
+FILES = sorted(MEETINGS.glob("*.txt")) or [MEETINGS / "absent.txt"]
 
-pytestmark = pytest.mark.skipif(not MEETINGS.is_dir(), reason="eval data absent")
+
+@pytest.fixture(autouse=True)
+def _eval_data() -> None:
+    eval_dir_or_skip("meetings-dev")
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from distill.domain import Chapter, Segment, Transcript, VideoMeta
 from distill.sources import resolve
 from distill.summarize import ask, summarize
 from distill.summarize.text import Lexicon, clean, detect_language, polish, stem
 from distill.summarize.units import build_units
-from tests.conftest import EVAL_DIR
+from tests.conftest import eval_dir_or_skip
 
 
 def test_tldr_names_the_key_terms_of_a_known_topic(make_transcript, check_summary, bees) -> None:
@@ -125,10 +123,9 @@ def test_ask_finds_the_passage_and_cites_its_time(make_transcript, bees) -> None
     assert [c.start for c in moved.citations] != [c.start for c in a.citations]
 
 
-@pytest.mark.skipif(not EVAL_DIR.exists(), reason="eval data folder is absent")
 def test_real_captions_and_meetings_keep_every_invariant(check_summary) -> None:
-    captions = sorted((EVAL_DIR / "channel-dev").glob("*.srt"))[:6]
-    meetings = sorted((EVAL_DIR / "meetings-dev").glob("*.txt"))[:3]
+    captions = sorted(eval_dir_or_skip("channel-dev").glob("*.srt"))[:6]
+    meetings = sorted(eval_dir_or_skip("meetings-dev").glob("*.txt"))[:3]
     assert captions and meetings
     for path in [*captions, *meetings]:
         t = resolve(str(path))
@@ -136,8 +133,8 @@ def test_real_captions_and_meetings_keep_every_invariant(check_summary) -> None:
         check_summary(t, s)
         assert s.tldr and s.insights and s.qa and s.takeaways and s.chapters, path.name
         assert s.model_dump() == summarize(t).model_dump()
-    refs = [json.loads(line) for line in (EVAL_DIR / "meetings-dev" / "refs.jsonl").open()]
+    refs = [json.loads(line) for line in (meetings[0].parent / "refs.jsonl").open()]
     first = refs[0]
-    t = resolve(str(EVAL_DIR / "meetings-dev" / first["file"]))
+    t = resolve(str(meetings[0].parent / first["file"]))
     answer = ask(t, first["qa"][0]["question"])
     assert answer.found and answer.answer and answer.citations

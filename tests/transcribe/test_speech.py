@@ -12,12 +12,10 @@ import pytest
 from distill.transcribe import Decoding, Transcription, transcribe
 from distill.transcribe.audio import SAMPLE_RATE, probe, stream_audio
 from distill.transcribe.wer import normalize_words, word_error_rate
-from tests.conftest import EVAL_DIR
+from tests.conftest import eval_dir_or_skip
 from tests.transcribe.speech_helpers import SPEECH_TEXT, sox
 
 pytestmark = pytest.mark.whisper
-
-ASR_DIR = EVAL_DIR / "asr"
 
 
 def assert_times_sane(result: Transcription) -> None:
@@ -74,17 +72,15 @@ def test_video_file_audio_track(whisper: Any, speech_video: Path) -> None:
     assert_times_sane(result)
 
 
-@pytest.mark.skipif(not ASR_DIR.is_dir(), reason="eval data ../shared/eval/asr is absent")
 def test_eval_asr_word_error_rate(whisper: Any) -> None:
+    asr = eval_dir_or_skip("asr")
     refs = [
-        json.loads(line)
-        for line in (ASR_DIR / "refs.jsonl").read_text().splitlines()
-        if line.strip()
+        json.loads(line) for line in (asr / "refs.jsonl").read_text().splitlines() if line.strip()
     ]
     assert len(refs) >= 3
     errors = words = 0
     for ref in refs:
-        result = transcribe(ASR_DIR / ref["file"])
+        result = transcribe(asr / ref["file"])
         assert_times_sane(result)
         hyp = " ".join(s.text for s in result.segments)
         n = len(normalize_words(ref["text"]))
