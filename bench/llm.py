@@ -87,7 +87,7 @@ def verify_grounded(summary, transcript) -> float:  # type: ignore[no-untyped-de
     Two words, or the item's only one; a chapter title may match anywhere in its first dozen
     sentences. This check is independent of the pipeline's own grounding code.
     """
-    from distill.summarize.analysis import Analysis
+    from distill.summarize.text.analysis import Analysis
 
     analysis = Analysis(transcript)
     at: dict[float | None, list[int]] = {}
@@ -119,7 +119,8 @@ def main() -> None:
     os.environ["DISTILL_HOME"] = tempfile.mkdtemp(prefix="distill-bench-llm-")
     from llama_cpp import Llama
 
-    from distill.summarize.pipeline import summarize_with_llm
+    from distill.summarize.builtin.summary import summary_of
+    from distill.summarize.llm.pipeline import summarize_with_llm
 
     path = gguf()
     tokenizer = Llama(model_path=str(path), vocab_only=True, verbose=False)
@@ -137,7 +138,7 @@ def main() -> None:
             print(header)
             for run in ("first", "second"):
                 t0 = time.perf_counter()
-                summary = summarize_with_llm(transcript, model)
+                summary = summarize_with_llm(transcript, model, fallback=summary_of)
                 wall = time.perf_counter() - t0
                 u = summary.usage
                 assert u is not None

@@ -342,7 +342,7 @@ class Distill:
                 f"Translating into {language_name(target)} needs a model: pass --model "
                 "provider:name (e.g. ollama:llama3.2) or set DISTILL_MODEL."
             )
-        from distill.summarize import translate_summary
+        from distill.summarize import translate as translate_summary
 
         translated = translate_summary(original, target, chosen, progress=progress)
         translated = translated.model_copy(update={"translated_from": original.language})

@@ -1,4 +1,10 @@
-"""Transcript → Summary: `builtin` (extractive, no model) or an LLM pipeline, chosen by model string."""
+"""Transcript → Summary: the built-in summarizer (no model) or the LLM pipeline, chosen by model string.
+
+Three rooms: `text` (shared analysis of transcript text), `builtin` (the extractive summarizer)
+and `llm` (summaries, answers and translations by a language model). Both summarizers use
+`text`; `text` uses neither. This module only picks one and imports it when it is called, so
+importing it stays cheap.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +13,17 @@ from typing import TYPE_CHECKING
 from distill.domain import Answer, ProgressFn, Summary, Transcript, no_progress
 from distill.llm import BUILTIN
 
-# Imported first on purpose: importing the submodule `ask` binds `distill.summarize.ask` to the
-# module, and the function defined below must be what that name means. Both are pure Python.
-from distill.summarize.ask import answer_builtin
-from distill.summarize.extractive import summarize_builtin
-
 if TYPE_CHECKING:
-    from distill.summarize.llm_plan import Plan
+    from distill.summarize.llm.plan import Plan
 
 __all__ = [
     "BUILTIN",
-    "answer_builtin",
     "ask",
     "detect_language",
     "language_name",
     "plan",
     "summarize",
-    "summarize_builtin",
-    "translate_summary",
+    "translate",
 ]
 
 
@@ -36,48 +35,53 @@ def summarize(
     progress: ProgressFn = no_progress,
 ) -> Summary:
     """Summarize a transcript with `model` ("builtin" needs no model at all)."""
+    from distill.summarize.builtin.summary import summarize_builtin, summary_of
+
     if model == BUILTIN:
         return summarize_builtin(transcript, language=language, progress=progress)
-    from distill.summarize.pipeline import summarize_with_llm
+    from distill.summarize.llm.pipeline import summarize_with_llm
 
-    return summarize_with_llm(transcript, model, language=language, progress=progress)
+    return summarize_with_llm(
+        transcript, model, language=language, progress=progress, fallback=summary_of
+    )
 
 
 def ask(transcript: Transcript, question: str, *, model: str = BUILTIN) -> Answer:
     """Answer a question about a transcript, citing the passages (with times) it rests on."""
     if model == BUILTIN:
+        from distill.summarize.builtin.ask import answer_builtin
+
         return answer_builtin(transcript, question)
-    from distill.summarize.llm_ask import ask_with_llm
+    from distill.summarize.llm.ask import ask_with_llm
 
     return ask_with_llm(transcript, question, model)
 
 
-def translate_summary(
+def translate(
     summary: Summary, language: str, model: str, *, progress: ProgressFn = no_progress
 ) -> Summary:
-    """The summary with every text in `language` (times, emoji and structure kept), by `model`."""
-    # Not named `translate`: importing the submodule of that name would rebind the attribute.
-    from distill.summarize.translate import translate_summary as run
+    """The summary with every text in `language` (written by `model`), times and emoji kept."""
+    from distill.summarize.llm.translate import translate_summary
 
-    return run(summary, language, model, progress=progress)
+    return translate_summary(summary, language, model, progress=progress)
 
 
 def plan(transcript: Transcript, model: str, language: str | None = None) -> Plan:
-    """The calls and tokens an LLM summary would take, worked out without calling the model."""
-    from distill.summarize.llm_plan import plan as make_plan
+    """The calls and tokens summarizing with `model` would take, worked out without calling it."""
+    from distill.summarize.llm.plan import plan as plan_summary
 
-    return make_plan(transcript, model, language=language)
+    return plan_summary(transcript, model, language=language)
 
 
 def language_name(code: str) -> str:
     """The English name of a language code ("es" -> "Spanish"); the code itself if unknown."""
-    from distill.summarize.translate import language_name as name
+    from distill.summarize.text.language import language_name as name_of
 
-    return name(code)
+    return name_of(code)
 
 
 def detect_language(text: str) -> str | None:
-    """A guess of the language of `text` from its stop words; None when unsure."""
-    from distill.summarize.text import detect_language as detect
+    """Guess an ISO 639-1 code from a text's writing system and stop words; None if unsure."""
+    from distill.summarize.text.language import detect_language as detect
 
     return detect(text)

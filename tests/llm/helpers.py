@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from distill.domain import Segment, Summary, Transcript, VideoMeta
-from distill.summarize.llm_schemas import Shape
+from distill.summarize.llm.schemas import Shape
 
 N_CTX = 2048
 

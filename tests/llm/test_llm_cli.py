@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from distill.domain import Transcript
-from distill.summarize import summarize_builtin
+from distill.summarize import summarize
 from tests.llm.helpers import Replay
 
 
 def _store(transcript: Transcript) -> tuple[str, Any]:
     from distill.library import Library
 
-    summary = summarize_builtin(transcript)
+    summary = summarize(transcript)
     library = Library()
     try:
         video_id = library.save_transcript(transcript)

@@ -14,11 +14,12 @@ from distill.llm import get_model, parse_model_string, resolve_model_string
 from distill.llm.cache import ResultCache
 from distill.llm.jsonfix import JSONReplyError, parse_json
 from distill.llm.pricing import estimate_cost
-from distill.summarize.analysis import Analysis
-from distill.summarize.llm_grounding import MIN_LINE_TOKENS, Grounder, Lines
-from distill.summarize.llm_plan import plan
-from distill.summarize.llm_schemas import PAGE, SummaryReply
-from distill.summarize.pipeline import _ground_summary, _Run, summarize_with_llm
+from distill.summarize.builtin.summary import summary_of
+from distill.summarize.llm.grounding import MIN_LINE_TOKENS, Grounder, Lines
+from distill.summarize.llm.pipeline import _ground_summary, _Run, summarize_with_llm
+from distill.summarize.llm.plan import plan
+from distill.summarize.llm.schemas import PAGE, SummaryReply
+from distill.summarize.text.analysis import Analysis
 from tests.llm.helpers import N_CTX, model_for
 
 
@@ -77,11 +78,13 @@ def test_grounding_maps_citations_to_segment_starts_and_trims_sections(
     distill_home: Path, short_transcript: Transcript
 ) -> None:
     from distill.llm.cache import ResultCache
-    from distill.summarize.llm_calls import Ledger
+    from distill.summarize.llm.calls import Ledger
 
     analysis = Analysis(short_transcript)
     llm = get_model("openai:gpt-4o-mini?base_url=http://127.0.0.1:9/v1")
-    run = _Run(llm, analysis, Ledger(llm, "m", ResultCache()), "en", PAGE, lambda *a: None)
+    run = _Run(
+        llm, analysis, Ledger(llm, "m", ResultCache()), "en", PAGE, lambda *a: None, summary_of
+    )
     insight = {"emoji": "🧠", "text": "Memory cells remain in the blood for years.", "cite": 5}
     reply = SummaryReply.model_validate(
         {

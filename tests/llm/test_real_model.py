@@ -9,10 +9,11 @@ import pytest
 
 from distill.domain import Summary, Transcript
 from distill.errors import SummarizeError
-from distill.summarize.analysis import Analysis
-from distill.summarize.llm_ask import NOT_SAID, ask_with_llm
-from distill.summarize.llm_plan import plan
-from distill.summarize.pipeline import summarize_with_llm
+from distill.summarize.builtin.summary import summary_of
+from distill.summarize.llm.ask import NOT_SAID, ask_with_llm
+from distill.summarize.llm.pipeline import summarize_with_llm
+from distill.summarize.llm.plan import plan
+from distill.summarize.text.analysis import Analysis
 from tests.llm.helpers import (
     N_CTX,
     SMALL,
@@ -50,7 +51,7 @@ def test_single_call_summary_is_grounded_and_cached(
     distill_home: Path, proxy: MangleProxy, short_transcript: Transcript
 ) -> None:
     model = model_for(proxy.url)
-    summary = summarize_with_llm(short_transcript, model, shape=SMALL)
+    summary = summarize_with_llm(short_transcript, model, shape=SMALL, fallback=summary_of)
 
     Summary.model_validate_json(summary.model_dump_json())
     assert_page_shape(summary, SMALL)
@@ -68,7 +69,7 @@ def test_single_call_summary_is_grounded_and_cached(
     assert "schema" in proxy.requests[-1]["response_format"]
 
     sent = len(proxy.requests)
-    again = summarize_with_llm(short_transcript, model, shape=SMALL)
+    again = summarize_with_llm(short_transcript, model, shape=SMALL, fallback=summary_of)
     assert len(proxy.requests) == sent, "the same transcript x model x prompt was sent twice"
     assert again.usage is not None and again.usage.cached and again.usage.calls == 0
     assert again.model_dump(exclude={"usage"}) == summary.model_dump(exclude={"usage"})
@@ -83,7 +84,7 @@ def test_long_transcript_runs_map_reduce_within_the_context(
     assert p.transcript_tokens > 0.8 * N_CTX  # with the prompt and the reply, it does not fit
     assert len(proxy.requests) == 0, "planning called the model"
 
-    summary = summarize_with_llm(long_transcript, model, shape=SMALL)
+    summary = summarize_with_llm(long_transcript, model, shape=SMALL, fallback=summary_of)
 
     prompts = _user_prompts(proxy)
     map_prompts = [t for t in prompts if t.startswith("Part ")]
@@ -106,7 +107,9 @@ def test_mangled_replies_are_retried_or_repaired(
     distill_home: Path, proxy: MangleProxy, short_transcript: Transcript
 ) -> None:
     proxy.actions = ["429", "wrong_schema", "500", "cut_tail"]
-    summary = summarize_with_llm(short_transcript, model_for(proxy.url), shape=SMALL)
+    summary = summarize_with_llm(
+        short_transcript, model_for(proxy.url), shape=SMALL, fallback=summary_of
+    )
 
     assert proxy.seen[:4] == ["429", "wrong_schema", "500", "cut_tail"]
     assert_page_shape(summary, SMALL)
@@ -125,7 +128,7 @@ def test_a_model_that_never_returns_json_fails_clearly(
 ) -> None:
     proxy.actions = ["garbage"] * 3
     with pytest.raises(SummarizeError, match="did not return usable JSON"):
-        summarize_with_llm(short_transcript, model_for(proxy.url), shape=SMALL)
+        summarize_with_llm(short_transcript, model_for(proxy.url), shape=SMALL, fallback=summary_of)
     assert proxy.seen == ["garbage"] * 3
 
 
@@ -156,7 +159,7 @@ def test_llamacpp_in_process_decodes_with_the_schema_grammar(
 ) -> None:
     from distill.llm import Message, get_model
     from distill.llm.jsonfix import parse_json
-    from distill.summarize.llm_schemas import NotesReply, notes_schema
+    from distill.summarize.llm.schemas import NotesReply, notes_schema
 
     llm = get_model(f"llamacpp:{gguf_path}?ctx={N_CTX}&threads=1")
     assert llm.context_window == N_CTX

@@ -12,8 +12,9 @@ import pytest
 
 from distill.domain import Transcript
 from distill.errors import LLMError
-from distill.summarize.pipeline import summarize_with_llm
-from distill.summarize.translate import translate_summary
+from distill.summarize.builtin.summary import summary_of
+from distill.summarize.llm.pipeline import summarize_with_llm
+from distill.summarize.llm.translate import translate_summary
 from tests.llm.helpers import Replay, assert_grounded
 
 
@@ -115,7 +116,9 @@ def test_openai_cloud_structured_output_with_fallback_and_cost(
             _openai_ok(SUMMARY_REPLY, 1200, 600),
         ]
     )
-    summary = summarize_with_llm(short_transcript, f"openai:gpt-4o-mini?base_url={server.url}/v1")
+    summary = summarize_with_llm(
+        short_transcript, f"openai:gpt-4o-mini?base_url={server.url}/v1", fallback=summary_of
+    )
 
     first, second = server.requests
     assert first["headers"]["authorization"] == "Bearer sk-test-recorded"
@@ -156,14 +159,14 @@ def test_a_cached_reply_is_grounded_again_for_a_retimed_transcript(
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-recorded")
     server = replay([_openai_ok(SUMMARY_REPLY, 1200, 600)])
     model = f"openai:gpt-4o-mini?base_url={server.url}/v1&json=json_object"
-    first = summarize_with_llm(short_transcript, model)
+    first = summarize_with_llm(short_transcript, model, fallback=summary_of)
     # The same words at other times (captions re-timed): the prompt is the same, so the model is
     # not asked again, but the cached reply is grounded again with the new times.
     later = short_transcript.model_copy(deep=True)
     for seg in later.segments:
         seg.start = (seg.start or 0.0) + 100.0
         seg.end = (seg.end or 0.0) + 100.0
-    again = summarize_with_llm(later, model)
+    again = summarize_with_llm(later, model, fallback=summary_of)
     assert len(server.requests) == 1
     assert again.usage is not None and again.usage.calls == 0
     assert [i.start for i in again.insights] == [(i.start or 0.0) + 100.0 for i in first.insights]
@@ -203,7 +206,7 @@ def test_anthropic_tool_use_retry_and_translation(
         ]
     )
     model = f"anthropic:claude-sonnet-4-6?base_url={server.url}"
-    summary = summarize_with_llm(short_transcript, model)
+    summary = summarize_with_llm(short_transcript, model, fallback=summary_of)
 
     req = server.requests[1]
     headers = req["headers"]
@@ -247,4 +250,8 @@ def test_anthropic_bad_key_is_one_clear_sentence(
     }
     server = replay([_anthropic(401, error)])
     with pytest.raises(LLMError, match="rejected the API key; check ANTHROPIC_API_KEY"):
-        summarize_with_llm(short_transcript, f"anthropic:claude-sonnet-4-6?base_url={server.url}")
+        summarize_with_llm(
+            short_transcript,
+            f"anthropic:claude-sonnet-4-6?base_url={server.url}",
+            fallback=summary_of,
+        )

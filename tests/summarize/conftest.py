@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from distill.domain import Segment, Summary, Transcript, VideoMeta
-from distill.summarize.text import Lexicon
+from distill.summarize.text.words import Lexicon
 
 
 def transcript_of(sentences: list[str], *, timed: bool = True, step: float = 4.0) -> Transcript:

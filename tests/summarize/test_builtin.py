@@ -7,8 +7,10 @@ import json
 from distill.domain import Chapter, Segment, Transcript, VideoMeta
 from distill.sources import resolve
 from distill.summarize import ask, summarize
-from distill.summarize.text import Lexicon, clean, detect_language, polish, stem
-from distill.summarize.units import build_units
+from distill.summarize.text.cleanup import clean, polish
+from distill.summarize.text.language import detect_language
+from distill.summarize.text.units import build_units
+from distill.summarize.text.words import Lexicon, stem
 from tests.conftest import eval_dir_or_skip
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from distill.summarize.emoji import DEFAULT_EMOJI, pick_emoji
-from distill.summarize.text import Lexicon, words
+from distill.summarize.builtin.emoji import DEFAULT_EMOJI, pick_emoji
+from distill.summarize.text.words import Lexicon, words
 
 
 def _terms(text: str, language: str) -> list[str]:

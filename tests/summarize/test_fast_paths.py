@@ -10,12 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from distill.summarize.analysis import Analysis, Keyphrase, normalise
-from distill.summarize.extractive import Salience
-from distill.summarize.qa import _the
-from distill.summarize.segmentation import _block_similarities
-from distill.summarize.text import _clean_any, _clean_ascii, clean, clean_all, words, words_of_all
-from distill.summarize.units import Unit, _is_punctuated
+from distill.summarize.builtin.chapters import _block_similarities
+from distill.summarize.builtin.qa import _the
+from distill.summarize.builtin.summary import Salience
+from distill.summarize.text.analysis import Analysis, Keyphrase, normalise
+from distill.summarize.text.cleanup import _clean_any, _clean_ascii, clean, clean_all
+from distill.summarize.text.units import Unit, _is_punctuated
+from distill.summarize.text.words import words, words_of_all
 from tests.summarize.conftest import transcript_of
 
 SENTENCES = [

@@ -65,7 +65,7 @@ def test_a_spanish_talk_gets_spanish_questions_answered_by_its_definitions() -> 
 
 
 def test_short_words_and_mixed_case_words_are_kept_as_said() -> None:
-    from distill.summarize.text import clean_all, polish
+    from distill.summarize.text.cleanup import clean_all, polish
 
     said = ["la red de defensa del cuerpo", "en entrada", "y ya"]
     assert clean_all(said, "es") == said

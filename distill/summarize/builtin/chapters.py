@@ -1,10 +1,13 @@
-"""Topic segmentation (TextTiling-style): where the vocabulary of a talk shifts, a chapter starts."""
+"""Chapters: topic segmentation (TextTiling-style: where the vocabulary shifts) and their titles."""
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 
-from distill.summarize.units import Unit
+from distill.domain import Chapter, Transcript
+from distill.summarize.text.analysis import Analysis, Keyphrase
+from distill.summarize.text.units import Unit
 
 
 def _block_similarities(units: list[Unit], idf: dict[str, float], w: int) -> list[float]:
@@ -110,3 +113,64 @@ def segment(units: list[Unit], idf: dict[str, float], k: int | None = None) -> l
             if all(abs(g - c) >= min_gap for c in chosen) and min_gap <= g <= n - min_gap:
                 chosen.append(g)
     return [0, *sorted(chosen)]
+
+
+def _title(a: Analysis, units: list[Unit], spread: Counter[str], n_chapters: int) -> str:
+    phrases = a.find_keyphrases(units, limit=8)
+    if not phrases:
+        best = max(units, key=lambda u: (len(u.terms), -u.index))
+        return " ".join(best.text.split()[:6]).rstrip(".,;:!?")
+
+    def distinct(kp_terms: tuple[str, ...]) -> float:
+        return sum(math.log(1 + n_chapters / max(1, spread[t])) for t in kp_terms) / len(kp_terms)
+
+    def value(k: Keyphrase) -> float:
+        return k.weight * (0.5 + distinct(k.terms))
+
+    ranked = sorted(phrases, key=lambda k: (-value(k), k.surface))
+    names = [ranked[0].surface]
+    second = ranked[1] if len(ranked) > 1 else None
+    if (
+        second
+        and not set(second.terms) & set(ranked[0].terms)
+        and second.count >= 2
+        and value(second) >= 0.4 * value(ranked[0])
+    ):
+        names.append(second.surface)
+    title = " and ".join(names)
+    return title[0].upper() + title[1:]
+
+
+def make_chapters(a: Analysis, starts: list[int]) -> list[Chapter]:
+    """Chapters from topic segmentation (the units they start at), each titled by its own keyphrases."""
+    n = len(a.units)
+    bounds = list(zip(starts, [*starts[1:], n], strict=True))
+    spread: Counter[str] = Counter()
+    for b, e in bounds:
+        spread.update(set().union(*a.term_sets[b:e]))
+    chapters = []
+    for b, e in bounds:
+        title = _title(a, a.units[b:e], spread, len(bounds))
+        chapters.append(Chapter(title=title, start=a.units[b].start))
+    return chapters
+
+
+def meta_chapters(t: Transcript, a: Analysis) -> tuple[list[Chapter], list[int]] | None:
+    """The video's own chapters, snapped to segment starts, with the unit each begins at."""
+    timed = [u for u in a.units if u.start is not None]
+    if not t.meta.chapters or not timed:
+        return None
+    chapters: list[Chapter] = []
+    starts: list[int] = []
+    for ch in sorted(t.meta.chapters, key=lambda c: c.start or 0.0):
+        at = ch.start or 0.0
+        unit = next((u for u in timed if (u.start or 0.0) >= at - 0.5), None)
+        if unit is None or (starts and unit.index <= starts[-1]):
+            continue
+        chapters.append(Chapter(title=ch.title, start=unit.start))
+        starts.append(unit.index)
+    if not starts:
+        return None
+    starts[0] = 0
+    chapters[0] = Chapter(title=chapters[0].title, start=a.units[0].start)
+    return chapters, starts

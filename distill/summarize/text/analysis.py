@@ -13,9 +13,10 @@ from typing import cast
 
 from distill.domain import Transcript
 from distill.errors import SummarizeError
-from distill.summarize.stopwords import word_set
-from distill.summarize.text import Lexicon, detect_language, stem, words
-from distill.summarize.units import Unit, build_units
+from distill.summarize.text.language import detect_language
+from distill.summarize.text.stopwords import word_set
+from distill.summarize.text.units import Unit, build_units
+from distill.summarize.text.words import Lexicon, stem, words
 
 # Words too general to name a topic, though they are not stop words.
 GENERIC = word_set(

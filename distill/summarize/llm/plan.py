@@ -6,8 +6,7 @@ from pydantic import BaseModel
 
 from distill.domain import Transcript, no_progress
 from distill.llm.pricing import estimate_cost
-from distill.summarize.llm_schemas import PAGE, Shape
-from distill.summarize.pipeline import (
+from distill.summarize.llm.pipeline import (
     chunk_lines,
     chunk_tokens,
     final_overhead,
@@ -15,6 +14,7 @@ from distill.summarize.pipeline import (
     notes_bounds,
     setup_run,
 )
+from distill.summarize.llm.schemas import PAGE, Shape
 
 
 class Plan(BaseModel):

@@ -1,16 +1,17 @@
-"""Answering a question with a model: the built-in's passages in, a cited answer out."""
+"""Answering a question with a model: the passages that match it in, a cited answer out."""
 
 from __future__ import annotations
 
 from distill.domain import Answer, Citation, Transcript
 from distill.llm import Message, get_model
 from distill.llm.cache import ResultCache
-from distill.summarize.analysis import Analysis
-from distill.summarize.llm_calls import Ledger, template
-from distill.summarize.llm_grounding import Grounder
-from distill.summarize.llm_schemas import AnswerReply, answer_schema
-from distill.summarize.pipeline import Budget, system_message
-from distill.summarize.units import Unit
+from distill.summarize.llm.calls import Ledger, template
+from distill.summarize.llm.grounding import Grounder
+from distill.summarize.llm.pipeline import Budget, system_message
+from distill.summarize.llm.schemas import AnswerReply, answer_schema
+from distill.summarize.text.analysis import Analysis
+from distill.summarize.text.passages import expand, index_of
+from distill.summarize.text.units import Unit
 
 NOT_SAID = "Not said in this video."
 
@@ -20,10 +21,8 @@ def _numbered(units: list[Unit]) -> str:
 
 
 def _passages(transcript: Transcript, question: str, limit: int) -> tuple[Analysis, list[Unit]]:
-    """The built-in's BM25 passages for a question (best `limit`), as units in transcript order."""
-    from distill.summarize.ask import _index, expand
-
-    idx = _index(transcript)
+    """The BM25 passages for a question (best `limit`), as units in transcript order."""
+    idx = index_of(transcript)
     a = idx.analysis
     query = expand(a, a.lex.terms(question))
     scored = sorted(

@@ -8,20 +8,7 @@ from distill.domain import ProgressFn, Summary, no_progress
 from distill.errors import SummarizeError
 from distill.llm import Message, get_model
 from distill.llm.cache import ResultCache, cache_key
-
-LANGUAGES = {
-    "ar": "Arabic", "bn": "Bengali", "cs": "Czech", "da": "Danish", "de": "German",
-    "el": "Greek", "en": "English", "es": "Spanish", "fa": "Persian", "fi": "Finnish",
-    "fr": "French", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian", "id": "Indonesian",
-    "it": "Italian", "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "no": "Norwegian",
-    "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sv": "Swedish",
-    "th": "Thai", "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
-}  # fmt: skip
-
-
-def language_name(code: str) -> str:
-    """The English name of a language code ("es" -> "Spanish"); the code itself if unknown."""
-    return LANGUAGES.get(code.split("-")[0].lower(), code)
+from distill.summarize.text.language import language_name
 
 
 def _texts(summary: Summary) -> list[str]:
@@ -56,8 +43,8 @@ def translate_summary(
     summary: Summary, target: str, model: str, *, progress: ProgressFn = no_progress
 ) -> Summary:
     """The summary with every text in `target`; starts, emoji and structure unchanged."""
-    from distill.summarize.llm_calls import Ledger, prompt_id, template
-    from distill.summarize.llm_schemas import TranslationReply, translation_schema
+    from distill.summarize.llm.calls import Ledger, prompt_id, template
+    from distill.summarize.llm.schemas import TranslationReply, translation_schema
 
     target = target.split("-")[0].lower()
     if target == summary.language:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,10 +24,9 @@ from distill.domain import (
 from distill.llm import Message, Model, get_model
 from distill.llm.cache import ResultCache, cache_key
 from distill.settings import get_settings
-from distill.summarize.analysis import Analysis
-from distill.summarize.llm_calls import PROMPT_VERSION, Ledger, prompt_id, template
-from distill.summarize.llm_grounding import Grounder, GroundingStats, Lines
-from distill.summarize.llm_schemas import (
+from distill.summarize.llm.calls import PROMPT_VERSION, Ledger, prompt_id, template
+from distill.summarize.llm.grounding import Grounder, GroundingStats, Lines
+from distill.summarize.llm.schemas import (
     PAGE,
     NotesReply,
     Shape,
@@ -34,8 +34,9 @@ from distill.summarize.llm_schemas import (
     notes_schema,
     summary_schema,
 )
-from distill.summarize.translate import language_name
-from distill.summarize.units import Unit
+from distill.summarize.text.analysis import Analysis
+from distill.summarize.text.language import language_name
+from distill.summarize.text.units import Unit
 
 USABLE = 0.9  # share of the context window we fill: token counts are estimates
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
@@ -80,6 +81,8 @@ class _Run:
     language: str
     shape: Shape
     progress: ProgressFn
+    # The built-in summary of an analysis: its sections fill what the model left ungrounded.
+    fallback: Callable[[Analysis], Summary] | None = None
     stats: GroundingStats = field(default_factory=GroundingStats)
     done: int = 0
     total: int = 1
@@ -358,12 +361,10 @@ def _ground_summary(
 
 
 def _builtin(run: _Run) -> Summary | None:
-    """The built-in summary of the transcript, if it is in the language being written."""
-    from distill.summarize.extractive import summary_of
-
-    if (run.analysis.language or "en").split("-")[0] != run.language:
+    """The built-in summary of the transcript, if there is one and it is in the language being written."""
+    if run.fallback is None or (run.analysis.language or "en").split("-")[0] != run.language:
         return None
-    summary = summary_of(run.analysis)
+    summary = run.fallback(run.analysis)
     return summary if summary.qa and summary.insights else None
 
 
@@ -501,14 +502,19 @@ def _spread(candidates: list[Note], limit: int) -> list[Note]:
 
 
 def setup_run(
-    transcript: Transcript, model: str, language: str | None, shape: Shape, progress: ProgressFn
+    transcript: Transcript,
+    model: str,
+    language: str | None,
+    shape: Shape,
+    progress: ProgressFn,
+    fallback: Callable[[Analysis], Summary] | None = None,
 ) -> tuple[_Run, Budget, str]:
     """A summary about to be made with `model`, its token budgets and its cache key."""
     llm = get_model(model)
     analysis = Analysis(transcript)
     lang = (language or analysis.language or "en").split("-")[0]
     ledger = Ledger(model=llm, model_string=model, cache=ResultCache())
-    run = _Run(llm, analysis, ledger, lang, shape, progress)
+    run = _Run(llm, analysis, ledger, lang, shape, progress, fallback)
     key = cache_key("summary", _fingerprint(transcript), model, prompt_id(), lang, repr(shape))
     return run, Budget.of(llm), key
 
@@ -520,9 +526,14 @@ def summarize_with_llm(
     language: str | None = None,
     progress: ProgressFn = no_progress,
     shape: Shape = PAGE,
+    fallback: Callable[[Analysis], Summary] | None = None,
 ) -> Summary:
-    """Summarize with a model: one call if the transcript fits its context, else map/reduce."""
-    run, budget, key = setup_run(transcript, model, language, shape, progress)
+    """Summarize with a model: one call if the transcript fits its context, else map/reduce.
+
+    `fallback` makes the built-in summary of the transcript, whose sections stand in for those
+    the model leaves ungrounded after its last try (without one, such a summary fails clearly).
+    """
+    run, budget, key = setup_run(transcript, model, language, shape, progress, fallback)
     cached = run.ledger.cache.get("summaries", key)
     if cached is not None:
         summary = Summary.model_validate(cached)

@@ -7,8 +7,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from distill.domain import Transcript
-from distill.summarize.stopwords import word_set
-from distill.summarize.text import Lexicon, clean_all, polish, strip_speaker, words_of_all
+from distill.summarize.text.cleanup import clean_all, polish, strip_speaker
+from distill.summarize.text.stopwords import word_set
+from distill.summarize.text.words import Lexicon, words_of_all
 
 # Sentence ends: [.!?…]+ then closing quotes/brackets before a space, or [。！？]+. Written to
 # begin with one character class, which the regex engine then finds fast.

@@ -9,7 +9,6 @@ from itertools import repeat
 from operator import mul
 
 from distill.domain import (
-    Chapter,
     Insight,
     ProgressFn,
     SourceRef,
@@ -18,12 +17,13 @@ from distill.domain import (
     Transcript,
     no_progress,
 )
-from distill.summarize.analysis import Analysis, Keyphrase, cosine, normalise
-from distill.summarize.emoji import pick_emoji
-from distill.summarize.qa import find_qa
-from distill.summarize.segmentation import segment
-from distill.summarize.stopwords import word_set
-from distill.summarize.units import Unit
+from distill.llm import BUILTIN
+from distill.summarize.builtin.chapters import make_chapters, meta_chapters, segment
+from distill.summarize.builtin.emoji import pick_emoji
+from distill.summarize.builtin.qa import find_qa
+from distill.summarize.text.analysis import Analysis, cosine, normalise
+from distill.summarize.text.stopwords import word_set
+from distill.summarize.text.units import Unit
 
 MAX_TAKEAWAYS = 5
 TLDR_WORDS = 60
@@ -243,67 +243,6 @@ def pick_insights(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) 
     return insights
 
 
-def _title(a: Analysis, units: list[Unit], spread: Counter[str], n_chapters: int) -> str:
-    phrases = a.find_keyphrases(units, limit=8)
-    if not phrases:
-        best = max(units, key=lambda u: (len(u.terms), -u.index))
-        return " ".join(best.text.split()[:6]).rstrip(".,;:!?")
-
-    def distinct(kp_terms: tuple[str, ...]) -> float:
-        return sum(math.log(1 + n_chapters / max(1, spread[t])) for t in kp_terms) / len(kp_terms)
-
-    def value(k: Keyphrase) -> float:
-        return k.weight * (0.5 + distinct(k.terms))
-
-    ranked = sorted(phrases, key=lambda k: (-value(k), k.surface))
-    names = [ranked[0].surface]
-    second = ranked[1] if len(ranked) > 1 else None
-    if (
-        second
-        and not set(second.terms) & set(ranked[0].terms)
-        and second.count >= 2
-        and value(second) >= 0.4 * value(ranked[0])
-    ):
-        names.append(second.surface)
-    title = " and ".join(names)
-    return title[0].upper() + title[1:]
-
-
-def make_chapters(a: Analysis, s: Salience) -> list[Chapter]:
-    """Chapters from topic segmentation, each titled by its own keyphrases."""
-    n = len(a.units)
-    bounds = list(zip(s.starts, [*s.starts[1:], n], strict=True))
-    spread: Counter[str] = Counter()
-    for b, e in bounds:
-        spread.update(set().union(*a.term_sets[b:e]))
-    chapters = []
-    for b, e in bounds:
-        title = _title(a, a.units[b:e], spread, len(bounds))
-        chapters.append(Chapter(title=title, start=a.units[b].start))
-    return chapters
-
-
-def _meta_chapters(t: Transcript, a: Analysis) -> tuple[list[Chapter], list[int]] | None:
-    """The video's own chapters, snapped to segment starts, with the unit each begins at."""
-    timed = [u for u in a.units if u.start is not None]
-    if not t.meta.chapters or not timed:
-        return None
-    chapters: list[Chapter] = []
-    starts: list[int] = []
-    for ch in sorted(t.meta.chapters, key=lambda c: c.start or 0.0):
-        at = ch.start or 0.0
-        unit = next((u for u in timed if (u.start or 0.0) >= at - 0.5), None)
-        if unit is None or (starts and unit.index <= starts[-1]):
-            continue
-        chapters.append(Chapter(title=ch.title, start=unit.start))
-        starts.append(unit.index)
-    if not starts:
-        return None
-    starts[0] = 0
-    chapters[0] = Chapter(title=chapters[0].title, start=a.units[0].start)
-    return chapters, starts
-
-
 def summarize_builtin(
     transcript: Transcript, *, language: str | None = None, progress: ProgressFn = no_progress
 ) -> Summary:
@@ -317,13 +256,13 @@ def summarize_builtin(
 def summary_of(a: Analysis, progress: ProgressFn = no_progress) -> Summary:
     """The built-in summary of an analysed transcript."""
     transcript = a.transcript
-    meta = _meta_chapters(transcript, a)
+    meta = meta_chapters(transcript, a)
     if meta:
         chapters, starts = meta
         s = Salience(a, starts)
     else:
         s = Salience(a, segment(a.units, a.idf))
-        chapters = make_chapters(a, s)
+        chapters = make_chapters(a, s.starts)
     progress("summarize", 0.6, 1.0)
     pool = _candidates(a.units)
     tldr = pick_tldr(a, s, pool)
@@ -334,7 +273,7 @@ def summary_of(a: Analysis, progress: ProgressFn = no_progress) -> Summary:
     progress("summarize", 1.0, 1.0)
     return Summary(
         source=SourceRef.of(transcript.meta),
-        model="builtin",
+        model=BUILTIN,
         language=a.language,
         tldr=" ".join(u.text for u in tldr),
         insights=insights,

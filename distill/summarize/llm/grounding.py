@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from distill.summarize.analysis import Analysis
-from distill.summarize.units import Unit
+from distill.summarize.text.analysis import Analysis
+from distill.summarize.text.units import Unit
 
 # Numbering every short caption sentence costs ~5 prompt tokens each; a numbered line holds at
 # least this many tokens, so a 1-hour transcript's numbering costs under half as much.

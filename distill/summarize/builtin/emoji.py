@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from distill.summarize.text import stem
+from distill.summarize.text.words import stem
 
 DEFAULT_EMOJI = "💡"
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 
 from distill.domain import QA
-from distill.summarize.analysis import GENERIC, Analysis, Keyphrase, cosine
-from distill.summarize.units import Unit
+from distill.summarize.text.analysis import GENERIC, Analysis, Keyphrase, cosine
+from distill.summarize.text.units import Unit
 
 # (what is X, how does X work, what is said about X) per language; English is the fallback.
 _TEMPLATES: dict[str, tuple[str, str, str]] = {

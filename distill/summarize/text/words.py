@@ -1,0 +1,165 @@
+"""Words for the summarizer: tokenizer, light stemmer, and the index terms of a language."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import compress, count
+
+from distill.summarize.text.stopwords import FILLER_WORDS, SPOKEN_STOPWORDS, STOPWORDS
+
+# Letters/digits runs, keeping inner apostrophes (don't, l'homme).
+WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_ASCII_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")  # WORD_RE on lower-cased ASCII
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+# Ordered suffix rules: (suffix, replacement, minimum stem length left).
+_SUFFIXES: tuple[tuple[str, str, int], ...] = (
+    ("ational", "ate", 3),
+    ("ization", "ize", 3),
+    ("fulness", "ful", 3),
+    ("iveness", "ive", 3),
+    ("ousness", "ous", 3),
+    ("ations", "ate", 3),
+    ("ation", "ate", 3),
+    ("ments", "", 4),
+    ("ment", "", 4),
+    ("nesses", "", 3),
+    ("ness", "", 3),
+    ("ingly", "", 3),
+    ("edly", "", 3),
+    ("ities", "", 3),
+    ("ity", "", 3),
+    ("ies", "y", 2),
+    ("ied", "y", 2),
+    ("ings", "", 3),
+    ("ing", "", 3),
+    ("ers", "", 3),
+    ("er", "", 3),
+    ("ed", "", 3),
+    ("ly", "", 3),
+)
+_ES_AFTER = ("sses", "shes", "ches", "xes", "zes")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A small English suffix stemmer: cheap, deterministic, good enough to merge word forms."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(_ES_AFTER):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        w = w[:-1]
+    for suffix, repl, minimum in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= minimum:
+            w = w[: -len(suffix)] + repl
+            if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            break
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens; runs of CJK characters become overlapping character pairs."""
+    lowered = text.lower()
+    if lowered.isascii():  # the same tokens, found faster with ASCII classes
+        return _ASCII_WORD_RE.findall(lowered)
+    if "’" in lowered:
+        lowered = lowered.replace("’", "'")
+    if not _CJK_RE.search(lowered):
+        return WORD_RE.findall(lowered)
+    out: list[str] = []
+    for tok in WORD_RE.findall(lowered):
+        if _CJK_RE.search(tok) and len(tok) > 2:
+            out.extend(tok[i : i + 2] for i in range(len(tok) - 1))
+        else:
+            out.append(tok.replace("’", "'"))
+    return out
+
+
+# words() of ASCII texts in C: every character but [a-z0-9'] (and a separator) becomes a space.
+_NOT_WORD = bytes(
+    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789'\1" else 32 for c in range(256)
+)
+
+
+def words_of_all(texts: list[str]) -> list[list[str]]:
+    """words() of every text; the ASCII ones are split all at once, in C."""
+    out: list[list[str]] = [[]] * len(texts)
+    at = list(compress(count(), map(str.isascii, texts)))
+    if len(at) < len(texts):
+        for i in set(range(len(texts))).difference(at):
+            out[i] = words(texts[i])
+    joined = "\n\1\n".join([texts[i] for i in at]).lower()
+    if joined.count("\1") != max(0, len(at) - 1):  # a text has a separator of its own
+        return list(map(words, texts))
+    runs = joined.encode().translate(_NOT_WORD).decode().split()
+    begin = 0
+    find = runs.index
+    for i in at[:-1]:
+        end = find("\1", begin)
+        out[i] = runs[begin:end]
+        begin = end + 1
+    if at:
+        out[at[-1]] = runs[begin:]
+    # A run of [a-z0-9'] is one word unless an apostrophe begins or ends it or two meet.
+    odd = {r for r in set(runs) if "'" in r and (r[0] == "'" or r[-1] == "'" or "''" in r)}
+    if odd:
+        for i in at:
+            if not odd.isdisjoint(out[i]):
+                out[i] = _ASCII_WORD_RE.findall(" ".join(out[i]))
+    return out
+
+
+class Lexicon:
+    """The tokenizer, stemmer and stop words of one language, shared by summarizing and asking."""
+
+    def __init__(self, language: str | None) -> None:
+        self.language = (language or "en").split("-")[0].lower()
+        self.english = self.language == "en"
+        base = STOPWORDS.get(self.language, frozenset())
+        extra = SPOKEN_STOPWORDS if self.english else frozenset()
+        self.stopwords: frozenset[str] = base | extra | FILLER_WORDS
+        self._cache: dict[str, str | None] = {}
+
+    def term(self, token: str) -> str | None:
+        """The index term of one token, or None for stop words, fillers and one-letter tokens."""
+        cached = self._cache.get(token, "")
+        if cached != "":
+            return cached
+        result: str | None
+        if token in self.stopwords or (len(token) < 2 and not token.isdigit()):
+            result = None
+        elif self.english:
+            result = stem(token)
+            if result in self.stopwords:
+                result = None
+        else:
+            result = token
+        self._cache[token] = result
+        return result
+
+    def terms_of_tokens(self, tokens: list[str]) -> list[str | None]:
+        """The term of every token (None for stop words), in order."""
+        cache = self._cache
+        return [cache[t] if t in cache else self.term(t) for t in tokens]
+
+    def terms_of_lists(self, lists: list[list[str]]) -> list[list[str | None]]:
+        """terms_of_tokens() of many token lists."""
+        cache = self._cache
+        for token in set().union(*lists).difference(cache):
+            self.term(token)
+        get = cache.__getitem__
+        return [list(map(get, tokens)) for tokens in lists]
+
+    def terms(self, text: str) -> list[str]:
+        """The content terms of a text, in order."""
+        return [t for t in (self.term(tok) for tok in words(text)) if t]
