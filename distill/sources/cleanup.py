@@ -7,25 +7,24 @@ import re
 from dataclasses import dataclass
 
 from distill.domain import Segment
+from distill.speech.noise import (
+    BRACKETED,
+    MUSIC_NOTES,
+    SOUND_IN_DASHES,
+    SOUND_IN_PARENS,
+    TURN_MARK,
+)
+from distill.speech.sentences import PAUSE, ends_with_mark, is_punctuated, sentence_ends
 
-# A gap longer than this (seconds) ends a unit when the text has no sentence punctuation.
-PAUSE_GAP = 1.2
-# Unpunctuated text (auto captions) is cut into units of about this many words.
+# The segments stored are lines of the transcript as read with its times, longer than the
+# sentences a summary shows (distill.summarize.text.units cuts those again, at 22 and 45 words).
+# Unpunctuated text (auto captions) is cut into segments of about this many words.
 MAX_UNPUNCTUATED_WORDS = 30
 # Even punctuated text gets cut when one "sentence" runs on this long.
 MAX_SENTENCE_WORDS = 80
 
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>|<\d[\d:.,]{3,20}>")
 _ASS_TAG = re.compile(r"\{\\[^}]*\}")
-_SQUARE = re.compile(r"\[[^\[\]]{0,60}\]")
-_SOUND_WORDS = (
-    r"music|applause|laughter|laughs|laughing|chuckles|chuckling|cheering|cheers|"
-    r"inaudible|crosstalk|silence|sighs|coughs|coughing|clapping|background noise|"
-    r"upbeat music|dramatic music|indistinct chatter|no audio|foreign|singing"
-)
-_PAREN_SOUND = re.compile(rf"\(\s*(?:{_SOUND_WORDS})\s*\)", re.IGNORECASE)
-_DASHED_SOUND = re.compile(rf"[\u2014\u2013]\s*(?:{_SOUND_WORDS})\s*[\u2014\u2013]", re.IGNORECASE)
-_MUSIC_NOTES = re.compile(r"[\u266a\u266b\u266c\u2669]+")
 _DIALOGUE_DASH = re.compile(r"^\s*[-\u2013\u2014]\s+")
 _SPACE = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
@@ -36,9 +35,6 @@ _CAPS_SPEAKER = re.compile(r"^([A-Z][A-Z0-9 .'\-]{0,30}[A-Z0-9]):\s+(?=\S)")
 _NEEDS_WORK = re.compile(
     r"[<>&\[\]({}\\\u266a\u266b\u266c\u2669\u2014\u2013\n\r\t\u200b\ufeff\xa0-]|\s\s|\s[,.!?;:]"
 )
-_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+[\"'\u201d\u2019)\]]*(?=\s|$)")
-_CJK_END = re.compile(r"[\u3002\uff01\uff1f]")
-_TRAILING_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*$")
 
 
 def unescape(text: str) -> str:
@@ -54,19 +50,24 @@ def unescape(text: str) -> str:
 def clean_text(text: str) -> str:
     """One caption line or cue as plain speech: no entities, tags, sound labels or turn marks."""
     if not _NEEDS_WORK.search(text):
-        # Most caption lines are plain words: skip the dozen substitutions below.
+        # Most caption lines are plain words: the substitutions would change nothing.
         text = text.strip()
         return text if any(ch.isalnum() for ch in text) else ""
+    return _clean_text(text)
+
+
+def _clean_text(text: str) -> str:
+    """clean_text() with every substitution tried."""
     # Markup first, then entities: an escaped "&lt;one>" is text, not a tag.
     text = _TAG.sub("", text)
     text = _ASS_TAG.sub("", text)
     text = unescape(text)
     text = text.replace("\u200b", "").replace("\ufeff", "").replace("\xa0", " ")
-    text = _SQUARE.sub(" ", text)
-    text = _PAREN_SOUND.sub(" ", text)
-    text = _DASHED_SOUND.sub(" ", text)
-    text = _MUSIC_NOTES.sub(" ", text)
-    text = text.replace(">>", " ")
+    text = BRACKETED.sub(" ", text)
+    text = SOUND_IN_PARENS.sub(" ", text)
+    text = SOUND_IN_DASHES.sub(" ", text)
+    text = MUSIC_NOTES.sub(" ", text)
+    text = TURN_MARK.sub(" ", text)
     lines = [_DIALOGUE_DASH.sub("", line) for line in text.splitlines()]
     text = _SPACE.sub(" ", " ".join(lines)).strip()
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
@@ -157,38 +158,21 @@ def _interpolate(start: float | None, end: float | None, fraction: float) -> flo
     return round(start + (end - start) * fraction, 3)
 
 
-def is_punctuated(pieces: list[Piece]) -> bool:
-    """True when the text ends sentences with punctuation often enough to split on it."""
-    words = sum(len(p.text.split()) for p in pieces)
-    if words == 0:
-        return False
-    ends = sum(len(_SENTENCE_END.findall(p.text)) + len(_CJK_END.findall(p.text)) for p in pieces)
-    return ends > 0 and words / ends <= 60
-
-
 def _sentence_cuts(text: str) -> list[int]:
     """Character offsets in `text` where a new sentence starts."""
     cuts = []
-    for match in _SENTENCE_END.finditer(text):
-        pos = match.end()
-        rest = text[pos:].lstrip()
-        if not rest:
-            continue
-        if rest[0].islower():
-            continue
-        cuts.append(len(text) - len(rest))
-    for match in _CJK_END.finditer(text):
-        pos = match.end()
-        if pos < len(text) and not text[pos].isspace():
-            cuts.append(pos)
-    return sorted(set(cuts))
+    for end in sentence_ends(text, as_written=True):
+        rest = text[end:].lstrip()
+        if rest:
+            cuts.append(len(text) - len(rest))
+    return cuts
 
 
 def join_sentences(pieces: list[Piece]) -> list[Segment]:
     """Join caption pieces into sentence units that keep the start time of their first word."""
     if not pieces:
         return []
-    if is_punctuated(pieces):
+    if is_punctuated(p.text for p in pieces):
         return _join_punctuated(pieces)
     return _join_by_pauses(pieces)
 
@@ -248,14 +232,10 @@ def _join_punctuated(pieces: list[Piece]) -> list[Segment]:
                 _interpolate(piece.start, piece.end, z / n),
                 piece.speaker,
             )
-        if _ends_sentence(text):
+        if ends_with_mark(text):
             b.flush()
     b.flush()
     return b.out
-
-
-def _ends_sentence(text: str) -> bool:
-    return _TRAILING_END.search(text.rstrip()) is not None
 
 
 def _join_by_pauses(pieces: list[Piece]) -> list[Segment]:
@@ -264,10 +244,10 @@ def _join_by_pauses(pieces: list[Piece]) -> list[Segment]:
     for piece in pieces:
         gap = piece.start - prev_end if piece.start is not None and prev_end is not None else 0.0
         # A long unit ends at a shorter pause rather than mid-phrase at the word limit.
-        soft_cut = b.words >= MAX_UNPUNCTUATED_WORDS * 2 // 3 and gap > PAUSE_GAP / 3
+        soft_cut = b.words >= MAX_UNPUNCTUATED_WORDS * 2 // 3 and gap > PAUSE / 3
         if (
             piece.new_turn
-            or gap > PAUSE_GAP
+            or gap > PAUSE
             or soft_cut
             or (piece.speaker is not None and piece.speaker != b.speaker)
         ):

@@ -15,7 +15,7 @@ from distill.summarize.builtin.qa import _the
 from distill.summarize.builtin.summary import Salience
 from distill.summarize.text.analysis import Analysis, Keyphrase, normalise
 from distill.summarize.text.cleanup import _clean_any, _clean_ascii, clean, clean_all
-from distill.summarize.text.units import Unit, _is_punctuated
+from distill.summarize.text.units import Unit
 from distill.summarize.text.words import words, words_of_all
 from tests.summarize.conftest import transcript_of
 
@@ -116,15 +116,6 @@ WORDY = [*EDGES, "'", "''", "'tis", "dogs'", "a''b", "rock'n'roll", "\1", "naïv
 @settings(max_examples=1000, deadline=None)
 def test_texts_split_together_are_split_as_one(texts: list[str]) -> None:
     assert words_of_all(texts) == [words(t) for t in texts]
-
-
-@given(st.lists(st.text(alphabet=" .!?。x\t\n\u00a0", max_size=12), max_size=5))
-@settings(max_examples=1000, deadline=None)
-def test_punctuation_is_judged_as_by_counting_words(texts: list[str]) -> None:
-    joined = " ".join(texts)
-    n_words = len(joined.split())
-    marks = sum(joined.count(c) for c in ".!?。！？")
-    assert _is_punctuated(texts) == (n_words > 0 and marks * 40 >= n_words)
 
 
 def test_unit_weights_are_normalised_tf_idf() -> None:

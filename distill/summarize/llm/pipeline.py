@@ -24,6 +24,7 @@ from distill.domain import (
 from distill.llm import Message, Model, get_model
 from distill.llm.cache import ResultCache, cache_key
 from distill.settings import get_settings
+from distill.speech.sentences import sentence_spans
 from distill.summarize.llm.calls import PROMPT_VERSION, Ledger, prompt_id, template
 from distill.summarize.llm.grounding import Grounder, GroundingStats, Lines
 from distill.summarize.llm.schemas import (
@@ -39,7 +40,6 @@ from distill.summarize.text.language import language_name
 from distill.summarize.text.units import Unit
 
 USABLE = 0.9  # share of the context window we fill: token counts are estimates
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 _KEPT = "an item is kept only when a line it cites says it"
 
 
@@ -237,8 +237,8 @@ def _chapters_from(insights: list[Insight], takeaways: list[Takeaway], limit: in
 
 
 def _sentences(text: str, limit: int) -> str:
-    parts = [p for p in _SENTENCE_END.split(text.strip()) if p]
-    return " ".join(parts[:limit])
+    """The first `limit` sentences of a text."""
+    return " ".join(text[b:e].strip() for b, e in sentence_spans(text)[:limit])
 
 
 def _ground_summary(

@@ -8,20 +8,35 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, compress, count, repeat
 
+from distill.speech.noise import (
+    BACKCHANNEL,
+    BRACKETED,
+    CLAUSE_FILLERS,
+    HESITATION,
+    LEADING_MARKERS,
+    MID_FILLERS,
+    MUSIC_NOTES,
+    TURN_MARK,
+    alternatives,
+)
 from distill.summarize.text.stopwords import STOPWORDS
 
-_NONSPEECH = re.compile(r"\[[^\]]{0,40}\]|\((?:[^()]{0,30})\)|[♪♫]+|&gt;&gt;|>>")
+# Not speech: bracketed labels, music, turn marks, and short asides in parentheses, which read
+# badly out of their context (the loaders keep words in parentheses; what is shown drops them).
+_NONSPEECH = re.compile(
+    "|".join((BRACKETED.pattern, r"\((?:[^()]{0,30})\)", MUSIC_NOTES.pattern, TURN_MARK.pattern))
+)
 _SPEAKER = re.compile(r"^\s*(?:-\s*)?[A-Z][\w.'-]*(?:\s+[\w.'-]+){0,3}\s*:\s+(?=\S)")
 _COMMA_FILLERS = re.compile(
-    r"(?:^|(?<=[,.;!?]))\s*(?:you know|i mean|you see|like|well)\s*(?:,|(?=[.!?]|$))",
+    rf"(?:^|(?<=[,.;!?]))\s*(?:{alternatives(CLAUSE_FILLERS)})\s*(?:,|(?=[.!?]|$))",
     re.IGNORECASE,
 )
 _MID_FILLERS = re.compile(
-    r",?\s+(?:you know|i mean|you see|basically|actually)\s*(?:,|(?=[.!?]|$))", re.IGNORECASE
+    rf",?\s+(?:{alternatives(MID_FILLERS)})\s*(?:,|(?=[.!?]|$))", re.IGNORECASE
 )
 # Fillers and cut-off words ending in a hyphen ("pau- you"), removed in one pass.
 _NOISE = re.compile(
-    r"(?i:(?<![\w'])(?:u+m+h?|u+h+|e+r+m+|a+h+|hmm+|mm+|mhm|uh-huh|um-hum)(?![\w'])[,.]?\s*)"
+    rf"(?i:(?<![\w'])(?:{HESITATION}|{BACKCHANNEL})(?![\w'])[,.]?\s*)"
     r"|(?<![\w-])[A-Za-z]{1,12}-(?=\s)"
 )
 # A lone consonant before a small word or the word it starts ("t some", "w we") is cut off;
@@ -32,22 +47,13 @@ _PREFIX_START = re.compile(r"(?<![\w'-])([A-Za-z]{1,4})\s+(?=\1[a-z])", re.IGNOR
 # "the the", "I think I think": a word or a pair of words said again at once.
 # The lookaheads only forbid backtracking into a word (a capture must end where a word ends anyway).
 _REPEAT = re.compile(r"\b([\w']+(?![\w'])(?:\s+[\w']+(?![\w']))?)(?:[\s,]+\1\b)+", re.IGNORECASE)
-_LEADING = re.compile(
-    r"^(?:(?:so|and|but|yeah|yes|okay|ok|well|oh|right|alright|now|anyway|also|then|basically|"
-    r"actually|i mean|i guess|i think that|i think|like)\b[,.]?\s+)+",
-    re.IGNORECASE,
-)
-_SPACES = re.compile(r"\s+")
-_SPACE_PUNCT = re.compile(r"\s+([,.;:!?])")
+_LEADING = re.compile(rf"^(?:(?:{alternatives(LEADING_MARKERS)})\b[,.]?\s+)+", re.IGNORECASE)
 _DUP_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
 
 
 def strip_speaker(text: str) -> str:
     """Drop a leading `Speaker:` label and non-speech markers like [Music] or >>."""
-    # Each regex runs only where its first character is (most segments have none of them).
-    if "[" in text or "(" in text or ">" in text or "&gt;" in text or "♪" in text or "♫" in text:
-        text = _NONSPEECH.sub(" ", text)
-    return _SPEAKER.sub("", text, count=1) if ":" in text else text
+    return _SPEAKER.sub("", _NONSPEECH.sub(" ", text), count=1)
 
 
 def _drop_letter(m: re.Match[str]) -> str:
@@ -62,11 +68,11 @@ def _drop_fragment(m: re.Match[str]) -> str:
 
 
 _RUNS = re.compile(r"[\w']+")
-_FILLER_RUN = re.compile(r"u+m+h?|u+h+|e+r+m+|a+h+|hmm+|mm+|mhm")  # _NOISE's, on a whole run
-_FILLER_LETTERS = "".join(sorted(set("umhera")))
+_FILLER_RUN = re.compile(HESITATION)  # _NOISE's fillers, on a whole run
+_FILLER_LETTERS = "".join(sorted({c for c in HESITATION if c.isalpha()}))
 _LONE = frozenset(c for c in "abcdefghijklmnopqrstuvwxyz" if _LONE_LETTER.match(c + " x"))
-_MID_WORDS = ("you know", "i mean", "you see", "basically", "actually")
-_COMMA_WORDS = ("you know", "i mean", "you see", "like", "well")
+_MID_WORDS = MID_FILLERS
+_COMMA_WORDS = CLAUSE_FILLERS
 
 
 def _said_again(a: str, b: str) -> bool:

@@ -7,27 +7,24 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from distill.domain import Transcript
+from distill.speech.sentences import PAUSE, is_punctuated, sentence_spans
 from distill.summarize.text.cleanup import clean_all, polish, strip_speaker
 from distill.summarize.text.stopwords import word_set
 from distill.summarize.text.words import Lexicon, words_of_all
 
-# Sentence ends: [.!?…]+ then closing quotes/brackets before a space, or [。！？]+. Written to
-# begin with one character class, which the regex engine then finds fast.
-_END = re.compile(r"[.!?…。！？](?:(?<=[.!?…])[.!?…]*[\"'”’)\]]*(?=\s|$)|(?<=[。！？])[。！？]*)")
-_ABBREV = word_set("mr mrs ms dr prof st vs etc e.g i.e a.m p.m no fig approx jr sr inc ltd co u.s")
 # Clause boundaries: after [,;:] and its spaces, or the spaces before and/but/so/...; written to
 # begin with one character class, which the regex engine then finds fast.
 _SPLIT_AT = re.compile(
     r"[,;:\s](?:(?<=[,;:])\s+|(?<=\s)\s*(?=(?:and|but|so|because|which|then)\s))", re.IGNORECASE
 )
 _SPEAKER_NAME = re.compile(r"^\s*([A-Z][\w.'-]*(?:\s+[\w.'-]+){0,3})\s*:\s+\S")
-_TERMINAL_MARKS = ".!?。！？"
 
 # Words that often open a new sentence in speech: a place to cut unpunctuated captions.
 _OPENERS = word_set("so now but and then okay ok if because when which well first next remember")
-MAX_WORDS = 45  # longer sentences are split at commas so every shown item stays readable
+# A summary shows sentences on their own: shorter than the transcript's lines (see
+# distill.sources.cleanup), so every item stays readable.
+MAX_WORDS = 45  # longer sentences are split at commas
 UNPUNCTUATED_WORDS = 22  # unit length where captions carry no punctuation
-PAUSE = 1.2  # seconds of silence that end a unit in unpunctuated captions
 
 
 @dataclass(slots=True)
@@ -52,36 +49,6 @@ class _Piece:
     text: str
     seg: int
     speaker: str | None
-
-
-def _is_punctuated(texts: list[str]) -> bool:
-    joined = " ".join(texts)
-    n_marks = sum(map(joined.count, _TERMINAL_MARKS))
-    # Printable text has no whitespace but " ", so it has at most count(" ") + 1 words: enough
-    # marks for that many need no split.
-    if n_marks * 40 >= joined.count(" ") + 1 and joined.isprintable() and not joined.isspace():
-        return True
-    n_words = len(joined.split())
-    return n_words > 0 and n_marks * 40 >= n_words
-
-
-def _split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of a text."""
-    spans: list[tuple[int, int]] = []
-    begin = 0
-    for m in _END.finditer(text):
-        end = m.end()
-        if m.group().startswith("."):
-            before = text[begin : m.start()].rsplit(None, 1)
-            last = before[-1].lower() if before else ""
-            if last in _ABBREV or (len(last) == 1 and last.isalpha()):
-                continue
-        if text[begin:end].strip():
-            spans.append((begin, end))
-        begin = end
-    if text[begin:].strip():
-        spans.append((begin, len(text)))
-    return spans
 
 
 def _split_long(text: str, limit: int = MAX_WORDS) -> list[tuple[int, int]]:
@@ -158,7 +125,7 @@ def _groups(transcript: Transcript, pieces: list[_Piece], punctuated: bool) -> l
 def build_units(transcript: Transcript, lex: Lexicon) -> list[Unit]:
     """Split a transcript into sentence units, each starting at a real segment start."""
     pieces = _pieces(transcript, lex.language)
-    punctuated = _is_punctuated([p.text for p in pieces])
+    punctuated = is_punctuated(p.text for p in pieces)
     # (text, segment, speaker, question) of every unit; the Units are made once all are cut.
     rows: list[tuple[str, int, str | None, bool]] = []
     isalnum = str.isalnum
@@ -170,7 +137,7 @@ def build_units(transcript: Transcript, lex: Lexicon) -> list[Unit]:
                 joined += " "
             offsets.append(len(joined))
             joined += p.text
-        spans = _split_sentences(joined) if punctuated else [(0, len(joined))]
+        spans = sentence_spans(joined) if punctuated else [(0, len(joined))]
         for b, e in spans:
             sentence = joined[b:e]
             stripped = sentence.strip()
