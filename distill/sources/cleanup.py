@@ -32,8 +32,10 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^<>]{1,60})>")
 _CAPS_SPEAKER = re.compile(r"^([A-Z][A-Z0-9 .'\-]{0,30}[A-Z0-9]):\s+(?=\S)")
 
+# Where a substitution of _clean_text() can begin: markup, entities, labels, dashes, characters
+# it drops, whitespace other than one space, a space before punctuation.
 _NEEDS_WORK = re.compile(
-    r"[<>&\[\]({}\\\u266a\u266b\u266c\u2669\u2014\u2013\n\r\t\u200b\ufeff\xa0-]|\s\s|\s[,.!?;:]"
+    r"[<>&\[\]({}\\\u266a\u266b\u266c\u2669\u2014\u2013\u200b\ufeff-]|[^\S ]| [ ,.!?;:]"
 )
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from distill.sources.captions import parse_caption_text
-from distill.sources.cleanup import Piece, clean_text, join_sentences, pieces_from_cue
+from distill.sources.cleanup import Piece, _clean_text, clean_text, join_sentences, pieces_from_cue
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,20 @@ from distill.sources.cleanup import Piece, clean_text, join_sentences, pieces_fr
 )
 def test_clean_text(raw: str, clean: str) -> None:
     assert clean_text(raw) == clean
+
+
+# Characters that start a substitution of clean_text(), and ones that are plain text.
+CAPTION_CHARS = list("ab Z1,.?!;:-<>&[](){}\\/#;ix") + [
+    *("\u266a", "\u266c", "\u2014", "\u2013", "\u200b", "\ufeff", "\xa0", "\u3000", "\t"),
+    *("\n", "\r", "\x0b", "\x1c", "\x85", "\u2028", "&gt;", "&amp;", "<i>", "[Music]"),
+    *("(applause)", "\u2014music\u2014", ">>", "  "),
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(CAPTION_CHARS), max_size=30).map("".join))
+def test_plain_lines_skip_only_substitutions_that_change_nothing(text: str) -> None:
+    assert clean_text(text) == _clean_text(text)
 
 
 def test_speaker_turns_split_a_cue_and_keep_times() -> None:
