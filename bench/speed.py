@@ -1,6 +1,6 @@
 """Speed and peak memory of the built-in summarizer on 1k, 10k and 100k words, next to LexRank.
 
-Usage: .venv/bin/python bench/speed.py [--eval DIR] [--lexrank-100k] [--repeat N]
+Usage: .venv/bin/python bench/speed.py [--eval DIR] [--lexrank-100k] [--repeat N] [--sizes N,...] [--no-lexrank]
 
 The long transcripts are built by joining channel-dev captions (times shifted so they stay in
 order). Seconds are the best of --repeat runs (and builtin's median CPU seconds, with the
@@ -101,6 +101,13 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=EVAL, help="the shared eval folder")
     parser.add_argument("--repeat", type=int, default=3, help="timing runs per size (best kept)")
     parser.add_argument("--lexrank-100k", action="store_true", help="also run LexRank on 100k")
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=list(SIZES),
+        help="comma-separated transcript sizes in words (default 1000,10000,100000)",
+    )
+    parser.add_argument("--no-lexrank", action="store_true", help="time builtin only")
     args = parser.parse_args()
     folder = args.eval / "channel-dev"
     summarize(joined_captions(folder, 500))  # warm up imports and caches
@@ -108,7 +115,7 @@ def main() -> None:
         f"{'words':>8} {'builtin s':>10} {'cpu s':>7} {'cpu med':>8} {'peak MiB':>9}"
         f" {'LexRank s':>10} {'cpu s':>7} {'peak MiB':>9} {'speed-up':>9} {'by med':>7}"
     )
-    for size in SIZES:
+    for size in args.sizes:
         t = joined_captions(folder, size)
         summary = summarize(t)
         budget = len(" ".join([summary.tldr, *(x.text for x in summary.takeaways)]).split())
@@ -117,7 +124,7 @@ def main() -> None:
         )
         ours_mem = peak_mib(lambda t=t: summarize(t))
         row = f"{t.word_count:>8} {ours:>10.3f} {ours_cpu:>7.3f} {ours_med:>8.3f} {ours_mem:>9.1f}"
-        if size < 100_000 or args.lexrank_100k:
+        if not args.no_lexrank and (size < 100_000 or args.lexrank_100k):
             run = lexrank("\n".join(s.text for s in t.segments), budget)
             theirs, theirs_cpu, _ = timed(run, 1)
             theirs_mem = peak_mib(run)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from distill.summarize.builtin.emoji import DEFAULT_EMOJI, pick_emoji
-from distill.summarize.text.words import Lexicon, words
+from distill.summarize.text.words import Lexicon
 
 
 def _terms(text: str, language: str) -> list[str]:
     lex = Lexicon(language)
-    return [t for t in lex.terms_of_tokens(words(text)) if t]
+    return lex.terms(text)
 
 
 def test_emoji_follow_the_topic_in_each_language() -> None:

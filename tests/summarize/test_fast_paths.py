@@ -1,9 +1,11 @@
-"""The shortcuts taken for speed give the same results as the slow paths they skip."""
+"""The shortcuts kept for speed give the same results as the reference paths they skip.
+
+Each is kept because bench/speed.py shows it saves at least 5% of a 10k-word summary.
+"""
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 
 import pytest
@@ -11,12 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from distill.summarize.builtin.chapters import _block_similarities
-from distill.summarize.builtin.qa import _the
 from distill.summarize.builtin.summary import Salience
-from distill.summarize.text.analysis import Analysis, Keyphrase, normalise
-from distill.summarize.text.cleanup import _clean_any, _clean_ascii, clean, clean_all
+from distill.summarize.text.analysis import Analysis
+from distill.summarize.text.cleanup import _changeable, clean, clean_all
 from distill.summarize.text.units import Unit
-from distill.summarize.text.words import words, words_of_all
 from tests.summarize.conftest import transcript_of
 
 SENTENCES = [
@@ -38,7 +38,6 @@ def test_chapter_keyphrases_do_not_depend_on_what_was_counted_before() -> None:
     cold._talk_phrases = None
     cold._key_of.clear()
     cold._surfaces_of.clear()
-    cold._phrase_rules.clear()
     for part in (slice(0, 6), slice(6, 8), slice(3, 20)):
         fresh = cold.find_keyphrases(cold.units[part], limit=8)
         assert [(k.surface, k.count) for k in warm.find_keyphrases(warm.units[part], limit=8)] == [
@@ -47,7 +46,7 @@ def test_chapter_keyphrases_do_not_depend_on_what_was_counted_before() -> None:
     assert any(k.surface == "solar panels" for k in warm.find_keyphrases(warm.units[6:8], 8))
 
 
-def test_clean_still_removes_repeats_and_fillers_its_pre_checks_look_for() -> None:
+def test_clean_removes_repeats_and_fillers() -> None:
     assert clean("the the cat sat") == "the cat sat"
     assert clean("I think I think so") == "I think so"
     assert clean("It is , you know, fine .") == "It is fine."
@@ -70,9 +69,17 @@ SEPARATORS = [" ", " ", " ", "  ", ", ", ". ", "? ", "; ", "\n", "", ",", " - "]
     st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(SEPARATORS)), max_size=16),
 )
 @settings(max_examples=1500, deadline=None)
-def test_clean_pre_checks_never_skip_a_substitution(parts: list[tuple[str, str]]) -> None:
+def test_the_pre_pass_never_skips_a_text_a_substitution_changes(
+    parts: list[tuple[str, str]],
+) -> None:
     text = "".join(piece + sep for piece, sep in parts)
-    assert _clean_ascii(text) == _clean_any(text)
+    assert clean_all([text]) == [clean(text)]
+
+
+def test_the_pre_pass_skips_most_plain_speech() -> None:
+    plain = [s.lower().rstrip(".") for s in SENTENCES]
+    assert _changeable(plain) == set()
+    assert _changeable([*plain, "the the end", "um so", "it is, you know, fine"]) == {8, 9, 10}
 
 
 # Texts cleaned together are checked in one pass over all of them: what each text begins or ends
@@ -109,25 +116,6 @@ def test_filler_phrases_cleaned_together_wherever_they_stand() -> None:
         assert clean_all([t]) == [clean(t)]
 
 
-WORDY = [*EDGES, "'", "''", "'tis", "dogs'", "a''b", "rock'n'roll", "\1", "naïve", "l’homme", "x2"]
-
-
-@given(st.lists(st.lists(st.sampled_from(WORDY), max_size=6).map(" ".join), max_size=8))
-@settings(max_examples=1000, deadline=None)
-def test_texts_split_together_are_split_as_one(texts: list[str]) -> None:
-    assert words_of_all(texts) == [words(t) for t in texts]
-
-
-def test_unit_weights_are_normalised_tf_idf() -> None:
-    talk = [*SENTENCES, "Bees bees bees make honey, honey and more honey for the bees."]
-    a = Analysis(transcript_of(talk * 2))
-    for u in a.units:
-        expected = normalise(
-            {t: (1.0 + math.log(c)) * a.idf[t] for t, c in Counter(u.terms).items()}
-        )
-        assert list(u.weights.items()) == list(expected.items())
-
-
 def test_salience_may_read_every_unit_term_from_both_centroids() -> None:
     a = Analysis(transcript_of(SENTENCES * 3))
     s = Salience(a, [0, 8, 16])
@@ -162,27 +150,6 @@ def test_sliding_block_similarities_match_direct_ones(terms: list[list[str]], w:
     ]
     got = _block_similarities(units, idf, w)
     assert got == pytest.approx(_direct_similarities(terms, idf, w), abs=1e-9)
-
-
-def test_the_is_counted_as_the_regex_counts_it() -> None:
-    talk = [
-        "The immune system learns. The immune system remembers what it met.",
-        "An immune system can fail; the Immune  System of a child is young.",
-        "Theimmune system is a typo here, and so is immune systems.",
-    ]
-    a = Analysis(transcript_of(talk * 4))
-    kp = Keyphrase(("immun", "system"), "immune system", 8, 1.0)
-    pattern = re.compile(r"\b(the\s+)?immune\s+system\b", re.I)
-    everyone = list(range(len(a.units)))
-    answers = set()
-    for holders in (everyone, [2, 3, 6, 7], [3, 2, 0], everyone[::-1]):
-        hits = [
-            m.group(1) is not None for i in holders[:50] for m in pattern.finditer(a.units[i].text)
-        ]
-        expected = "the " if sum(hits) * 2 > len(hits) else ""
-        assert _the(a, kp, holders) == expected
-        answers.add(expected)
-    assert answers == {"the ", ""}
 
 
 def test_phrases_of_scattered_units_are_those_of_their_runs() -> None:

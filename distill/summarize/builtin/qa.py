@@ -76,9 +76,6 @@ def _speaker_questions(
     return found
 
 
-_NAMING = ("mean", "refer", "stand", "called")
-
-
 def _surface_pattern(kp: Keyphrase) -> str:
     return r"\b" + r"\s+".join(re.escape(w) for w in kp.surface.split()) + r"\b"
 
@@ -86,36 +83,8 @@ def _surface_pattern(kp: Keyphrase) -> str:
 def _the(a: Analysis, kp: Keyphrase, holders: list[int]) -> str:
     """'the ' when the talk mostly says 'the X' (the immune system), else ''."""
     pattern = re.compile(r"\b(the\s+)?" + _surface_pattern(kp)[2:], re.I)
-    # ASCII text: look for the phrase itself (a literal prefix the regex engine finds fast).
-    head = re.compile(r"\s+".join(re.escape(w) for w in kp.surface.lower().split()) + r"\b")
-    total = with_the = 0
-    for i in holders[:50]:
-        text = a.units[i].text
-        if not text.isascii():
-            for m in pattern.finditer(text):
-                total += 1
-                with_the += m.group(1) is not None
-            continue
-        low = text.lower()
-        pos = 0
-        while found := head.search(low, pos):
-            at = found.start()
-            if at and _is_word(low[at - 1]):  # not where a word starts
-                pos = at + 1
-                continue
-            total += 1
-            before = low[:at].rstrip()
-            with_the += (
-                len(before) < at
-                and before.endswith("the")
-                and (len(before) == 3 or not _is_word(before[-4]))
-            )
-            pos = found.end()
-    return "the " if total and with_the * 2 > total else ""
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
+    said = [m.group(1) is not None for i in holders[:50] for m in pattern.finditer(a.units[i].text)]
+    return "the " if said and sum(said) * 2 > len(said) else ""
 
 
 def _term_question(
@@ -139,7 +108,7 @@ def _term_question(
             r"^(?:(?:so|and|now|well|basically|okay|remember|first)[\s,]+){0,2}(?:(?:the|a|an)\s+)?"
             + surface
         )
-        # Anchored and unanchored parts apart, each tried only when its key word is there.
+        # A definition opens the sentence ("X is a ...") or names X anywhere ("called X").
         defined = re.compile(
             subject + r"\s+(?:is|are)\s+(?:a|an|the|one|what|when|how|like|basically|simply)\b",
             re.I,
@@ -152,13 +121,10 @@ def _term_question(
         working = re.compile(subject + r"\b.*\b(?:works?|working)\b", re.I)
 
         def defining(text: str) -> bool:
-            if defined.match(text):
-                return True
-            low = text.lower() if text.isascii() else None
-            return (low is None or any(map(low.__contains__, _NAMING))) and bool(named.search(text))
+            return bool(defined.match(text) or named.search(text))
 
         def works(text: str) -> bool:
-            return (not text.isascii() or "work" in text.lower()) and bool(working.match(text))
+            return bool(working.match(text))
 
         tests: tuple[tuple[Callable[[str], bool], str, float], ...] = (
             (defining, what, 2.0),

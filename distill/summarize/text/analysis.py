@@ -158,22 +158,9 @@ class Analysis:
         self.df: Counter[str] = Counter(chain.from_iterable(self.term_sets))
         self.tf: Counter[str] = Counter(chain.from_iterable(u.terms for u in self.units))
         idf = self.idf = {t: math.log((n + 1) / (d + 0.5)) + 0.1 for t, d in self.df.items()}
-        idf2 = {t: w * w for t, w in idf.items()}
-        longest = max(map(len, (u.terms for u in self.units)))
-        tf_weight = [1.0 + math.log(c) if c else 0.0 for c in range(longest + 1)].__getitem__
-        for u, distinct in zip(self.units, self.term_sets, strict=True):
-            if len(distinct) == len(u.terms):  # each term once (most units): tf weight 1
-                # normalise() of {t: idf[t]}, without building that dict
-                norm = math.sqrt(sum(map(idf2.__getitem__, u.terms)))
-                weights = map(truediv, map(idf.__getitem__, u.terms), repeat(norm))
-                u.weights = dict(zip(u.terms, weights, strict=True)) if norm else {}
-            else:  # normalise() of {t: (1 + log tf) * idf[t]}, mapped in C
-                counts = Counter(u.terms)
-                raw = list(map(mul, map(tf_weight, counts.values()), map(idf.__getitem__, counts)))
-                norm = math.sqrt(sum(map(mul, raw, raw)))
-                u.weights = (
-                    dict(zip(counts, map(truediv, raw, repeat(norm)), strict=True)) if norm else {}
-                )
+        for u in self.units:
+            counts = Counter(u.terms)
+            u.weights = normalise({t: (1.0 + math.log(c)) * idf[t] for t, c in counts.items()})
         # Topic weight of a term: frequent across the talk, not a general word.
         self.term_weight = {
             t: math.log1p(c) * (0.3 if t in GENERIC else 1.0) for t, c in self.tf.items()
@@ -184,8 +171,6 @@ class Analysis:
         self._talk_phrases: _Phrases | None = None
         self._key_of: dict[Phrase, Phrase] = {}  # terms of each form of a phrase
         self._surfaces_of: dict[Phrase, list[Phrase]] = {}  # forms of the phrase with these terms
-        # Per phrase of several words: the fewest times it must be said, its length factor.
-        self._phrase_rules: dict[Phrase, tuple[float, float]] = {}
         self.keyphrases: list[Keyphrase] = self.find_keyphrases(self.units, limit=15)
 
     @property
@@ -235,24 +220,18 @@ class Analysis:
         for joined, c in counts.most_common():  # sorted in C: the rare phrases are never visited
             if c < min_count:
                 break
-            if " " not in joined:  # one word (most phrases): the checks below, made directly
+            if " " not in joined:  # one word: no number; a general word counts less
                 if not joined or joined.isdigit() or joined in NUMBERS:
                     continue
                 weighed.append((c * (0.3 if joined in GENERIC else 1.0), joined, c))
                 continue
-            known = self._phrase_rules.get(joined)
-            if known is None:  # worked out once per phrase (chapters count the talk's again)
-                key = joined.split(" ")
-                skip = all(k.isdigit() or k in NUMBERS for k in key) or all(
-                    k in GENERIC for k in key
-                )
-                # A phrase must hold together: seen often relative to its rarest word.
-                least = math.inf if skip else 0.2 * min(self.tf[k] for k in key)
-                known = self._phrase_rules[joined] = (least, 1.0 + 0.6 * (len(key) - 1))
-            least, longer = known
-            if c < least:
+            key = joined.split(" ")
+            if all(k.isdigit() or k in NUMBERS for k in key) or all(k in GENERIC for k in key):
                 continue
-            weighed.append((c * longer * 1.2, joined, c))
+            # A phrase must hold together: seen often relative to its rarest word.
+            if c < 0.2 * min(self.tf[k] for k in key):
+                continue
+            weighed.append((c * (1.0 + 0.6 * (len(key) - 1)) * 1.2, joined, c))
         weighed.sort(key=itemgetter(0), reverse=True)
         chosen: list[Keyphrase] = []
         # Best first, ties by how they are shown: a run of equal weights is shown (and ordered)

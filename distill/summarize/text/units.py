@@ -10,7 +10,7 @@ from distill.domain import Transcript
 from distill.speech.sentences import PAUSE, is_punctuated, sentence_spans
 from distill.summarize.text.cleanup import clean_all, polish, strip_speaker
 from distill.summarize.text.stopwords import word_set
-from distill.summarize.text.words import Lexicon, words_of_all
+from distill.summarize.text.words import Lexicon, words
 
 # Clause boundaries: after [,;:] and its spaces, or the spaces before and/but/so/...; written to
 # begin with one character class, which the regex engine then finds fast.
@@ -53,8 +53,7 @@ class _Piece:
 
 def _split_long(text: str, limit: int = MAX_WORDS) -> list[tuple[int, int]]:
     """Spans of a long sentence cut at clause boundaries into pieces of at most ~limit words."""
-    # Printable text has no whitespace but " ", so it has at most count(" ") + 1 words.
-    if (text.isprintable() and text.count(" ") < limit) or len(text.split()) <= limit:
+    if len(text.split()) <= limit:
         return [(0, len(text))]
     cuts = [m.end() for m in _SPLIT_AT.finditer(text)]
     spans: list[tuple[int, int]] = []
@@ -151,9 +150,8 @@ def build_units(transcript: Transcript, lex: Lexicon) -> list[Unit]:
                 question = raw.rstrip("\"'”’)").endswith(("?", "？"))
                 rows.append((text, piece.seg, piece.speaker, question))
     texts = [row[0] for row in rows]
-    token_lists = words_of_all(texts)
-    # Terms after all units: each distinct token is looked up once, then every list in C.
-    term_lists = lex.terms_of_lists(token_lists)
+    token_lists = [words(text) for text in texts]
+    term_lists = [[lex.term(token) for token in tokens] for tokens in token_lists]
     segs = transcript.segments
     return [
         Unit(

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import compress, count
 
 from distill.summarize.text.stopwords import FILLER_WORDS, SPOKEN_STOPWORDS, STOPWORDS
 
 # Letters/digits runs, keeping inner apostrophes (don't, l'homme).
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_ASCII_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")  # WORD_RE on lower-cased ASCII
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 # Ordered suffix rules: (suffix, replacement, minimum stem length left).
@@ -69,54 +67,16 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; runs of CJK characters become overlapping character pairs."""
-    lowered = text.lower()
-    if lowered.isascii():  # the same tokens, found faster with ASCII classes
-        return _ASCII_WORD_RE.findall(lowered)
-    if "’" in lowered:
-        lowered = lowered.replace("’", "'")
-    if not _CJK_RE.search(lowered):
-        return WORD_RE.findall(lowered)
-    out: list[str] = []
-    for tok in WORD_RE.findall(lowered):
-        if _CJK_RE.search(tok) and len(tok) > 2:
-            out.extend(tok[i : i + 2] for i in range(len(tok) - 1))
-        else:
-            out.append(tok.replace("’", "'"))
-    return out
-
-
-# words() of ASCII texts in C: every character but [a-z0-9'] (and a separator) becomes a space.
-_NOT_WORD = bytes(
-    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789'\1" else 32 for c in range(256)
-)
-
-
-def words_of_all(texts: list[str]) -> list[list[str]]:
-    """words() of every text; the ASCII ones are split all at once, in C."""
-    out: list[list[str]] = [[]] * len(texts)
-    at = list(compress(count(), map(str.isascii, texts)))
-    if len(at) < len(texts):
-        for i in set(range(len(texts))).difference(at):
-            out[i] = words(texts[i])
-    joined = "\n\1\n".join([texts[i] for i in at]).lower()
-    if joined.count("\1") != max(0, len(at) - 1):  # a text has a separator of its own
-        return list(map(words, texts))
-    runs = joined.encode().translate(_NOT_WORD).decode().split()
-    begin = 0
-    find = runs.index
-    for i in at[:-1]:
-        end = find("\1", begin)
-        out[i] = runs[begin:end]
-        begin = end + 1
-    if at:
-        out[at[-1]] = runs[begin:]
-    # A run of [a-z0-9'] is one word unless an apostrophe begins or ends it or two meet.
-    odd = {r for r in set(runs) if "'" in r and (r[0] == "'" or r[-1] == "'" or "''" in r)}
-    if odd:
-        for i in at:
-            if not odd.isdisjoint(out[i]):
-                out[i] = _ASCII_WORD_RE.findall(" ".join(out[i]))
-    return out
+    tokens = WORD_RE.findall(text.lower().replace("’", "'"))
+    if _CJK_RE.search(text):
+        pairs: list[str] = []
+        for tok in tokens:
+            if len(tok) > 2 and _CJK_RE.search(tok):
+                pairs.extend(tok[i : i + 2] for i in range(len(tok) - 1))
+            else:
+                pairs.append(tok)
+        return pairs
+    return tokens
 
 
 class Lexicon:
@@ -146,19 +106,6 @@ class Lexicon:
             result = token
         self._cache[token] = result
         return result
-
-    def terms_of_tokens(self, tokens: list[str]) -> list[str | None]:
-        """The term of every token (None for stop words), in order."""
-        cache = self._cache
-        return [cache[t] if t in cache else self.term(t) for t in tokens]
-
-    def terms_of_lists(self, lists: list[list[str]]) -> list[list[str | None]]:
-        """terms_of_tokens() of many token lists."""
-        cache = self._cache
-        for token in set().union(*lists).difference(cache):
-            self.term(token)
-        get = cache.__getitem__
-        return [list(map(get, tokens)) for tokens in lists]
 
     def terms(self, text: str) -> list[str]:
         """The content terms of a text, in order."""
