@@ -23,8 +23,11 @@ MUSIC_NOTES = re.compile(r"[\u266a\u266b\u266c\u2669]+")
 # ">>" begins another speaker's turn in captions ("&gt;&gt;" where it is still escaped).
 TURN_MARK = re.compile(r"&gt;&gt;|>>")
 
-# Sounds of hesitation, a word each, drawn out or not: "um", "uhh", "erm", "hmm", "mhm".
-HESITATION = r"u+m+h?|u+h+|e+r+m+|a+h+|hmm+|mm+|mhm"
+# Sounds of hesitation, a word each, drawn out or not: "um", "uhh", "erm", "eh", "hm", "mhm".
+# Removed from what is shown and never an index term, in every language ("er" is none: it is a
+# word in German and Dutch; English lists it with its spoken stop words).
+HESITATION = r"u+m+h?|u+h+|e+r+m+|e+h+|a+h+|h+m+|mm+|mhm"
+is_hesitation = re.compile(HESITATION).fullmatch
 # Sounds of agreement said as one hyphenated word.
 BACKCHANNEL = r"uh-huh|um-hum"
 # Phrases that say nothing where they stand between commas or before a mark: "it is, you know,

@@ -77,3 +77,17 @@ def test_short_words_and_mixed_case_words_are_kept_as_said() -> None:
     )
     assert polish("iPhone sales grew") == "iPhone sales grew."
     assert polish("vaccines work") == "Vaccines work."
+
+
+def test_hesitations_are_one_list_for_what_is_shown_and_what_is_indexed() -> None:
+    from distill.summarize.text.cleanup import clean_all
+    from distill.summarize.text.words import Lexicon
+
+    # Every hesitation the lexicon ignores is removed from what is shown, and the other way round.
+    said = ["eh, the signal eh would differ", "Hm. The training set is small", "ummm we see"]
+    assert clean_all(said) == ["the signal would differ", "The training set is small", "we see"]
+    english, german = Lexicon("en"), Lexicon("de")
+    for sound in ("eh", "hm", "ummm", "uhh", "mhm", "erm"):
+        assert english.term(sound) is None and german.term(sound) is None, sound
+    # "er" is a word in German ("he") and stays in German speech.
+    assert clean_all(["er hat es gesagt"], "de") == ["er hat es gesagt"]

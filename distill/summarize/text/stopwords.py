@@ -49,7 +49,7 @@ pretty fairly sort-of kind-of just even still already really very
 hey hi hello bye thanks thank please sorry
 ones two three first second last new old big small little
 today now yesterday tomorrow
-hmm mm uh um huh er erm eh
+huh er
 id need needs needed try tried trying use used using
 able lots whatever anyway anyways somehow
 particularly especially usually generally simply clearly specifically essentially completely
@@ -58,8 +58,6 @@ presumably necessarily slightly largely explain explains explained explaining
 yes no not
 """
 )
-
-FILLER_WORDS = _set("um umm uh uhh uhm umh er erm ah ahh hmm hm mm mmm mhm uh-huh eh")
 
 _ES = _set(
     """

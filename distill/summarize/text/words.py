@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from distill.summarize.text.stopwords import FILLER_WORDS, SPOKEN_STOPWORDS, STOPWORDS
+from distill.speech.noise import is_hesitation
+from distill.summarize.text.stopwords import SPOKEN_STOPWORDS, STOPWORDS
 
 # Letters/digits runs, keeping inner apostrophes (don't, l'homme).
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -87,7 +88,7 @@ class Lexicon:
         self.english = self.language == "en"
         base = STOPWORDS.get(self.language, frozenset())
         extra = SPOKEN_STOPWORDS if self.english else frozenset()
-        self.stopwords: frozenset[str] = base | extra | FILLER_WORDS
+        self.stopwords: frozenset[str] = base | extra
         self._cache: dict[str, str | None] = {}
 
     def term(self, token: str) -> str | None:
@@ -96,7 +97,11 @@ class Lexicon:
         if cached != "":
             return cached
         result: str | None
-        if token in self.stopwords or (len(token) < 2 and not token.isdigit()):
+        if (
+            token in self.stopwords
+            or is_hesitation(token)
+            or (len(token) < 2 and not token.isdigit())
+        ):
             result = None
         elif self.english:
             result = stem(token)
