@@ -9,12 +9,12 @@ import math
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from distill.summarize.builtin.chapters import _block_similarities
 from distill.summarize.builtin.summary import Salience
-from distill.summarize.text.analysis import Analysis
+from distill.summarize.text.analysis import Analysis, _Phrases
 from distill.summarize.text.cleanup import _changeable, clean, clean_all
 from distill.summarize.text.units import Unit
 from tests.summarize.conftest import transcript_of
@@ -160,3 +160,17 @@ def test_phrases_of_scattered_units_are_those_of_their_runs() -> None:
     assert Counter(listed.surfaces()) == sum((Counter(r.surfaces()) for r in runs), Counter())
     assert Counter(listed.keys()) == sum((Counter(r.keys()) for r in runs), Counter())
     assert "solar panels" in Counter(a._phrases(a.units[6:8]).surfaces())
+
+
+TALK = Analysis(transcript_of([*SENTENCES, "Honey bees, honey bees and solar panels again."] * 3))
+
+
+@given(st.integers(0, len(TALK.units)), st.integers(0, len(TALK.units)))
+@settings(max_examples=300, deadline=None)
+def test_a_run_of_the_talk_has_the_phrases_listed_afresh(first: int, last: int) -> None:
+    assume(first < last)
+    units = TALK.units[first:last]
+    sliced = TALK._phrases(units)  # a slice of the talk's own list
+    fresh = _Phrases.of(units)
+    assert list(sliced.surfaces()) == list(fresh.surfaces())
+    assert list(sliced.keys()) == list(fresh.keys())
