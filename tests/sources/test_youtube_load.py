@@ -13,9 +13,9 @@ from yt_dlp.utils import DownloadError
 from distill.domain import Segment, Transcript, VideoMeta
 from distill.errors import NetworkError, SourceError
 from distill.sources import resolve, youtube
-from distill.sources.youtube import (
+from distill.sources.youtube import CaptionTrack
+from distill.sources.youtube_errors import (
     AgeRestrictedError,
-    CaptionTrack,
     NoCaptionsError,
     PrivateVideoError,
     RegionBlockedError,
