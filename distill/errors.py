@@ -39,3 +39,7 @@ class NotFoundError(LibraryError):
     """An id does not exist in the library."""
 
     exit_code = 2
+
+
+class AmbiguousIdError(LibraryError):
+    """A short id stands for more than one stored thing."""

@@ -45,9 +45,13 @@ def build_server(service: Distill | None = None) -> MCPServer:
     def list_videos(
         channel_id: str | None = None, limit: int = 20, offset: int = 0
     ) -> list[dict[str, Any]]:
-        """List stored videos, newest first, optionally of one channel."""
+        """List stored videos, newest first, optionally of one channel (id or unique prefix)."""
+        try:
+            channel = svc.channel_id(channel_id) if channel_id else None
+        except DistillError as exc:
+            raise fail(exc) from exc
         videos = lib.list_videos(
-            channel_id=channel_id, limit=max(1, min(limit, 200)), offset=max(0, offset)
+            channel_id=channel, limit=max(1, min(limit, 200)), offset=max(0, offset)
         )
         return [
             {
@@ -89,6 +93,7 @@ def build_server(service: Distill | None = None) -> MCPServer:
 
         By default in the video's own language; `language` picks a stored translation."""
         try:
+            video_id = svc.video_id(video_id)
             summary = svc.summary(video_id, language)
         except DistillError as exc:
             raise fail(exc) from exc
@@ -103,7 +108,7 @@ def build_server(service: Distill | None = None) -> MCPServer:
     def get_transcript(video_id: str) -> list[dict[str, Any]]:
         """The transcript of a stored video as timed segments."""
         try:
-            transcript = lib.get_transcript(video_id)
+            transcript = lib.get_transcript(svc.video_id(video_id))
         except DistillError as exc:
             raise fail(exc) from exc
         return [{"start": s.start, "text": s.text} for s in transcript.segments]
@@ -112,9 +117,7 @@ def build_server(service: Distill | None = None) -> MCPServer:
     def ask(video_id: str, question: str) -> dict[str, Any]:
         """Answer a question from one stored video's transcript, citing the moments it comes from."""
         try:
-            if not lib.has_video(video_id):
-                lib.get_video(video_id)  # the library's own not-found sentence
-            answer = svc.ask(video_id, question)
+            answer = svc.ask(video_id, question, fetch=False)
         except DistillError as exc:
             raise fail(exc) from exc
         return answer.model_dump()

@@ -5,6 +5,7 @@ Every face (CLI, web pages, REST API, MCP, jobs) calls a `Distill`; none wires s
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from distill.library import Job, Library
 
 MAX_QUESTION_CHARS = 2000
+# What a stored id (or a prefix of one) can look like: local slugs and YouTube ids.
+_ID_LIKE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,36 @@ class Distill:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- ids --------------------------------------------------------------------------------
+
+    def video_id(self, ref: str) -> str:
+        """The full id of a stored video from its id or any unique prefix of it (as git does)."""
+        return self.library.resolve_video_id((ref or "").strip())
+
+    def channel_id(self, ref: str) -> str:
+        """The full id of a stored channel from its id or any unique prefix of it."""
+        return self.library.resolve_channel_id((ref or "").strip())
+
+    def job_id(self, ref: str) -> str:
+        """The full id of a job from its id or any unique prefix of it."""
+        return self.library.resolve_job_id((ref or "").strip())
+
+    def stored_video_id(self, source: str) -> str | None:
+        """The stored video a source string names (its id or a unique prefix), else None.
+
+        An existing file or anything that is not id-shaped (a URL, a path) is a source to fetch;
+        a prefix matching several videos is an error naming them.
+        """
+        source = (source or "").strip()
+        if self.library.has_video(source):
+            return source
+        if not _ID_LIKE.fullmatch(source) or Path(source).exists():
+            return None
+        try:
+            return self.library.resolve_video_id(source)
+        except NotFoundError:
+            return None
+
     # --- sources ----------------------------------------------------------------------------
 
     def fetch(
@@ -126,9 +159,10 @@ class Distill:
     def transcript(
         self, ref: str, *, lang: str | None = None, progress: ProgressFn = no_progress
     ) -> Transcript:
-        """The stored transcript when `ref` is a library id, else the one resolved from `ref`."""
-        if self.library.has_video(ref):
-            return self.library.get_transcript(ref, language=lang)
+        """The stored transcript when `ref` names a library video, else the one resolved from it."""
+        video_id = self.stored_video_id(ref)
+        if video_id is not None:
+            return self.library.get_transcript(video_id, language=lang)
         return self.fetch(ref, lang=lang, progress=progress)
 
     def add(
@@ -160,8 +194,9 @@ class Distill:
         self, source: str, lang: str | None, progress: ProgressFn
     ) -> tuple[Transcript, bool]:
         """(transcript, already stored): a library id is read back, anything else resolved."""
-        if self.library.has_video(source):
-            return self.library.get_transcript(source, language=lang), True
+        video_id = self.stored_video_id(source)
+        if video_id is not None:
+            return self.library.get_transcript(video_id, language=lang), True
         return self.fetch(source, lang=lang, progress=progress), False
 
     def plan(
@@ -305,7 +340,7 @@ class Distill:
         question = check_question(question)
         chosen = choose_model(model)
         if not fetch:
-            self.library.get_video(ref)  # NotFoundError: faces with untrusted ids never fetch
+            ref = self.video_id(ref)  # NotFoundError: faces with untrusted ids never fetch
         transcript, stored = self._source_transcript(ref, lang, progress)
         if not stored:
             self.library.save_transcript(transcript)
@@ -323,6 +358,7 @@ class Distill:
         target = (to or "").strip()
         if not target.replace("-", "").isalpha() or not 2 <= len(target) <= 8:
             raise InputError(f"{to!r} is not a language code; pass one like es or pt-BR.")
+        video_id = self.video_id(video_id)
         original = self.summary(video_id)
         if original is None:
             raise NotFoundError(
@@ -379,7 +415,7 @@ class Distill:
 
     def retry(self, job_id: str) -> Job:
         """Queue a failed job again (or give the job already doing the same work)."""
-        job = self.library.requeue_failed_job(job_id)
+        job = self.library.requeue_failed_job(self.job_id(job_id))
         if self.on_submit is not None:
             self.on_submit()
         return job
@@ -396,10 +432,11 @@ class Distill:
         )
         return done.video_id
 
-    def delete(self, video_id: str) -> None:
-        """Delete a video from the library, and the uploaded media the web app stored for it."""
+    def delete(self, video_id: str) -> str:
+        """Delete a video (id or unique prefix) and the media uploaded for it; the id deleted."""
         import shutil
 
+        video_id = self.video_id(video_id)
         meta = self.library.get_video(video_id)
         paths = [meta.path] if meta.path else []
         paths += [j.source for j in self.library.list_jobs(limit=1000) if j.video_id == video_id]
@@ -408,6 +445,7 @@ class Distill:
             folder = self.upload_folder(path)
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
+        return video_id
 
     def upload_folder(self, path: str) -> Path | None:
         """The folder the web app stored an upload in, when `path` is one (never anything else)."""

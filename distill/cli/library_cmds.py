@@ -12,7 +12,7 @@ import typer
 from distill.cli import app
 from distill.cli.output import console, fmt_time, plain, progress_bar, term
 from distill.cli.summarize_cmds import SummaryFormat, emit_summary
-from distill.errors import DistillError, SourceError
+from distill.errors import DistillError, NotFoundError, SourceError
 
 if TYPE_CHECKING:
     from distill.library import Library
@@ -99,15 +99,18 @@ def add(
 
 
 def resolve_channel_id(library: Library, channel: str | None) -> str | None:
-    """Accept a channel id or (case-insensitively) its name."""
+    """Accept a channel id, (case-insensitively) its name, or a unique prefix of its id."""
     if channel is None:
         return None
     for info in library.list_channels():
         if channel in (info.id,) or channel.casefold() == info.name.casefold():
             return info.id
-    raise SourceError(
-        f"No channel {channel!r} in the library; run `distill list` to see the channels stored."
-    )
+    try:
+        return library.resolve_channel_id(channel)
+    except NotFoundError:
+        raise SourceError(
+            f"No channel {channel!r} in the library; run `distill list` to see the channels stored."
+        ) from None
 
 
 @app.command("list")
@@ -151,7 +154,10 @@ class ShowFormat(str, Enum):
 @app.command()
 def show(
     video_id: Annotated[
-        str, typer.Argument(metavar="ID", help="A library id (see `distill list`).")
+        str,
+        typer.Argument(
+            metavar="ID", help="A library id, or any unique start of one (see `distill list`)."
+        ),
     ],
     lang: Annotated[
         str | None, typer.Option("--lang", "-l", help="Summary language (default: the original).")
@@ -162,6 +168,7 @@ def show(
     from distill.service import Distill
 
     with Distill() as service:
+        video_id = service.video_id(video_id)
         meta = service.library.get_video(video_id)
         summary = service.summary(video_id, lang, make=False)
         t = service.library.get_transcript(video_id) if summary is None else None
@@ -239,15 +246,17 @@ def search(
 
 @app.command()
 def rm(
-    video_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Library ids to delete.")],
+    video_ids: Annotated[
+        list[str], typer.Argument(metavar="ID...", help="Library ids (or unique starts) to delete.")
+    ],
 ) -> None:
     """Delete videos (transcripts, summaries and search entries) from the library."""
     from distill.service import Distill
 
     with Distill() as service:
         for video_id in video_ids:
-            service.delete(video_id)
-            console.print(f"removed {video_id}", markup=False, highlight=False)
+            removed = service.delete(video_id)
+            console.print(f"removed {removed}", markup=False, highlight=False)
 
 
 @app.command()

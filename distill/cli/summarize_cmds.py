@@ -182,7 +182,11 @@ def ask(
 @app.command()
 def translate(
     video_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The id of a stored video (see `distill list`).")
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A stored video's id, or any unique start of it (see `distill list`).",
+        ),
     ],
     lang: Annotated[
         str,

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Row
 from distill.errors import LibraryError, NotFoundError
 from distill.files import sha256_text
 from distill.library.database import Database, aware, utcnow
+from distill.library.ids import ids_with_prefix, pick_one
 from distill.library.models import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job
 from distill.library.query import clean_text
 from distill.library.schema import jobs
@@ -72,6 +73,16 @@ class JobQueue(Database):
             .order_by(jobs.c.seq)
             .limit(1)
         ).first()
+
+    def resolve_job_id(self, ref: str) -> str:
+        """The full id of the job `ref` names: its id, or a prefix of only its id."""
+        with self._read() as conn:
+            if conn.execute(sa.select(jobs.c.id).where(jobs.c.id == ref)).first():
+                return ref
+            found = pick_one(ref, ids_with_prefix(conn, jobs.c.id, ref), "job")
+        if found is None:
+            raise _job_not_found(ref)
+        return found
 
     def get_job(self, job_id: str) -> Job:
         """One job; NotFoundError if unknown."""

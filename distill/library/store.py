@@ -14,6 +14,7 @@ from distill.errors import LibraryError, NotFoundError
 from distill.files import sha256_text
 from distill.library.backends import KINDS
 from distill.library.database import HEAD_REVISION, MIGRATIONS_DIR, reason, utcnow
+from distill.library.ids import ids_with_prefix, pick_one
 from distill.library.job_queue import JobQueue
 from distill.library.models import ChannelInfo, SearchHit
 from distill.library.query import clean_text, parse_query
@@ -146,6 +147,16 @@ class Library(JobQueue):
             found = conn.execute(sa.select(videos.c.id).where(videos.c.id == video_id)).first()
         return found is not None
 
+    def resolve_video_id(self, ref: str) -> str:
+        """The full id of the stored video `ref` names: its id, or a prefix of only its id."""
+        with self._read() as conn:
+            if conn.execute(sa.select(videos.c.id).where(videos.c.id == ref)).first():
+                return ref
+            found = pick_one(ref, ids_with_prefix(conn, videos.c.id, ref), "video")
+        if found is None:
+            raise _video_not_found(ref)
+        return found
+
     def get_video(self, video_id: str) -> VideoMeta:
         """What is stored about one video; NotFoundError if it is not in the library."""
         with self._read() as conn:
@@ -230,6 +241,16 @@ class Library(JobQueue):
         with self._read() as conn:
             return [ChannelInfo(id=r.id, name=r.name, video_count=r.n) for r in conn.execute(stmt)]
 
+    def resolve_channel_id(self, ref: str) -> str:
+        """The full id of the stored channel `ref` names: its id, or a prefix of only its id."""
+        with self._read() as conn:
+            if conn.execute(sa.select(channels.c.id).where(channels.c.id == ref)).first():
+                return ref
+            found = pick_one(ref, ids_with_prefix(conn, channels.c.id, ref), "channel")
+        if found is None:
+            raise _channel_not_found(ref)
+        return found
+
     def get_channel(self, channel_id: str) -> ChannelInfo:
         """One channel and its video count; NotFoundError if unknown."""
         with self._read() as conn:
@@ -237,10 +258,7 @@ class Library(JobQueue):
                 sa.select(channels.c.id, channels.c.name).where(channels.c.id == channel_id)
             ).first()
             if row is None:
-                raise NotFoundError(
-                    f"no channel with id {channel_id!r} in the library; "
-                    "see the stored channels with `distill list`."
-                )
+                raise _channel_not_found(channel_id)
             count = conn.execute(
                 sa.select(sa.func.count())
                 .select_from(videos)
@@ -402,6 +420,13 @@ def _pick_transcript(rows: Sequence[Any], language: str | None, video_language: 
         if language:
             return None
     return rows[0]
+
+
+def _channel_not_found(channel_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"no channel with id {channel_id!r} in the library; "
+        "see the stored channels with `distill list`."
+    )
 
 
 def _video_not_found(video_id: str) -> NotFoundError:

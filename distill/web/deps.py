@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from fastapi import HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 
 from distill.web.urls import scope_base
 
@@ -25,6 +26,13 @@ def get_state(request: Request) -> AppState:
 def get_service(request: Request) -> Distill:
     """The application service every handler calls."""
     return get_state(request).service
+
+
+async def full_id(request: Request, ref: str, kind: str = "video") -> str:
+    """The full id of a stored video, channel or job from its id or a unique prefix of it."""
+    service = get_service(request)
+    resolve = {"video": service.video_id, "channel": service.channel_id, "job": service.job_id}
+    return await run_in_threadpool(resolve[kind], ref)
 
 
 def check_lang(lang: str | None) -> str | None:

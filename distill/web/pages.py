@@ -13,7 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from distill.errors import DistillError, NotFoundError
 from distill.web import render, submissions
-from distill.web.deps import base_url, check_lang, get_state
+from distill.web.deps import base_url, check_lang, full_id, get_state
 from distill.web.render import job_error, source_label
 from distill.web.security import check_origin, check_write
 from distill.web.state import AppState
@@ -34,6 +34,12 @@ SEARCH_LIMIT = 30
 
 def html_page(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
+
+
+def moved(request: Request, path: str) -> RedirectResponse:
+    """From a short id's address to the full id's, keeping the query (a prefix may not stay unique)."""
+    query = request.url.query
+    return RedirectResponse(path + (f"?{query}" if query else ""), status_code=307)
 
 
 async def checked_form(request: Request, *, max_files: int = 0, max_fields: int = 5) -> FormData:
@@ -139,6 +145,9 @@ def _job_page(state: AppState, job_id: str) -> str:
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 async def job_page(request: Request, job_id: str) -> Response:
     state = get_state(request)
+    full = await full_id(request, job_id, "job")
+    if full != job_id:
+        return moved(request, f"/jobs/{full}")
     return html_page(await run_in_threadpool(_job_page, state, job_id))
 
 
@@ -146,8 +155,8 @@ async def job_page(request: Request, job_id: str) -> Response:
 async def job_retry(request: Request, job_id: str) -> Response:
     state = get_state(request)
     await (await checked_form(request)).close()
-    await run_in_threadpool(state.service.retry, job_id)
-    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+    job = await run_in_threadpool(state.service.retry, job_id)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 # --- the video page --------------------------------------------------------------------------
@@ -222,6 +231,9 @@ def _video_page(state: AppState, video_id: str, lang: str | None, base: str) -> 
 @router.get("/v/{video_id}", response_class=HTMLResponse)
 async def video_page(request: Request, video_id: str, lang: str | None = None) -> Response:
     state = get_state(request)
+    full = await full_id(request, video_id)
+    if full != video_id:
+        return moved(request, f"/v/{full}")
     lang = check_lang(lang)
     body = await run_in_threadpool(_video_page, state, video_id, lang, base_url(request))
     return Response(body, media_type="text/html; charset=utf-8")
@@ -230,6 +242,9 @@ async def video_page(request: Request, video_id: str, lang: str | None = None) -
 @router.get("/v/{video_id}/summary.md")
 async def summary_markdown(request: Request, video_id: str, lang: str | None = None) -> Response:
     state = get_state(request)
+    full = await full_id(request, video_id)
+    if full != video_id:
+        return moved(request, f"/v/{full}/summary.md")
     ctx = await run_in_threadpool(
         video_context, state, video_id, check_lang(lang), base_url(request)
     )
@@ -248,6 +263,9 @@ async def summary_markdown(request: Request, video_id: str, lang: str | None = N
 @router.get("/v/{video_id}/summary.json")
 async def summary_json(request: Request, video_id: str, lang: str | None = None) -> Response:
     state = get_state(request)
+    full = await full_id(request, video_id)
+    if full != video_id:
+        return moved(request, f"/v/{full}/summary.json")
     s = await run_in_threadpool(state.service.summary, video_id, check_lang(lang))
     if s is None:
         state.library.get_video(video_id)
@@ -267,6 +285,7 @@ async def translate_page(request: Request, video_id: str) -> Response:
     lang = check_lang(lang if isinstance(lang, str) else None)
     if not lang:
         raise HTTPException(400, "Choose a language to translate into.")
+    video_id = await full_id(request, video_id)
     await run_in_threadpool(state.service.translate, video_id, lang)
     state.changed()
     return RedirectResponse(f"/v/{video_id}?lang={lang}", status_code=303)
@@ -275,6 +294,9 @@ async def translate_page(request: Request, video_id: str) -> Response:
 @router.get("/embed/{video_id}", response_class=HTMLResponse)
 async def embed(request: Request, video_id: str, lang: str | None = None) -> Response:
     state = get_state(request)
+    full = await full_id(request, video_id)
+    if full != video_id:
+        return moved(request, f"/embed/{full}")
     lang = check_lang(lang)
     base = base_url(request)
 
@@ -290,6 +312,9 @@ async def embed(request: Request, video_id: str, lang: str | None = None) -> Res
 async def media(request: Request, video_id: str) -> Response:
     """The stored media of a local video, found by id (never by a path from the request); Range works."""
     state = get_state(request)
+    full = await full_id(request, video_id)
+    if full != video_id:
+        return moved(request, f"/media/{full}")
     v = await run_in_threadpool(state.library.get_video, video_id)
     if v.kind != "media" or not v.path or not Path(v.path).is_file():
         raise HTTPException(404, "This video has no playable media stored.")
@@ -302,6 +327,9 @@ async def media(request: Request, video_id: str) -> Response:
 @router.get("/c/{channel_id}", response_class=HTMLResponse)
 async def channel_page(request: Request, channel_id: str, page: int = 1) -> Response:
     state = get_state(request)
+    full = await full_id(request, channel_id, "channel")
+    if full != channel_id:
+        return moved(request, f"/c/{full}")
     page = max(1, min(page, 10_000))
 
     def build() -> bytes:
@@ -325,7 +353,8 @@ def _search_page(state: AppState, q: str, channel_id: str | None) -> str:
     from distill.library import highlight_parts
 
     lib = state.library
-    channel = lib.get_channel(channel_id) if channel_id else None
+    channel = lib.get_channel(state.service.channel_id(channel_id)) if channel_id else None
+    channel_id = channel.id if channel else None
     hits: list[dict[str, Any]] = []
     error = None
     if q:

@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 
 from distill.web import submissions
 from distill.web.api.models import JobOut, SubmitIn
-from distill.web.deps import get_state
+from distill.web.deps import full_id, get_state
 from distill.web.render import job_error, source_label
 from distill.web.security import require_write
 from distill.web.uploads import UploadError, refuse_oversized
@@ -92,7 +92,7 @@ async def list_jobs(
 async def get_job(request: Request, job_id: str) -> JobOut:
     """A job's status, stage and the stage's progress (0..1)."""
     lib = get_state(request).library
-    return job_out(await run_in_threadpool(lib.get_job, job_id))
+    return job_out(await run_in_threadpool(lib.get_job, await full_id(request, job_id, "job")))
 
 
 @router.post("/{job_id}/retry", response_model=JobOut, dependencies=[Depends(require_write)])

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from distill.web.api.models import HighlightPart, SearchHitOut, SearchOut
+from distill.web.api.videos import known_channel
 from distill.web.deps import get_state
 
 router = APIRouter(tags=["search"])
@@ -22,6 +23,8 @@ async def search(
     from distill.library import highlight_parts
 
     lib = get_state(request).library
+    if channel_id:
+        channel_id = await known_channel(request, channel_id)
     hits = await run_in_threadpool(lambda: lib.search(q, limit=limit, channel_id=channel_id))
     out = []
     for h in hits:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from distill.errors import NotFoundError
 from distill.web.api.models import (
     AnswerOut,
     AskIn,
@@ -17,10 +18,18 @@ from distill.web.api.models import (
     VideoOut,
     VideoPage,
 )
-from distill.web.deps import check_lang, get_state
+from distill.web.deps import check_lang, full_id, get_state
 from distill.web.security import require_write
 
 router = APIRouter(prefix="/videos", tags=["videos"])
+
+
+async def known_channel(request: Request, channel_id: str) -> str:
+    """A channel's full id from a unique prefix; an unknown one is kept (it lists nothing)."""
+    try:
+        return await full_id(request, channel_id, "channel")
+    except NotFoundError:
+        return channel_id
 
 
 @router.get("", response_model=VideoPage)
@@ -30,8 +39,10 @@ async def list_videos(
     limit: int = Query(20, ge=1, le=200),
     offset: int = Query(0, ge=0),
 ) -> VideoPage:
-    """Videos in the library, newest first; filter by channel."""
+    """Videos in the library, newest first; filter by channel (its id or a unique prefix)."""
     lib = get_state(request).library
+    if channel_id:
+        channel_id = await known_channel(request, channel_id)
 
     def build() -> VideoPage:
         items = lib.list_videos(channel_id=channel_id, limit=limit, offset=offset)
@@ -45,7 +56,9 @@ async def list_videos(
 
 @router.get("/{video_id}", response_model=VideoDetail)
 async def get_video(request: Request, video_id: str) -> VideoDetail:
+    """One video (by its id or any unique prefix of it) and its summaries' languages."""
     lib = get_state(request).library
+    video_id = await full_id(request, video_id)
 
     def build() -> VideoDetail:
         v = lib.get_video(video_id)
@@ -70,6 +83,7 @@ async def get_summary(request: Request, video_id: str, lang: str | None = None) 
     """The video's summary: in its own language, or in `lang` (the built-in one is made if none is stored)."""
     state = get_state(request)
     lang = check_lang(lang)
+    video_id = await full_id(request, video_id)
 
     def build() -> SummaryOut:
         s = state.service.summary(video_id, lang)
@@ -92,6 +106,7 @@ async def get_transcript(
     """The transcript as JSON, SubRip, WebVTT or plain text."""
     state = get_state(request)
     lang = check_lang(lang)
+    video_id = await full_id(request, video_id)
 
     def build() -> Response:
         from distill.sources import export
