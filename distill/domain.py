@@ -47,6 +47,28 @@ class VideoMeta(BaseModel):
     path: str | None = Field(default=None, description="local media file, for playback")
 
 
+class MetaOverride(BaseModel):
+    """What the user says about a source (title, channel, URL); None keeps what the source says."""
+
+    title: str | None = None
+    channel: str | None = None
+    url: str | None = None
+
+    def is_empty(self) -> bool:
+        return self.title is None and self.channel is None and self.url is None
+
+    def apply(self, meta: VideoMeta) -> VideoMeta:
+        """`meta` with these fields in place of its own (a new channel drops the old channel id)."""
+        update: dict[str, Any] = {}
+        if self.title is not None:
+            update["title"] = self.title
+        if self.channel is not None:
+            update["channel"], update["channel_id"] = self.channel, None
+        if self.url is not None:
+            update["url"] = self.url
+        return meta.model_copy(update=update)
+
+
 class Segment(BaseModel):
     """One timed piece of speech. Times are seconds, or None where the source has none."""
 

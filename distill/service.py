@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from distill.domain import Answer, ProgressFn, Summary, Transcript, no_progress
+from distill.domain import Answer, MetaOverride, ProgressFn, Summary, Transcript, no_progress
 from distill.errors import DistillError, InputError, NotFoundError
 from distill.llm import BUILTIN, resolve_model_string
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from distill.library import Job, Library
 
 MAX_QUESTION_CHARS = 2000
+MAX_TITLE_CHARS = 500
 # What a stored id (or a prefix of one) can look like: local slugs and YouTube ids.
 _ID_LIKE = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -68,6 +69,33 @@ def check_question(question: str) -> str:
             f"{MAX_QUESTION_CHARS:,}."
         )
     return question
+
+
+def check_meta(meta: MetaOverride | None) -> MetaOverride | None:
+    """The user's title, channel and URL tidied, or an InputError saying what is wrong."""
+    if meta is None or meta.is_empty():
+        return None
+    fields: dict[str, str | None] = {}
+    for name in ("title", "channel"):
+        value = getattr(meta, name)
+        if value is None:
+            continue
+        value = " ".join(value.split())
+        if not value:
+            raise InputError(f"The {name} is empty; give it in words or leave --{name} out.")
+        if len(value) > MAX_TITLE_CHARS:
+            raise InputError(
+                f"The {name} is {len(value):,} characters long; keep it under {MAX_TITLE_CHARS}."
+            )
+        fields[name] = value
+    if meta.url is not None:
+        url = meta.url.strip()
+        if not url.lower().startswith(("https://", "http://")) or len(url) > 2000 or " " in url:
+            raise InputError(
+                f"{meta.url[:100]!r} is not a web address; pass one that starts with https://."
+            )
+        fields["url"] = url
+    return MetaOverride(**fields)
 
 
 class Distill:
@@ -166,10 +194,18 @@ class Distill:
         return self.fetch(ref, lang=lang, progress=progress)
 
     def add(
-        self, source: str, *, lang: str | None = None, progress: ProgressFn = no_progress
+        self,
+        source: str,
+        *,
+        lang: str | None = None,
+        progress: ProgressFn = no_progress,
+        meta: MetaOverride | None = None,
     ) -> Transcript:
-        """Resolve a source and store its transcript without summarizing it."""
+        """Resolve a source and store its transcript (with the user's title, channel, URL)."""
+        meta = check_meta(meta)
         transcript = self.fetch(source, lang=lang, progress=progress)
+        if meta is not None:
+            transcript = transcript.model_copy(update={"meta": meta.apply(transcript.meta)})
         self.library.save_transcript(transcript)
         return transcript
 
@@ -191,13 +227,24 @@ class Distill:
             )
 
     def _source_transcript(
-        self, source: str, lang: str | None, progress: ProgressFn
+        self,
+        source: str,
+        lang: str | None,
+        progress: ProgressFn,
+        meta: MetaOverride | None = None,
     ) -> tuple[Transcript, bool]:
-        """(transcript, already stored): a library id is read back, anything else resolved."""
+        """(transcript, already stored): a library id is read back, anything else resolved.
+
+        The user's title, channel and URL (already checked) replace the source's own.
+        """
         video_id = self.stored_video_id(source)
         if video_id is not None:
-            return self.library.get_transcript(video_id, language=lang), True
-        return self.fetch(source, lang=lang, progress=progress), False
+            transcript, stored = self.library.get_transcript(video_id, language=lang), True
+        else:
+            transcript, stored = self.fetch(source, lang=lang, progress=progress), False
+        if meta is not None:
+            transcript = transcript.model_copy(update={"meta": meta.apply(transcript.meta)})
+        return transcript, stored
 
     def plan(
         self,
@@ -206,10 +253,11 @@ class Distill:
         model: str | None = None,
         lang: str | None = None,
         progress: ProgressFn = no_progress,
+        meta: MetaOverride | None = None,
     ) -> Plan:
         """What `summarize` would do and cost, without calling a model or storing anything."""
         chosen = choose_model(model)
-        transcript, _ = self._source_transcript(source, lang, progress)
+        transcript, _ = self._source_transcript(source, lang, progress, check_meta(meta))
         self.check_language(transcript, chosen, lang)
         words = transcript.word_count
         if chosen == BUILTIN:
@@ -231,16 +279,22 @@ class Distill:
         lang: str | None = None,
         progress: ProgressFn = no_progress,
         on_stored: Callable[[str], None] | None = None,
+        meta: MetaOverride | None = None,
     ) -> Summarized:
         """Resolve a source (or read a stored one), summarize it and store both.
 
         The language is checked before anything is stored; `on_stored` hears the video id as
-        soon as the transcript is saved (a job records it for its progress page).
+        soon as the transcript is saved (a job records it for its progress page). `meta` is
+        the user's title, channel or URL, stored in place of the source's own.
         """
         chosen = choose_model(model)
-        transcript, stored = self._source_transcript(source, lang, progress)
+        meta = check_meta(meta)
+        transcript, stored = self._source_transcript(source, lang, progress, meta)
         self.check_language(transcript, chosen, lang)
-        video_id = transcript.meta.id if stored else self.library.save_transcript(transcript)
+        if stored and meta is None:
+            video_id = transcript.meta.id
+        else:
+            video_id = self.library.save_transcript(transcript)
         if on_stored is not None:
             on_stored(video_id)
         summary = self.summarize_transcript(transcript, model=chosen, lang=lang, progress=progress)
@@ -399,11 +453,15 @@ class Distill:
         model: str | None = None,
         same_as: str | None = None,
         extra: dict[str, Any] | None = None,
+        meta: MetaOverride | None = None,
     ) -> Job:
         """Queue summarizing a source as a durable job; the same work already queued is that job."""
         if model is not None:
             choose_model(model)
+        meta = check_meta(meta)
         params: dict[str, Any] = dict(extra or {})
+        if meta is not None:
+            params["meta"] = meta.model_dump(exclude_none=True)
         if lang:
             params["lang"] = lang
         if model:
@@ -423,12 +481,14 @@ class Distill:
     def run_job(self, job: Job, progress: ProgressFn) -> str:
         """Do a job's work: summarize its source with its parameters; the stored video's id."""
         params = job.params or {}
+        meta = MetaOverride.model_validate(params["meta"]) if params.get("meta") else None
         done = self.summarize(
             job.source,
             model=params.get("model") or None,
             lang=params.get("lang") or None,
             progress=progress,
             on_stored=lambda video_id: self.library.update_job(job.id, video_id=video_id),
+            meta=meta,
         )
         return done.video_id
 
@@ -465,6 +525,7 @@ __all__ = [
     "Plan",
     "Summarized",
     "base_language",
+    "check_meta",
     "check_question",
     "choose_model",
 ]

@@ -11,7 +11,14 @@ import typer
 
 from distill.cli import app
 from distill.cli.output import console, fmt_time, plain, progress_bar, term
-from distill.cli.summarize_cmds import SummaryFormat, emit_summary
+from distill.cli.summarize_cmds import (
+    ChannelOption,
+    SummaryFormat,
+    TitleOption,
+    UrlOption,
+    emit_summary,
+    meta_override,
+)
 from distill.errors import DistillError, NotFoundError, SourceError
 
 if TYPE_CHECKING:
@@ -74,16 +81,20 @@ def add(
         ),
     ],
     lang: LangOption = None,
+    title: TitleOption = None,
+    channel: ChannelOption = None,
+    url: UrlOption = None,
 ) -> None:
     """Store the transcripts of SOURCES in the library without summarizing them."""
     from distill.service import Distill
 
+    meta = meta_override(sources, title, channel, url)
     failed = 0
     with Distill() as service:
         for source in sources:
             try:
                 with progress_bar() as progress:
-                    t = service.add(source, lang=lang, progress=progress)
+                    t = service.add(source, lang=lang, progress=progress, meta=meta)
             except DistillError as exc:
                 failed += 1
                 # typer.echo, not Rich: a long sentence must stay one line on any terminal width.

@@ -24,7 +24,7 @@ from distill.cli.output import (
 from distill.errors import DistillError
 
 if TYPE_CHECKING:
-    from distill.domain import Summary, Transcript
+    from distill.domain import MetaOverride, Summary, Transcript
 
 
 class SummaryFormat(str, Enum):
@@ -76,6 +76,31 @@ ModelOption = Annotated[
 LangOption = Annotated[
     str | None, typer.Option("--lang", "-l", help="Transcript language to prefer, e.g. en.")
 ]
+TitleOption = Annotated[
+    str | None, typer.Option("--title", help="The title to store instead of the source's own.")
+]
+ChannelOption = Annotated[
+    str | None,
+    typer.Option("--channel", help="The channel (or speaker, show) to store it under."),
+]
+UrlOption = Annotated[
+    str | None, typer.Option("--url", help="Where it can be watched or read (https://...).")
+]
+
+
+def meta_override(
+    sources: list[str], title: str | None, channel: str | None, url: str | None
+) -> MetaOverride | None:
+    """The user's --title/--channel/--url as a checked override; --title and --url name one source."""
+    from distill.domain import MetaOverride
+    from distill.service import check_meta
+
+    if len(sources) > 1 and (title is not None or url is not None):
+        raise DistillError(
+            f"--title and --url describe one source, but {len(sources)} were given; run the "
+            "command once per source (--channel may apply to all)."
+        )
+    return check_meta(MetaOverride(title=title, channel=channel, url=url))
 
 
 @app.command()
@@ -103,12 +128,16 @@ def summarize(
         bool,
         typer.Option("--dry-run", help="Show what would be done and what it costs; save nothing."),
     ] = False,
+    title: TitleOption = None,
+    channel: ChannelOption = None,
+    url: UrlOption = None,
 ) -> None:
     """Summarize videos, recordings or transcripts and save them in the library."""
     from distill.files import write_atomic
     from distill.service import Distill, choose_model
 
     choose_model(model)  # a bad model string is refused before any work
+    meta = meta_override(sources, title, channel, url)
     if out is not None and not dry_run:
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -123,12 +152,16 @@ def summarize(
             try:
                 with progress_bar() as progress:
                     if dry_run:
-                        plan = service.plan(source, model=model, lang=lang, progress=progress)
+                        plan = service.plan(
+                            source, model=model, lang=lang, progress=progress, meta=meta
+                        )
                         console.print(f"{term(plan.transcript.meta.title)}:")
                         for line in plan.lines:
                             console.print(f"  {term(line)}")
                         continue
-                    done = service.summarize(source, model=model, lang=lang, progress=progress)
+                    done = service.summarize(
+                        source, model=model, lang=lang, progress=progress, meta=meta
+                    )
                 print_usage(done.summary.usage)
                 if out is not None:
                     stem = base = output_stem(source, done.transcript)

@@ -19,6 +19,7 @@ from distill.sources.registry import (
     prettify,
     split_stem,
 )
+from distill.sources.sidecar import with_sidecar
 
 CAPTION_EXTENSIONS = frozenset({".srt", ".vtt", ".json3", ".sbv", ".txt"})
 
@@ -418,6 +419,7 @@ def load_caption_file(path: Path, *, lang: str | None = None) -> Transcript:
         duration=max(ends) if ends else None,
         language=file_lang,
     )
+    meta = with_sidecar(meta, stem, path.parent)
     return Transcript(meta=meta, language=file_lang, origin="file", segments=segments)
 
 

@@ -50,9 +50,12 @@ def load_media(
 ) -> Transcript:
     """Transcribe a local audio/video file (or reuse its cached transcript) into a Transcript."""
     from distill.files import sha256_file
+    from distill.sources.sidecar import info_json_path, read_info_json
     from distill.transcribe.cache import transcribe_cached
 
     path = file_path(str(source), kind="audio or video").resolve()
+    sidecar = info_json_path(path.stem, path.parent)
+    info = read_info_json(sidecar) if sidecar is not None else None  # a bad one fails first
     digest = sha256_file(path)
     result = transcribe_cached(path, language=lang, progress=progress, digest=digest)
     meta = VideoMeta(
@@ -63,6 +66,10 @@ def load_media(
         path=str(path),
         language=result.language,
     )
+    if info is not None:
+        from distill.sources.sidecar import apply_info
+
+        meta = apply_info(meta, info)
     return Transcript(
         meta=meta, language=result.language, origin="whisper", segments=result.segments
     )

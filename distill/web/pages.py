@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from distill.errors import DistillError, NotFoundError
+from distill.errors import DistillError, InputError, NotFoundError
 from distill.web import render, submissions
 from distill.web.deps import base_url, check_lang, full_id, get_state
 from distill.web.render import job_error, source_label
@@ -93,11 +93,16 @@ async def submit(request: Request) -> Response:
     try:
         url = form.get("url")
         upload = form.get("file")
+        title = form.get("title")
         if isinstance(upload, UploadFile) and upload.filename:
             path = await run_in_threadpool(
                 submissions.store_file, state, upload.file, upload.filename
             )
-            job = await run_in_threadpool(submissions.submit_file, state, str(path))
+            job = await run_in_threadpool(
+                lambda: submissions.submit_file(
+                    state, str(path), title=title if isinstance(title, str) else None
+                )
+            )
         elif isinstance(url, str) and url.strip():
             known = await run_in_threadpool(submissions.summarized_youtube_id, state, url)
             if known is not None:  # already summarized: straight to its page
@@ -105,9 +110,10 @@ async def submit(request: Request) -> Response:
             job = await run_in_threadpool(submissions.submit_url, state, url)
         else:
             raise UploadError("Paste a YouTube link or choose a file to upload.")
-    except UploadError as exc:
+    except (UploadError, InputError) as exc:
+        status = exc.status if isinstance(exc, UploadError) else 400
         body = await run_in_threadpool(_home, state, str(exc))
-        return html_page(body, status=exc.status)
+        return html_page(body, status=status)
     finally:
         await form.close()
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

@@ -7,7 +7,10 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from distill.domain import MetaOverride
+from distill.errors import InputError
 from distill.files import sha256_file
+from distill.service import check_meta
 from distill.web.uploads import canonical_youtube_url, store_upload, youtube_video_id
 
 if TYPE_CHECKING:
@@ -26,14 +29,24 @@ def store_file(state: AppState, stream: BinaryIO, filename: str) -> Path:
     )
 
 
-def submit_file(state: AppState, path: str, *, lang: str | None = None) -> Job:
+def submit_file(
+    state: AppState, path: str, *, lang: str | None = None, title: str | None = None
+) -> Job:
     """A job for a stored upload; the same content already queued or running gives that job."""
+    try:
+        meta = check_meta(MetaOverride(title=title)) if title and title.strip() else None
+    except InputError:
+        folder = state.service.upload_folder(path)
+        if folder is not None:  # nothing is kept of a refused submission
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     digest = sha256_file(path)
     extra = {"sha256": digest}
-    # Keyed by content in the jobs table's unique index, so concurrent uploads of one file
-    # make one job.
-    same_as = "upload:" + json.dumps({**extra, **({"lang": lang} if lang else {})}, sort_keys=True)
-    job = state.service.submit(path, lang=lang, same_as=same_as, extra=extra)
+    # Keyed by content (and the asked title and language) in the jobs table's unique index, so
+    # concurrent uploads of one file make one job.
+    key = {**extra, **({"lang": lang} if lang else {}), **({"title": meta.title} if meta else {})}
+    same_as = "upload:" + json.dumps(key, sort_keys=True)
+    job = state.service.submit(path, lang=lang, same_as=same_as, extra=extra, meta=meta)
     if job.source != path:
         # Each upload has its own random folder: drop this copy, keep the active job.
         folder = state.service.upload_folder(path)

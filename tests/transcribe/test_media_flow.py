@@ -227,3 +227,23 @@ def test_cli_output_errors_and_file_urls(
     result = runner.invoke(app, ["transcribe", speech_wav.as_uri(), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "notebook" in out.read_text().lower()
+
+
+def test_a_recording_takes_its_title_from_a_yt_dlp_info_json(
+    whisper: Any, speech_wav: Path, tmp_path: Path, distill_home: Path
+) -> None:
+    copy = tmp_path / "Morning notes [x1y2z3].wav"
+    shutil.copy(speech_wav, copy)
+    info = {
+        "title": "Morning notes, read aloud",
+        "uploader": "The Reading Room",
+        "webpage_url": "https://example.org/watch/x1y2z3",
+        "upload_date": "20240102",
+        "chapters": [{"title": "Weather", "start_time": 0}, {"title": "Bread", "start_time": 9}],
+    }
+    (tmp_path / "Morning notes [x1y2z3].info.json").write_text(json.dumps(info))
+    meta = resolve(str(copy)).meta
+    assert meta.kind == "media" and meta.path == str(copy.resolve())
+    assert meta.title == "Morning notes, read aloud" and meta.channel == "The Reading Room"
+    assert meta.url == "https://example.org/watch/x1y2z3" and meta.upload_date == "2024-01-02"
+    assert [c.title for c in meta.chapters] == ["Weather", "Bread"]

@@ -45,7 +45,14 @@ UPLOAD_BODY = {
                 "schema": {
                     "type": "object",
                     "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "title": {
+                            "type": "string",
+                            "maxLength": 500,
+                            "description": "the title to store instead of the file's name",
+                        },
+                    },
                 }
             }
         },
@@ -69,10 +76,15 @@ async def upload(request: Request) -> JobOut:
         file = form.get("file")
         if not isinstance(file, UploadFile) or not file.filename:
             raise UploadError("Send the file as the multipart form field 'file'.")
+        title = form.get("title")
         path = await run_in_threadpool(submissions.store_file, state, file.file, file.filename)
     finally:
         await form.close()
-    job = await run_in_threadpool(submissions.submit_file, state, str(path))
+    job = await run_in_threadpool(
+        lambda: submissions.submit_file(
+            state, str(path), title=title if isinstance(title, str) else None
+        )
+    )
     return job_out(job)
 
 
