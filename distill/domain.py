@@ -69,6 +69,14 @@ class MetaOverride(BaseModel):
         return meta.model_copy(update=update)
 
 
+class Word(BaseModel):
+    """One recognised word and when it is said (seconds)."""
+
+    start: float
+    end: float
+    text: str
+
+
 class Segment(BaseModel):
     """One timed piece of speech. Times are seconds, or None where the source has none."""
 
@@ -76,6 +84,8 @@ class Segment(BaseModel):
     end: float | None = None
     text: str
     speaker: str | None = None
+    # Known only right after speech recognition; kept in memory (subtitle timing), never stored.
+    words: list[Word] | None = Field(default=None, exclude=True)
 
 
 class Transcript(BaseModel):

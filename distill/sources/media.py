@@ -71,7 +71,7 @@ def load_media(
 
         meta = apply_info(meta, info)
     return Transcript(
-        meta=meta, language=result.language, origin="whisper", segments=result.segments
+        meta=meta, language=result.language, origin="whisper", segments=result.timed_segments()
     )
 
 

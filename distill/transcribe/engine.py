@@ -10,21 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from distill.domain import ProgressFn, Segment, no_progress
+from distill.domain import ProgressFn, Segment, Word, no_progress
 from distill.errors import TranscribeError
 from distill.transcribe.audio import SAMPLE_RATE, check_complete, probe, stream_audio
 from distill.transcribe.models import DEFAULT_MODEL, is_english_only, load_model, model_label
 
 if TYPE_CHECKING:
     import numpy as np
-
-
-class Word(BaseModel):
-    """One recognised word and when it is said (seconds)."""
-
-    start: float
-    end: float
-    text: str
 
 
 class Transcription(BaseModel):
@@ -37,6 +29,21 @@ class Transcription(BaseModel):
     duration: float
     model: str
     words: list[Word] = Field(default_factory=list, description="every word with its times")
+
+    def timed_segments(self) -> list[Segment]:
+        """The segments, each with the words said in it (for subtitle timing)."""
+        out: list[Segment] = []
+        i = 0
+        for seg in self.segments:
+            start, end = seg.start or 0.0, seg.end or 0.0
+            while i < len(self.words) and self.words[i].start < start - 0.01:
+                i += 1
+            mine = []
+            while i < len(self.words) and self.words[i].start <= end + 0.01:
+                mine.append(self.words[i])
+                i += 1
+            out.append(seg.model_copy(update={"words": mine or None}))
+        return out
 
 
 @dataclass(frozen=True)

@@ -247,3 +247,25 @@ def test_a_recording_takes_its_title_from_a_yt_dlp_info_json(
     assert meta.title == "Morning notes, read aloud" and meta.channel == "The Reading Room"
     assert meta.url == "https://example.org/watch/x1y2z3" and meta.upload_date == "2024-01-02"
     assert [c.title for c in meta.chapters] == ["Weather", "Bread"]
+
+
+def test_subtitles_of_a_recording_follow_the_recognised_words(
+    whisper: Any, speech_wav: Path, distill_home: Path
+) -> None:
+    from distill.sources.export import MAX_CUE_SECONDS, MAX_LINE_CHARS, to_srt
+
+    t = resolve(str(speech_wav))
+    words = [w for seg in t.segments for w in seg.words or []]
+    assert words and all(seg.words for seg in t.segments)
+    assert [w.text.strip() for w in words] == t.text.split()
+    srt = to_srt(t)
+    starts = {round(w.start, 3) for w in words}
+    cues = SRT_TIME.findall(srt)
+    assert len(cues) >= len(t.segments)
+    for h, m, s, ms, h2, m2, s2, ms2 in cues:
+        begin = int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+        end = int(h2) * 3600 + int(m2) * 60 + int(s2) + int(ms2) / 1000
+        assert round(begin, 3) in starts and end - begin <= MAX_CUE_SECONDS
+    for block in srt.strip().split("\n\n"):
+        lines = block.splitlines()[2:]
+        assert 1 <= len(lines) <= 2 and all(len(line) <= MAX_LINE_CHARS for line in lines)
