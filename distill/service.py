@@ -143,8 +143,16 @@ class Distill:
         return self.library.resolve_video_id((ref or "").strip())
 
     def channel_id(self, ref: str) -> str:
-        """The full id of a stored channel from its id or any unique prefix of it."""
-        return self.library.resolve_channel_id((ref or "").strip())
+        """The id of a stored channel from its id, its name (any case) or a unique id prefix."""
+        ref = (ref or "").strip()
+        channels = self.library.list_channels()
+        for info in channels:
+            if info.id == ref:
+                return ref
+        for info in channels:
+            if info.name.casefold() == ref.casefold():
+                return info.id
+        return self.library.resolve_channel_id(ref)
 
     def job_id(self, ref: str) -> str:
         """The full id of a job from its id or any unique prefix of it."""

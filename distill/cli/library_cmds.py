@@ -22,7 +22,7 @@ from distill.cli.summarize_cmds import (
 from distill.errors import DistillError, NotFoundError, SourceError
 
 if TYPE_CHECKING:
-    from distill.library import Library
+    from distill.service import Distill
 
 
 class TranscriptFormat(str, Enum):
@@ -109,15 +109,12 @@ def add(
         raise typer.Exit(1)
 
 
-def resolve_channel_id(library: Library, channel: str | None) -> str | None:
+def resolve_channel_id(service: Distill, channel: str | None) -> str | None:
     """Accept a channel id, (case-insensitively) its name, or a unique prefix of its id."""
     if channel is None:
         return None
-    for info in library.list_channels():
-        if channel in (info.id,) or channel.casefold() == info.name.casefold():
-            return info.id
     try:
-        return library.resolve_channel_id(channel)
+        return service.channel_id(channel)
     except NotFoundError:
         raise SourceError(
             f"No channel {channel!r} in the library; run `distill list` to see the channels stored."
@@ -138,8 +135,9 @@ def list_videos(
     from distill.service import Distill
 
     with Distill() as service:
-        library = service.library
-        videos = library.list_videos(channel_id=resolve_channel_id(library, channel), limit=limit)
+        videos = service.library.list_videos(
+            channel_id=resolve_channel_id(service, channel), limit=limit
+        )
     if format is ListFormat.json:
         typer.echo(
             json.dumps([v.model_dump(exclude={"description"}) for v in videos], ensure_ascii=False)
@@ -229,8 +227,9 @@ def search(
     from distill.service import Distill
 
     with Distill() as service:
-        library = service.library
-        hits = library.search(query, limit=limit, channel_id=resolve_channel_id(library, channel))
+        hits = service.library.search(
+            query, limit=limit, channel_id=resolve_channel_id(service, channel)
+        )
     if format is ListFormat.json:
         rows = [
             h.model_dump() | {"snippet": "".join(p for p, _ in highlight_parts(h.snippet))}

@@ -18,14 +18,15 @@ if TYPE_CHECKING:
 
 
 class OutputFormat(StrEnum):
-    txt = "txt"
+    text = "text"
     srt = "srt"
     vtt = "vtt"
     json = "json"
+    txt = "txt"  # the old name of text, kept for scripts that use it
 
 
 def render(transcript: Transcript, fmt: str) -> str:
-    """The transcript as txt, srt, vtt or json text."""
+    """The transcript as text, srt, vtt or json."""
     from distill.sources.export import export
 
     text = export(transcript, "text" if fmt == "txt" else fmt)
@@ -37,7 +38,7 @@ def transcribe(
     source: Annotated[str, typer.Argument(help="Audio/video file, or a YouTube URL (its audio).")],
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.txt,
+    ] = OutputFormat.text,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
@@ -53,7 +54,7 @@ def transcribe(
         str | None, typer.Option("--lang", "-l", help="Spoken language code (default: detect).")
     ] = None,
 ) -> None:
-    """Transcribe speech locally with Whisper, with times (txt, srt, vtt or json)."""
+    """Transcribe speech locally with Whisper, with times (text, srt, vtt or json)."""
     if whisper_model:
         from distill.settings import get_settings
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from distill.web.api.models import HighlightPart, SearchHitOut, SearchOut
-from distill.web.api.videos import known_channel
+from distill.web.api.videos import channel_filter, channel_param, old_channel_param
 from distill.web.deps import get_state
 
 router = APIRouter(tags=["search"])
@@ -15,16 +15,22 @@ router = APIRouter(tags=["search"])
 @router.get("/search", response_model=SearchOut)
 async def search(
     request: Request,
-    q: str = Query(min_length=1, max_length=200),
-    channel_id: str | None = None,
+    query: str | None = Query(None, min_length=1, max_length=200, description="words to find"),
+    q: str | None = Query(
+        None, min_length=1, max_length=200, deprecated=True, description="the old name of `query`"
+    ),
+    channel: str | None = channel_param(),
+    channel_id: str | None = old_channel_param(),
     limit: int = Query(20, ge=1, le=100),
 ) -> SearchOut:
     """Search everything said; each hit links to the moment in its video."""
     from distill.library import highlight_parts
 
     lib = get_state(request).library
-    if channel_id:
-        channel_id = await known_channel(request, channel_id)
+    q = query or q
+    if not q:
+        raise HTTPException(422, "Pass the words to find as the query parameter, e.g. ?query=bees.")
+    channel_id = await channel_filter(request, channel, channel_id)
     hits = await run_in_threadpool(lambda: lib.search(q, limit=limit, channel_id=channel_id))
     out = []
     for h in hits:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -24,25 +24,38 @@ from distill.web.security import require_write
 router = APIRouter(prefix="/videos", tags=["videos"])
 
 
-async def known_channel(request: Request, channel_id: str) -> str:
-    """A channel's full id from a unique prefix; an unknown one is kept (it lists nothing)."""
+def channel_param() -> Any:
+    return Query(
+        None, max_length=200, description="a channel: its id, its name or a unique start of its id"
+    )
+
+
+def old_channel_param() -> Any:
+    return Query(None, max_length=200, deprecated=True, description="the old name of `channel`")
+
+
+async def channel_filter(request: Request, channel: str | None, old: str | None) -> str | None:
+    """The channel a filter names (id, name or unique prefix); an unknown one lists nothing."""
+    ref = channel or old
+    if not ref:
+        return None
     try:
-        return await full_id(request, channel_id, "channel")
+        return await full_id(request, ref, "channel")
     except NotFoundError:
-        return channel_id
+        return ref
 
 
 @router.get("", response_model=VideoPage)
 async def list_videos(
     request: Request,
-    channel_id: str | None = None,
+    channel: str | None = channel_param(),
+    channel_id: str | None = old_channel_param(),
     limit: int = Query(20, ge=1, le=200),
     offset: int = Query(0, ge=0),
 ) -> VideoPage:
-    """Videos in the library, newest first; filter by channel (its id or a unique prefix)."""
+    """Videos in the library, newest first; filter by channel."""
     lib = get_state(request).library
-    if channel_id:
-        channel_id = await known_channel(request, channel_id)
+    channel_id = await channel_filter(request, channel, channel_id)
 
     def build() -> VideoPage:
         items = lib.list_videos(channel_id=channel_id, limit=limit, offset=offset)
@@ -100,7 +113,9 @@ async def get_summary(request: Request, video_id: str, lang: str | None = None) 
 async def get_transcript(
     request: Request,
     video_id: str,
-    format: Literal["json", "srt", "vtt", "txt"] = "json",
+    format: Literal["json", "srt", "vtt", "text", "txt"] = Query(
+        "json", description="json, srt, vtt or text (txt is the old name of text)"
+    ),
     lang: str | None = None,
 ) -> Response:
     """The transcript as JSON, SubRip, WebVTT or plain text."""
