@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from distill.web import submissions
-from distill.web.api.models import JobOut, SubmitIn
+from distill.web.api.auth import WRITE
+from distill.web.api.models import ErrorOut, JobOut, SubmitIn
 from distill.web.deps import full_id, get_state
 from distill.web.render import job_error, source_label
-from distill.web.security import require_write
 from distill.web.uploads import UploadError, refuse_oversized
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
@@ -27,7 +27,7 @@ def job_out(job: object) -> JobOut:
     return JobOut(**{k: v for k, v in data.items() if k in JobOut.model_fields})
 
 
-@router.post("", response_model=JobOut, status_code=202, dependencies=[Depends(require_write)])
+@router.post("", response_model=JobOut, status_code=202, **WRITE)
 async def submit(request: Request, body: SubmitIn) -> JobOut:
     """Summarize a YouTube video; the same URL submitted while its job runs gives that job."""
     state = get_state(request)
@@ -64,7 +64,12 @@ UPLOAD_BODY = {
     "/upload",
     response_model=JobOut,
     status_code=202,
-    dependencies=[Depends(require_write)],
+    dependencies=WRITE["dependencies"],
+    responses={
+        **WRITE["responses"],
+        413: {"model": ErrorOut, "description": "The file is over the upload limit."},
+        415: {"model": ErrorOut, "description": "Neither media nor caption text."},
+    },
     openapi_extra=UPLOAD_BODY,
 )
 async def upload(request: Request) -> JobOut:
@@ -107,7 +112,7 @@ async def get_job(request: Request, job_id: str) -> JobOut:
     return job_out(await run_in_threadpool(lib.get_job, await full_id(request, job_id, "job")))
 
 
-@router.post("/{job_id}/retry", response_model=JobOut, dependencies=[Depends(require_write)])
+@router.post("/{job_id}/retry", response_model=JobOut, **WRITE)
 async def retry(request: Request, job_id: str) -> JobOut:
     """Queue a failed job again."""
     state = get_state(request)

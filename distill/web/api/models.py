@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from distill.domain import Answer, Summary, VideoMeta
+from distill.domain import Answer, Summary, Transcript, VideoMeta
 
 
 class ChapterOut(BaseModel):
@@ -79,6 +79,33 @@ class JobOut(BaseModel):
     video_page: str | None = None
     created_at: datetime
     updated_at: datetime
+
+
+class SegmentOut(BaseModel):
+    """One timed piece of the transcript; times are seconds, or null where the source has none."""
+
+    start: float | None = None
+    end: float | None = None
+    text: str
+    speaker: str | None = None
+
+
+class TranscriptOut(BaseModel):
+    """A video's transcript: the video, the transcript's language and origin, its segments."""
+
+    meta: VideoOut
+    language: str | None = None
+    origin: Literal["manual", "auto", "translated", "file", "whisper"]
+    segments: list[SegmentOut]
+
+    @classmethod
+    def of(cls, transcript: Transcript) -> TranscriptOut:
+        return cls(
+            meta=VideoOut.of(transcript.meta),
+            language=transcript.language,
+            origin=transcript.origin,
+            segments=[SegmentOut(**s.model_dump()) for s in transcript.segments],
+        )
 
 
 class HighlightPart(BaseModel):

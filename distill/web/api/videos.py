@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from distill.errors import NotFoundError
+from distill.web.api.auth import WRITE
 from distill.web.api.models import (
     AnswerOut,
     AskIn,
     SummaryOut,
+    TranscriptOut,
     TranslateIn,
     VideoDetail,
     VideoOut,
     VideoPage,
 )
 from distill.web.deps import check_lang, full_id, get_state
-from distill.web.security import require_write
 
 router = APIRouter(prefix="/videos", tags=["videos"])
 
@@ -82,7 +83,7 @@ async def get_video(request: Request, video_id: str) -> VideoDetail:
     return await run_in_threadpool(build)
 
 
-@router.delete("/{video_id}", status_code=204, dependencies=[Depends(require_write)])
+@router.delete("/{video_id}", status_code=204, **WRITE)
 async def delete_video(request: Request, video_id: str) -> Response:
     """Delete a video with its transcripts and summaries (needs the token when one is set)."""
     state = get_state(request)
@@ -109,7 +110,21 @@ async def get_summary(request: Request, video_id: str, lang: str | None = None) 
     return await run_in_threadpool(build)
 
 
-@router.get("/{video_id}/transcript", responses={200: {"content": {"text/plain": {}}}})
+TEXT = {"schema": {"type": "string"}}
+
+
+@router.get(
+    "/{video_id}/transcript",
+    response_model=None,
+    responses={
+        200: {
+            "model": TranscriptOut,
+            "description": "The transcript in the format asked for (SubRip has no registered "
+            "media type; application/x-subrip is the shared MIME database's).",
+            "content": {"application/x-subrip": TEXT, "text/vtt": TEXT, "text/plain": TEXT},
+        }
+    },
+)
 async def get_transcript(
     request: Request,
     video_id: str,
@@ -128,7 +143,9 @@ async def get_transcript(
 
         t = state.library.get_transcript(video_id, language=lang)
         if format == "json":
-            return Response(export.to_json(t), media_type="application/json")
+            return Response(
+                TranscriptOut.of(t).model_dump_json(indent=2), media_type="application/json"
+            )
         if format == "srt":
             return Response(export.to_srt(t), media_type="application/x-subrip; charset=utf-8")
         if format == "vtt":
@@ -146,9 +163,7 @@ async def ask(request: Request, video_id: str, body: AskIn) -> AnswerOut:
     return AnswerOut.of(answer)
 
 
-@router.post(
-    "/{video_id}/translate", response_model=SummaryOut, dependencies=[Depends(require_write)]
-)
+@router.post("/{video_id}/translate", response_model=SummaryOut, **WRITE)
 async def translate(request: Request, video_id: str, body: TranslateIn) -> SummaryOut:
     """Translate the summary with the configured model (needs the token when one is set)."""
     state = get_state(request)
