@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 
 MAX_QUESTION_CHARS = 2000
 MAX_TITLE_CHARS = 500
+# The progress stages of each kind of source (a handler may declare its own `stages`).
+SOURCE_STAGES: dict[str, tuple[str, ...]] = {
+    "youtube": ("download", "transcribe"),
+    "media": ("transcribe",),
+    "captions": (),
+}
 # What a stored id (or a prefix of one) can look like: local slugs and YouTube ids.
 _ID_LIKE = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -216,6 +222,26 @@ class Distill:
             transcript = transcript.model_copy(update={"meta": meta.apply(transcript.meta)})
         self.library.save_transcript(transcript)
         return transcript
+
+    def stages(self, source: str) -> list[str]:
+        """The progress stages summarizing `source` goes through, ending with "done".
+
+        A download only for what comes over the network, a transcription only for speech: an
+        uploaded recording is transcribed and summarized, an uploaded caption file summarized.
+        """
+        from distill.sources import pick
+
+        video_id = self.stored_video_id(source) if "://" not in source else None
+        if video_id is not None:
+            return ["summarize", "done"]
+        try:
+            handler = pick(source)
+        except DistillError:
+            return ["download", "transcribe", "summarize", "done"]
+        remote = ("download",) if "://" in source else ()
+        own = getattr(handler, "stages", None)
+        before = own if own is not None else SOURCE_STAGES.get(handler.name, remote)
+        return [*before, "summarize", "done"]
 
     # --- summaries --------------------------------------------------------------------------
 

@@ -42,39 +42,60 @@ def fmt_time(seconds: float | None) -> str:
     return clock(seconds, pad_minutes=True, unknown="--:--")
 
 
+STAGE_NAMES = {"download": "Download", "transcribe": "Transcribe", "summarize": "Summarize"}
+
+
 @contextmanager
-def progress_bar(enabled: bool = True) -> Iterator[ProgressFn]:
-    """A Rich progress display on stderr; yields a ProgressFn that adds one bar per stage."""
+def progress_bar(enabled: bool = True, console: Console | None = None) -> Iterator[ProgressFn]:
+    """A Rich progress display on stderr; yields a ProgressFn that adds one bar per stage.
+
+    Transcription counts audio seconds, so its bar also shows how much of the audio is done.
+    """
     from rich.progress import (
         BarColumn,
         Progress,
+        ProgressColumn,
         SpinnerColumn,
+        Task,
         TaskID,
         TextColumn,
         TimeElapsedColumn,
     )
+    from rich.text import Text
 
-    if not enabled or not err_console.is_terminal:
+    console = console or err_console
+    if not enabled or not console.is_terminal:
 
         def quiet(stage: str, done: float, total: float | None) -> None:
             return None
 
         yield quiet
         return
+
+    class AudioColumn(ProgressColumn):
+        """`1:05 / 4:27` for a stage counted in audio seconds."""
+
+        def render(self, task: Task) -> Text:
+            if not task.fields.get("audio") or task.total is None:
+                return Text("")
+            return Text(f"{clock(task.completed)} / {clock(task.total)}", style="dim")
+
     tasks: dict[str, TaskID] = {}
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
+        AudioColumn(),
         TimeElapsedColumn(),
-        console=err_console,
+        console=console,
         transient=True,
     ) as progress:
 
         def update(stage: str, done: float, total: float | None) -> None:
             if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
+                name = STAGE_NAMES.get(stage, stage.capitalize())
+                tasks[stage] = progress.add_task(name, total=total, audio=stage == "transcribe")
             progress.update(tasks[stage], completed=done, total=total)
 
         yield update

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from distill.domain import ProgressFn
 from distill.errors import DistillError
+from distill.timefmt import clock
 
 if TYPE_CHECKING:
     from distill.library import Job, Library
@@ -15,11 +16,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STAGES = ("download", "transcribe", "summarize", "done")
+STAGES = ("download", "transcribe", "summarize", "done")  # every stage a job can report
 
 
 class JobProgress:
-    """A ProgressFn that writes the stage and its fraction to the job row, at most a few times a second."""
+    """A ProgressFn that writes the stage and its fraction to the job row, at most a few times a
+    second (a big step is written at once); transcription also says how much audio is done."""
 
     def __init__(self, library: Library, job_id: str, min_interval: float = 0.25) -> None:
         self.library = library
@@ -27,6 +29,7 @@ class JobProgress:
         self.min_interval = min_interval
         self._stage: str | None = None
         self._last = 0.0
+        self._fraction = 0.0
 
     def __call__(self, stage: str, done: float, total: float | None) -> None:
         now = time.monotonic()
@@ -34,17 +37,25 @@ class JobProgress:
         if total:
             fraction = max(0.0, min(1.0, done / total))
         new_stage = stage != self._stage
-        if not new_stage and fraction < 1.0 and now - self._last < self.min_interval:
+        big_step = fraction - self._fraction >= 0.1
+        if (
+            not new_stage
+            and not big_step
+            and fraction < 1.0
+            and now - self._last < self.min_interval
+        ):
             return
-        self._stage = stage
-        self._last = now
-        self.library.update_job(self.job_id, stage=stage, progress=fraction)
+        self._stage, self._last, self._fraction = stage, now, fraction
+        message = None
+        if stage == "transcribe" and total:
+            message = f"{clock(min(done, total))} of {clock(total)} of audio"
+        self.library.update_job(self.job_id, stage=stage, progress=fraction, message=message)
 
 
 def process(service: Distill, job: Job, progress: ProgressFn | None = None) -> str:
     """Do a job's work through the service, reporting progress on the job; the stored video's id."""
     report = progress or JobProgress(service.library, job.id)
-    report("download", 0.0, None)
+    report(service.stages(job.source)[0], 0.0, None)
     return service.run_job(job, report)
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from distill.library import Library
 
 log = logging.getLogger(__name__)
-ASSET_VERSION = "5"
+ASSET_VERSION = "6"
 
 HEADINGS = {
     400: "That request could not be used",

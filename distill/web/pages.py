@@ -21,7 +21,6 @@ from distill.web.uploads import UploadError, refuse_oversized
 
 router = APIRouter(include_in_schema=False)
 
-STAGES = ["download", "transcribe", "summarize", "done"]
 STAGE_NAMES = {
     "download": "Download",
     "transcribe": "Transcribe",
@@ -124,13 +123,17 @@ async def submit(request: Request) -> Response:
 
 def _job_page(state: AppState, job_id: str) -> str:
     job = state.library.get_job(job_id)
-    current = job.stage if job.stage in STAGES else None
+    stages = state.service.stages(job.source)  # an upload has nothing to download
+    current = job.stage if job.stage in stages else None
     if job.status == "done":
         current = "done"
-    finished = STAGES[: STAGES.index(current)] if current else []
+    finished = stages[: stages.index(current)] if current else []
+    running = f"{STAGE_NAMES.get(job.stage or '', 'Starting')} — {int(job.progress * 100)}%"
+    if job.message:
+        running += f" · {job.message}"
     status_text = {
         "queued": "Waiting for the worker…",
-        "running": f"{STAGE_NAMES.get(job.stage or '', 'Starting')} — {int(job.progress * 100)}%",
+        "running": running,
         "done": "Done.",
         "failed": "Failed.",
     }[job.status]
@@ -138,7 +141,7 @@ def _job_page(state: AppState, job_id: str) -> str:
     return state.render(
         "job.html",
         job=job,
-        stages=STAGES,
+        stages=stages,
         stage_names=STAGE_NAMES,
         current=current,
         finished=finished,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.transcribe.speech_helpers import SPEECH_TEXT, espeak, ffmpeg, sox
+from tests.transcribe.speech_helpers import LONG_SPEECH_TEXT, SPEECH_TEXT, espeak, ffmpeg, sox
 
 
 @pytest.fixture(scope="session")
@@ -58,3 +58,9 @@ def speech_video(media_dir: Path) -> Path:
         str(out),
     )  # fmt: skip
     return out
+
+
+@pytest.fixture(scope="session")
+def long_speech(media_dir: Path) -> Path:
+    """About a minute of generated speech: several windows for Whisper to decode one by one."""
+    return espeak(LONG_SPEECH_TEXT, media_dir / "lighthouse.wav", speed=165)

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from distill.domain import Chapter, Segment, Transcript, VideoMeta
+from tests.transcribe.speech_helpers import LONG_SPEECH_TEXT
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +74,8 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("media")
     wav = d / "honey-bees.wav"
     subprocess.run(["espeak-ng", "-s", "150", "-w", str(wav), SPEECH], check=True)
+    long_wav = d / "lighthouse-keeper.wav"
+    subprocess.run(["espeak-ng", "-s", "165", "-w", str(long_wav), LONG_SPEECH_TEXT], check=True)
     mp4 = d / "honey-bees.mp4"
     subprocess.run(
         ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=0x1e3a5f:s=640x360:r=5",
@@ -139,8 +142,9 @@ def uploaded(server, browser, media_dir) -> str:
     page.set_input_files("#file", str(media_dir / "honey-bees.mp4"))
     page.click("button.primary")
     page.wait_for_url("**/jobs/*")
-    # The job page shows the stages while the worker runs them.
-    assert page.locator("#stages li").count() == 4
+    # The job page shows the stages while the worker runs them: an upload downloads nothing.
+    stages = page.locator("#stages li").evaluate_all("els => els.map(e => e.dataset.stage)")
+    assert stages == ["transcribe", "summarize", "done"]
     seen = set()
     deadline = time.monotonic() + 120
     while "/v/" not in page.url and time.monotonic() < deadline:
@@ -158,6 +162,41 @@ def uploaded(server, browser, media_dir) -> str:
     url = page.url
     page.close()
     return url
+
+
+def test_job_page_shows_transcription_progress_as_it_goes(browser, server, media_dir, uploaded):
+    """About a minute of speech: the page shows percentages and audio seconds between 0 and done."""
+    base, _ = server
+    page = browser.new_page()
+    page.goto(base + "/")
+    page.set_input_files("#file", str(media_dir / "lighthouse-keeper.wav"))
+    page.click("button.primary")
+    page.wait_for_url("**/jobs/*")
+    readings: list[tuple[str, float, str]] = []
+    deadline = time.monotonic() + 180
+    while "/v/" not in page.url and time.monotonic() < deadline:
+        try:
+            reading = page.evaluate(
+                "(() => { const li = document.querySelector('#stages li.current');"
+                " return li ? [li.dataset.stage, li.querySelector('progress').value,"
+                " document.getElementById('job-status').textContent] : null; })()"
+            )
+        except Exception:  # the page is navigating to the summary
+            break
+        if reading:
+            readings.append(tuple(reading))
+        time.sleep(0.1)
+    assert "/v/" in page.url or page.wait_for_url("**/v/*", timeout=5000) is None
+    transcribing = [(value, text) for stage, value, text in readings if stage == "transcribe"]
+    between = [(v, t) for v, t in transcribing if 0.0 < v < 1.0]
+    assert between, readings
+    # The status line says how far, in percent and in audio: "Transcribe — 38% · 0:26 of 1:09 of audio".
+    said = [t for _, t in between if " of audio" in t]
+    assert said, between
+    percent = int(said[0].split("—")[1].split("%")[0])
+    assert 0 < percent < 100
+    assert not [s for s, _, _ in readings if s == "download"]
+    page.close()
 
 
 def wait_js(page, expression: str, timeout: float = 15.0) -> None:

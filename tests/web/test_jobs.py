@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from web_helpers import parse
 
 from distill.jobs import Worker
@@ -246,3 +247,36 @@ def test_uploads_in_legacy_encodings_are_read_like_the_cli_reads_them(client, li
     # Binary data is still refused by content, with one clear sentence.
     r = client.post("/api/v1/jobs/upload", files={"file": ("x.srt", bytes(range(256)) * 64)})
     assert r.status_code == 415 and "neither audio/video" in r.json()["error"]["message"]
+
+
+def test_the_job_page_shows_only_the_stages_of_its_source(client, library, tmp_path):
+    service = Distill(library)
+    wav = tmp_path / "talk.wav"
+    wav.write_bytes(b"RIFF")
+    assert service.stages("https://youtu.be/IHZwWFHWa-w") == [
+        "download",
+        "transcribe",
+        "summarize",
+        "done",
+    ]
+    assert service.stages(str(wav)) == ["transcribe", "summarize", "done"]
+    assert service.stages(str(tmp_path / "talk.srt")) == ["summarize", "done"]
+    job_url = upload_srt(client).headers["location"]
+    items = parse(client.get(job_url).text).find_all("li", class_="stage")
+    assert [li.get("data-stage") for li in items] == ["summarize", "done"]
+    Worker(service).run_pending()
+    job = library.get_job(job_url.rsplit("/", 1)[1])
+    assert job.status == "done"
+
+
+def test_transcription_progress_says_how_much_audio_is_done(library, tmp_path):
+    from distill.jobs import JobProgress
+
+    job = library.create_job(str(tmp_path / "talk.wav"))
+    report = JobProgress(library, job.id, min_interval=10)
+    report("transcribe", 0, 267)
+    report("transcribe", 30, 267)  # a big step is written at once, however soon
+    got = library.get_job(job.id)
+    assert (got.progress, got.message) == (pytest.approx(30 / 267), "0:30 of 4:27 of audio")
+    report("summarize", 0, 1)
+    assert library.get_job(job.id).message is None

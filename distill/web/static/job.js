@@ -4,8 +4,15 @@
   var box = document.getElementById("job");
   if (!box) return;
   var id = box.getAttribute("data-job-id");
-  var stages = ["download", "transcribe", "summarize", "done"];
-  var names = { download: "Download", transcribe: "Transcribe", summarize: "Summarize", done: "Done" };
+  // The stages this job goes through are the page's own (an upload has nothing to download).
+  var items = box.querySelectorAll("#stages li[data-stage]");
+  var stages = [];
+  var names = {};
+  items.forEach(function (li) {
+    var st = li.getAttribute("data-stage");
+    stages.push(st);
+    names[st] = li.querySelector(".stage-name").textContent;
+  });
   var statusEl = document.getElementById("job-status");
   var errorEl = document.getElementById("job-error");
   var retry = document.getElementById("retry-form");
@@ -25,7 +32,10 @@
     });
     box.setAttribute("data-status", job.status);
     if (job.status === "queued") statusEl.textContent = "Waiting for the worker…";
-    else if (job.status === "running") statusEl.textContent = (names[job.stage] || "Starting") + " — " + Math.round(job.progress * 100) + "%";
+    else if (job.status === "running") {
+      statusEl.textContent = (names[job.stage] || "Starting") + " — " + Math.round(job.progress * 100) + "%" +
+        (job.message ? " · " + job.message : "");
+    }
     else if (job.status === "done") statusEl.textContent = "Done — opening the summary…";
     else statusEl.textContent = "Failed.";
     if (job.status === "failed") {
