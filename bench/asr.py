@@ -107,6 +107,26 @@ def measure(
     return row
 
 
+def progress_timeline(path: Path) -> None:
+    """When the reported audio seconds move while one file is transcribed (model already loaded)."""
+    moves: list[tuple[float, float]] = []
+    start = time.perf_counter()
+
+    def record(stage: str, done: float, total: float | None) -> None:
+        if not moves or done > moves[-1][1]:
+            moves.append((time.perf_counter() - start, done))
+
+    result = transcribe(path, progress=record)
+    wall = time.perf_counter() - start
+    times = [t for t, done in moves if done > 0]
+    gaps = [b - a for a, b in zip([0.0, *times], times, strict=False)]
+    print(
+        f"progress: {result.duration:.0f} s of audio in {wall:.1f} s; first move after "
+        f"{times[0]:.1f} s, {len({round(t, 1) for t in times})} distinct moments, longest wait "
+        f"{max(gaps):.1f} s"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -137,6 +157,7 @@ def main() -> int:
         plain = WhisperModel(str(default_model_dir()))
         print(f"plain model load   {time.perf_counter() - t:.2f} s")
 
+        progress_timeline(long_file)
         rows = [
             measure(
                 "distill default", lambda p: run_distill(p, Decoding()), refs, long_file, long_ref
@@ -153,8 +174,11 @@ def main() -> int:
             variants = {
                 "beam 1": Decoding(beam_size=1),
                 "beam 3": Decoding(beam_size=3),
+                "batch 1": Decoding(batch_size=1),
+                "batch 2": Decoding(batch_size=2),
                 "batch 4": Decoding(batch_size=4),
-                "batch 16": Decoding(batch_size=16),
+                "batch 8, one progress step per batch": Decoding(progress_steps=0),
+                "batch 16": Decoding(batch_size=16, progress_steps=0),
                 "no word timestamps": Decoding(word_timestamps=False),
                 "with timestamp tokens, beam 1": Decoding(
                     without_timestamps=False, word_timestamps=False, beam_size=1

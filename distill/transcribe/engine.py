@@ -58,6 +58,8 @@ class Decoding:
     word_timestamps: bool = True
     without_timestamps: bool = True
     chunk_seconds: float = 600.0
+    # Progress reports per chunk at least (a smaller batch for short audio); 0 keeps the batch.
+    progress_steps: int = 4
 
 
 DEFAULT_DECODING = Decoding()
@@ -72,10 +74,10 @@ _LOW_LOGPROB = -1.0
 _FOREIGN_WORD_PROB = 0.65
 _FOREIGN_LOGPROB = -1.0
 # Whisper decodes 30-second windows, a batch of them at a time, and a batch's segments all
-# arrive when it ends. Short audio gets smaller batches, so progress moves at least four times
-# per chunk (batches of 2 and 4 cost no more CPU than 8 on 2 cores; 1 costs about a quarter more).
+# arrive when it ends. Short audio gets smaller batches, so progress moves several times per
+# chunk; on 2 cores a 4.5-minute file took 13.1-13.5 CPU s in batches of 2 against 12.2 s in one
+# batch of 8 (bench/asr.py --variants), while its first progress came 3x sooner.
 _WINDOW_SECONDS = 30.0
-_PROGRESS_STEPS = 4
 # Nobody speaks faster than this; a transcript that does is a decoder loop.
 _MAX_WORDS_PER_SECOND = 7.0
 # Sentence-sized segments: split at sentence ends, long pauses, and commas in long runs.
@@ -189,11 +191,11 @@ def transcribe(
 
 
 def progressive(decoding: Decoding, chunk_seconds: float) -> Decoding:
-    """`decoding` with a batch small enough that a chunk reports progress at least 4 times."""
-    if not decoding.batched:
+    """`decoding` with a batch small enough that a chunk reports progress `progress_steps` times."""
+    if not decoding.batched or decoding.progress_steps <= 0:
         return decoding  # sequential decoding reports every window already
     windows = math.ceil(chunk_seconds / _WINDOW_SECONDS)
-    batch = max(1, min(decoding.batch_size, windows // _PROGRESS_STEPS))
+    batch = max(1, min(decoding.batch_size, windows // decoding.progress_steps))
     return decoding if batch == decoding.batch_size else replace(decoding, batch_size=batch)
 
 
