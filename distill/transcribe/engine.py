@@ -76,7 +76,7 @@ _FOREIGN_LOGPROB = -1.0
 # Whisper decodes 30-second windows, a batch of them at a time, and a batch's segments all
 # arrive when it ends. Short audio gets smaller batches, so progress moves several times per
 # chunk; on 2 cores a 4.5-minute file took 13.1-13.5 CPU s in batches of 2 against 12.2 s in one
-# batch of 8 (bench/asr.py --variants), while its first progress came 3x sooner.
+# batch of 8 (bench/asr.py --variants), and its first progress came after 11 s instead of 28 s.
 _WINDOW_SECONDS = 30.0
 # Nobody speaks faster than this; a transcript that does is a decoder loop.
 _MAX_WORDS_PER_SECOND = 7.0
