@@ -12,6 +12,7 @@ setup-test:
 # Set up and summarize the example talk with the built-in summarizer (no model, no network).
 demo: setup
 	.venv/bin/distill summarize $(EXAMPLE)
+	@echo "Saved in the library in $$(.venv/bin/python -c 'from distill.settings import get_settings; print(get_settings().home)'). Next, offline: .venv/bin/distill serve, then open http://127.0.0.1:8000 (README: Quick start)."
 
 # Set up everything the tests need, lint and type-check, and run the whole suite.
 test: setup-test lint
