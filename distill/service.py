@@ -17,6 +17,7 @@ from distill.errors import DistillError, InputError, NotFoundError
 from distill.llm import BUILTIN, resolve_model_string
 
 if TYPE_CHECKING:
+    from distill.jobs import JobRunner
     from distill.library import Job, Library
 
 MAX_QUESTION_CHARS = 2000
@@ -116,6 +117,7 @@ class Distill:
         self._library = library
         self._owns_library = library is None
         self.on_submit = on_submit
+        self._jobs: JobRunner | None = None
         self._flights: dict[str, threading.Lock] = {}
         self._flights_lock = threading.Lock()
 
@@ -322,6 +324,32 @@ class Distill:
         the user's title, channel or URL, stored in place of the source's own.
         """
         chosen = choose_model(model)
+        video_id, transcript = self.store_source(
+            source, model=chosen, lang=lang, progress=progress, meta=meta
+        )
+        if on_stored is not None:
+            on_stored(video_id)
+        summary = self.summarize_stored(
+            video_id, model=chosen, lang=lang, progress=progress, transcript=transcript
+        )
+        return Summarized(video_id=video_id, transcript=transcript, summary=summary)
+
+    def store_source(
+        self,
+        source: str,
+        *,
+        model: str | None = None,
+        lang: str | None = None,
+        progress: ProgressFn = no_progress,
+        meta: MetaOverride | None = None,
+    ) -> tuple[str, Transcript]:
+        """The first stage of summarizing: resolve (download, transcribe) and store the transcript.
+
+        The language is checked against the model before anything is stored; a library id is
+        read back, not stored again unless `meta` (the user's title, channel or URL) changes
+        it. Returns the video id and the transcript.
+        """
+        chosen = choose_model(model)
         meta = check_meta(meta)
         transcript, stored = self._source_transcript(source, lang, progress, meta)
         self.check_language(transcript, chosen, lang)
@@ -329,11 +357,23 @@ class Distill:
             video_id = transcript.meta.id
         else:
             video_id = self.library.save_transcript(transcript)
-        if on_stored is not None:
-            on_stored(video_id)
-        summary = self.summarize_transcript(transcript, model=chosen, lang=lang, progress=progress)
+        return video_id, transcript
+
+    def summarize_stored(
+        self,
+        video_id: str,
+        *,
+        model: str | None = None,
+        lang: str | None = None,
+        progress: ProgressFn = no_progress,
+        transcript: Transcript | None = None,
+    ) -> Summary:
+        """The last stage: summarize a stored video's transcript (or the one given) and store it."""
+        if transcript is None:
+            transcript = self.library.get_transcript(video_id, language=lang)
+        summary = self.summarize_transcript(transcript, model=model, lang=lang, progress=progress)
         self.library.save_summary(video_id, summary)
-        return Summarized(video_id=video_id, transcript=transcript, summary=summary)
+        return summary
 
     def summarize_transcript(
         self,
@@ -488,8 +528,12 @@ class Distill:
         same_as: str | None = None,
         extra: dict[str, Any] | None = None,
         meta: MetaOverride | None = None,
+        priority: int = 0,
     ) -> Job:
-        """Queue summarizing a source as a durable job; the same work already queued is that job."""
+        """Queue summarizing a source as a durable job; the same work already queued is that job.
+
+        Higher `priority` runs first: the web page submits a person's video above a batch's.
+        """
         if model is not None:
             choose_model(model)
         meta = check_meta(meta)
@@ -500,31 +544,76 @@ class Distill:
             params["lang"] = lang
         if model:
             params["model"] = model
-        job = self.library.create_job(source, params=params, same_as=same_as)
+        job, new = self.library.create_job_row(
+            source, params=params, same_as=same_as, priority=priority
+        )
+        if new:
+            self.jobs.enqueue(job)
         if self.on_submit is not None:
             self.on_submit()
         return job
 
     def retry(self, job_id: str) -> Job:
         """Queue a failed job again (or give the job already doing the same work)."""
-        job = self.library.requeue_failed_job(self.job_id(job_id))
+        job, queued = self.library.requeue_failed_job_row(self.job_id(job_id))
+        if queued:
+            self.jobs.enqueue(job)
         if self.on_submit is not None:
             self.on_submit()
         return job
 
-    def run_job(self, job: Job, progress: ProgressFn) -> str:
-        """Do a job's work: summarize its source with its parameters; the stored video's id."""
+    @property
+    def jobs(self) -> JobRunner:
+        """What runs queued jobs: set by the process that runs them, else chosen by database."""
+        if self._jobs is None:
+            from distill.jobs import runner_for
+
+            self._jobs = runner_for(self)
+        return self._jobs
+
+    @jobs.setter
+    def jobs(self, runner: JobRunner) -> None:
+        self._jobs = runner
+
+    def job_stage(self, job: Job) -> str:
+        """The stage a job resumes at: summarize once its transcript is stored, else fetch."""
+        if job.video_id and self.library.has_video(job.video_id):
+            return "summarize"
+        return "fetch"
+
+    def run_job_stage(self, job: Job, stage: str, progress: ProgressFn) -> str | None:
+        """Run one stage of a job; the next stage, or None when the job's work is done.
+
+        `fetch` resolves (downloads, transcribes) and stores the transcript, recording the
+        video on the job; `summarize` summarizes the stored transcript and stores the summary.
+        Each stage's result is stored before the next begins, so a stage that is run again
+        (after a crash) starts from what the stages before it stored.
+        """
         params = job.params or {}
-        meta = MetaOverride.model_validate(params["meta"]) if params.get("meta") else None
-        done = self.summarize(
-            job.source,
-            model=params.get("model") or None,
-            lang=params.get("lang") or None,
-            progress=progress,
-            on_stored=lambda video_id: self.library.update_job(job.id, video_id=video_id),
-            meta=meta,
-        )
-        return done.video_id
+        model = params.get("model") or None
+        lang = params.get("lang") or None
+        if stage == "fetch":
+            meta = MetaOverride.model_validate(params["meta"]) if params.get("meta") else None
+            video_id, _ = self.store_source(
+                job.source, model=model, lang=lang, progress=progress, meta=meta
+            )
+            self.library.update_job(job.id, video_id=video_id)
+            return "summarize"
+        if stage == "summarize":
+            if not job.video_id:
+                raise InputError(f"job {job.id} has no stored video to summarize; retry it.")
+            self.summarize_stored(job.video_id, model=model, lang=lang, progress=progress)
+            return None
+        raise InputError(f"{stage!r} is not a job stage; the stages are fetch and summarize.")
+
+    def run_job(self, job: Job, progress: ProgressFn) -> str:
+        """Do a job's work, from the stage it stopped at to the end; the stored video's id."""
+        stage: str | None = self.job_stage(job)
+        while stage is not None:
+            stage = self.run_job_stage(job, stage, progress)
+            job = self.library.get_job(job.id)
+        assert job.video_id is not None
+        return job.video_id
 
     def delete(self, video_id: str) -> str:
         """Delete a video (id or unique prefix) and the media uploaded for it; the id deleted."""

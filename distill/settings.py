@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     max_caption_mb: int = 50
     llm_concurrency: int = 4
     llm_timeout: float = 600.0
+    # Seconds between a job worker's heartbeats; one silent for three is stalled and its job
+    # goes to another worker (PostgreSQL only).
+    worker_heartbeat: float = 10.0
 
     @property
     def db_url(self) -> str:

@@ -24,6 +24,7 @@ from distill.cli import (  # noqa: E402,F401
     serve_cmd,
     summarize_cmds,
     transcribe_cmds,
+    worker_cmds,
 )
 
 

@@ -1,8 +1,15 @@
-"""CLI command: `distill serve` runs the web app, the REST API and the job worker."""
+"""CLI command: `distill serve` runs the web app, the REST API and (unless told not to) a job worker.
+
+How it uses the cores: `--processes N` web processes share one listening socket (uvicorn's
+supervisor), each rendering pages on its own core; the job worker runs once, beside them: a
+thread of the single process, or of the supervisor when there are several. On PostgreSQL
+that worker is a Procrastinate worker; `--no-worker` leaves jobs to `distill worker`s.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import os
 
 import typer
 
@@ -24,10 +31,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def default_processes() -> int:
+    """One web process per core, at most four (pages are CPU-bound; the database is shared)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    processes: int = typer.Option(
+        0,
+        min=0,
+        max=64,
+        help="Web processes sharing the port (0: one per core, at most 4).",
+    ),
+    worker: bool = typer.Option(
+        True, "--worker/--no-worker", help="Also run queued jobs here (--no-worker: web only)."
+    ),
 ) -> None:
     """Serve the web app and REST API (pages at /, API at /api/v1, OpenAPI at /docs)."""
     from distill.settings import get_settings
@@ -39,7 +60,26 @@ def serve(
         )
     import uvicorn
 
-    from distill.web import create_app
+    count = processes or default_processes()
+    shown = f"{count} web process{'es' if count > 1 else ''}"
+    typer.echo(f"distill: serving on http://{host}:{port}/ ({shown}; Ctrl-C to stop)", err=True)
+    if count == 1:
+        from distill.web import create_app
 
-    typer.echo(f"distill: serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(
+            create_app(worker=worker), host=host, port=port, log_level="warning", access_log=False
+        )
+        return
+    from distill.web.app import background_worker
+
+    # The web processes never run jobs; this supervising process runs the one worker.
+    with background_worker(enabled=worker):
+        uvicorn.run(
+            "distill.web.app:create_web_only_app",
+            factory=True,
+            workers=count,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+        )

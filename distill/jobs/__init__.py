@@ -1,6 +1,20 @@
-"""Durable jobs stored in the library: `process` does the work, `Worker` runs queued jobs."""
+"""Durable jobs stored in the library: `process` does the work, `Worker` runs queued jobs.
 
-from distill.jobs.runner import JobProgress, process, run_job
+On SQLite the `Worker` thread inside `distill serve` runs them; on PostgreSQL, Procrastinate
+workers (`distill worker`) run each stage as a task (`distill.jobs.queue`).
+"""
+
+from distill.jobs.dispatch import EmbeddedJobs, JobRunner, runner_for
+from distill.jobs.runner import JobProgress, process, run_job, run_stage
 from distill.jobs.worker import Worker
 
-__all__ = ["JobProgress", "Worker", "process", "run_job"]
+__all__ = [
+    "EmbeddedJobs",
+    "JobProgress",
+    "JobRunner",
+    "Worker",
+    "process",
+    "run_job",
+    "run_stage",
+    "runner_for",
+]

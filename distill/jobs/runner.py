@@ -1,4 +1,4 @@
-"""Run one durable job through the service, its progress written to the job row."""
+"""Run durable jobs through the service, their progress and outcome written to the job row."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
+
 from distill.domain import ProgressFn
-from distill.errors import DistillError
+from distill.errors import DistillError, LibraryError, NetworkError, NotFoundError
+from distill.library.models import ACTIVE_JOB_STATUSES
 from distill.timefmt import clock
 
 if TYPE_CHECKING:
@@ -52,6 +55,25 @@ class JobProgress:
         self.library.update_job(self.job_id, stage=stage, progress=fraction, message=message)
 
 
+def is_transient(exc: BaseException) -> bool:
+    """Whether trying the same work again later may succeed (network, rate limit, busy database)."""
+    from distill.llm.base import TransientLLMError
+
+    if isinstance(exc, NetworkError | TransientLLMError | ConnectionError | TimeoutError):
+        return True
+    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+        return True
+    # The library's own sentence for a failed write ends in "try again"; a missing row does not.
+    return isinstance(exc, LibraryError) and not isinstance(exc, NotFoundError)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """The sentence a failed job shows: our own error's, or a plain one for a bug."""
+    if isinstance(exc, DistillError):
+        return str(exc)
+    return f"Processing failed unexpectedly ({type(exc).__name__}: {exc}); retry, or report a bug."
+
+
 def process(service: Distill, job: Job, progress: ProgressFn | None = None) -> str:
     """Do a job's work through the service, reporting progress on the job; the stored video's id."""
     report = progress or JobProgress(service.library, job.id)
@@ -64,17 +86,49 @@ def run_job(service: Distill, job: Job) -> None:
     library = service.library
     try:
         video_id = process(service, job)
-    except DistillError as exc:
-        library.update_job(job.id, status="failed", error=str(exc), message=None)
-        return
-    except Exception as exc:  # a bug, not bad input: keep the worker alive, say what happened
-        log.exception("job %s crashed", job.id)
-        library.update_job(
-            job.id,
-            status="failed",
-            error=f"Processing failed unexpectedly ({type(exc).__name__}: {exc}); retry, or report a bug.",
-        )
+    except Exception as exc:  # a bug, not bad input, still keeps the worker alive
+        if not isinstance(exc, DistillError):
+            log.exception("job %s crashed", job.id)
+        library.update_job(job.id, status="failed", error=failure_reason(exc), message=None)
         return
     library.update_job(
         job.id, status="done", stage="done", progress=1.0, video_id=video_id, error=None
     )
+
+
+def run_stage(service: Distill, job_id: str) -> tuple[Job | None, str | None]:
+    """Run the stage a job stands at; (the job, its next stage), or (None, None) if it is over.
+
+    The job row decides the stage, not the caller: a stage run again after a crash, or a
+    second ticket for the same job, starts from what is stored and never repeats finished work.
+    Errors propagate; the caller decides between retrying and failing (`record_failure`).
+    """
+    library = service.library
+    job = library.get_job(job_id)
+    if job.status not in ACTIVE_JOB_STATUSES:
+        return None, None
+    stage = service.job_stage(job)
+    library.update_job(job.id, status="running", message=None)
+    report = JobProgress(library, job.id)
+    if stage == "fetch":
+        report("download", 0.0, None)
+    following = service.run_job_stage(job, stage, report)
+    job = library.get_job(job.id)
+    if following is None:
+        library.update_job(job.id, status="done", stage="done", progress=1.0, error=None)
+    return job, following
+
+
+def record_failure(
+    library: Library, job_id: str, exc: BaseException, *, retry_in: int | None
+) -> None:
+    """Write a failed stage to the job row: waiting to retry (transient) or failed with its reason."""
+    reason = failure_reason(exc)
+    if retry_in is not None:
+        library.update_job(
+            job_id, status="queued", message=f"Retrying in {retry_in} s after: {reason}"
+        )
+        return
+    if not isinstance(exc, DistillError):
+        log.error("job %s crashed: %s", job_id, reason)
+    library.update_job(job_id, status="failed", error=reason, message=None)

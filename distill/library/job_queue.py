@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,13 +25,29 @@ class JobQueue(Database):
     """The jobs table: used by the web worker to run long work and show its progress."""
 
     def create_job(
-        self, source: str, *, params: dict[str, Any] | None = None, same_as: str | None = None
+        self,
+        source: str,
+        *,
+        params: dict[str, Any] | None = None,
+        same_as: str | None = None,
+        priority: int = 0,
     ) -> Job:
         """Queue a job; the same work already queued or running is returned instead.
 
         The same work is the same source and params, or the same `same_as` text when given (an
-        upload's content hash: each copy has its own path).
+        upload's content hash: each copy has its own path). Higher `priority` runs first.
         """
+        return self.create_job_row(source, params=params, same_as=same_as, priority=priority)[0]
+
+    def create_job_row(
+        self,
+        source: str,
+        *,
+        params: dict[str, Any] | None = None,
+        same_as: str | None = None,
+        priority: int = 0,
+    ) -> tuple[Job, bool]:
+        """(the job, whether it is new): the same work already queued or running is that job."""
         params = dict(params or {})
         try:
             params_json = json.dumps(params, sort_keys=True)
@@ -45,7 +62,7 @@ class JobQueue(Database):
                 with self._write() as conn:
                     row = self._active_job(conn, key)
                     if row is not None:
-                        return _job(row)
+                        return _job(row), False
                     now = utcnow()
                     row = conn.execute(
                         sa.insert(jobs)
@@ -56,12 +73,13 @@ class JobQueue(Database):
                             dedupe_key=key,
                             status="queued",
                             progress=0.0,
+                            priority=int(priority),
                             created_at=now,
                             updated_at=now,
                         )
                         .returning(*jobs.c)
                     ).one()
-                    return _job(row)
+                    return _job(row), True
             except sa.exc.IntegrityError:
                 continue  # another process queued the same job just now: return that one
         raise LibraryError(f"could not queue a job for {source!r}; try again.")
@@ -113,15 +131,19 @@ class JobQueue(Database):
 
     def requeue_failed_job(self, job_id: str) -> Job:
         """Queue a failed job again; if the same work is already queued or running, that job."""
+        return self.requeue_failed_job_row(job_id)[0]
+
+    def requeue_failed_job_row(self, job_id: str) -> tuple[Job, bool]:
+        """(the job, whether it was queued again now) for a retry of a failed job."""
         with self._write() as conn:
             row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).first()
             if row is None:
                 raise _job_not_found(job_id)
             if row.status != "failed":
-                return _job(row)
+                return _job(row), False
             active = self._active_job(conn, row.dedupe_key)
             if active is not None:
-                return _job(active)
+                return _job(active), False
             row = conn.execute(
                 sa.update(jobs)
                 .where(jobs.c.id == job_id)
@@ -130,18 +152,19 @@ class JobQueue(Database):
                     stage=None,
                     progress=0.0,
                     error=None,
+                    message=None,
                     updated_at=utcnow(),
                 )
                 .returning(*jobs.c)
             ).one()
-            return _job(row)
+            return _job(row), True
 
     def claim_next_job(self) -> Job | None:
-        """Atomically move the oldest queued job to running and return it; None if none waits."""
+        """Atomically move the most urgent queued job (oldest first) to running; None if none waits."""
         oldest = (
             sa.select(jobs.c.seq)
             .where(jobs.c.status == "queued")
-            .order_by(jobs.c.seq)
+            .order_by(jobs.c.priority.desc(), jobs.c.seq)
             .limit(1)
             .with_for_update(skip_locked=True)
             .scalar_subquery()
@@ -166,6 +189,17 @@ class JobQueue(Database):
             )
             return int(result.rowcount)
 
+    def finished_jobs(self, since: datetime, *, limit: int = 500) -> list[Job]:
+        """Jobs that finished (done or failed) after `since`, oldest first."""
+        stmt = (
+            sa.select(jobs)
+            .where(jobs.c.status.in_(("done", "failed")), jobs.c.updated_at > since)
+            .order_by(jobs.c.updated_at)
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return [_job(r) for r in conn.execute(stmt)]
+
     def list_jobs(self, *, status: str | None = None, limit: int = 50) -> list[Job]:
         """Jobs, newest first (only those with the given status, if any)."""
         stmt = sa.select(jobs).order_by(jobs.c.seq.desc()).limit(max(limit, 0))
@@ -186,6 +220,7 @@ def _job(row: Any) -> Job:
         message=row.message,
         error=row.error,
         video_id=row.video_id,
+        priority=row.priority,
         created_at=aware(row.created_at),
         updated_at=aware(row.updated_at),
     )

@@ -48,6 +48,7 @@ class Job(BaseModel):
     message: str | None = None
     error: str | None = None
     video_id: str | None = None
+    priority: int = 0
     created_at: datetime
     updated_at: datetime
 

@@ -109,9 +109,13 @@ jobs = sa.Table(
     sa.Column("video_id", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # Higher runs first (a person's submission before a batch); the same priority, oldest first.
+    sa.Column("priority", sa.Integer, nullable=False, server_default="0"),
 )
 
 sa.Index("ix_jobs_status_seq", jobs.c.status, jobs.c.seq)
+sa.Index("ix_jobs_status_priority_seq", jobs.c.status, jobs.c.priority, jobs.c.seq)
+sa.Index("ix_jobs_status_updated_at", jobs.c.status, jobs.c.updated_at)
 _active = sa.text("status IN ('queued', 'running')")
 # At most one queued-or-running job per source and parameters, even under concurrent creates.
 sa.Index(

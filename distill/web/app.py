@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,13 +17,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from distill.errors import DistillError, NotFoundError
+from distill.library.database import utcnow
 from distill.web.page_cache import CachedPages
 from distill.web.security import BodyLimit, SecurityHeaders
 from distill.web.state import HERE, AppState, make_templates
 from distill.web.uploads import UploadError
 
 if TYPE_CHECKING:
-    from distill.library import Library
+    from distill.library import Job, Library
+    from distill.service import Distill
 
 log = logging.getLogger(__name__)
 ASSET_VERSION = "6"
@@ -75,6 +78,63 @@ def mount_docs(app: FastAPI, state: AppState) -> None:
         return HTMLResponse(state.render("docs.html", asset_version=ASSET_VERSION))
 
 
+def start_worker(service: Distill, on_done: Callable[[Job], None] | None = None) -> Any:
+    """Run queued jobs in this process: the embedded worker thread on SQLite, a Procrastinate
+    worker thread on PostgreSQL. Returns the worker (its `stop()` ends it)."""
+    library = service.library
+    if library.dialect == "postgresql":
+        from distill.jobs.workers import WorkerThread
+
+        pg = WorkerThread(library.url, on_done=on_done)
+        pg.start()
+        return pg
+    from distill.jobs import Worker
+
+    embedded = Worker(service, on_done=on_done)
+    service.on_submit = embedded.notify
+    requeued = embedded.start()
+    if requeued:
+        print(f"distill: resuming {requeued} interrupted job(s)", file=sys.stderr)
+    return embedded
+
+
+@contextmanager
+def background_worker(*, enabled: bool = True) -> Iterator[None]:
+    """The job worker of a `distill serve` whose web processes are separate (see serve_cmd)."""
+    if not enabled:
+        yield
+        return
+    from distill.service import Distill
+
+    with Distill() as service:
+        running = start_worker(service)
+        try:
+            yield
+        finally:
+            running.stop()
+
+
+async def watch_finished_jobs(state: AppState, every: float = 1.0) -> None:
+    """Forget the pages of videos whose jobs another process finished (workers, other servers)."""
+    from fastapi.concurrency import run_in_threadpool
+
+    since = utcnow()
+    while True:
+        await asyncio.sleep(every)
+        try:
+            finished = await run_in_threadpool(state.library.finished_jobs, since)
+        except Exception:  # the database may be busy or restarting: look again next time
+            continue
+        for job in finished:
+            since = max(since, job.updated_at)
+            await run_in_threadpool(state.job_finished, job)
+
+
+def create_web_only_app() -> FastAPI:
+    """The app of one of several web processes: jobs run elsewhere (`distill serve --processes`)."""
+    return create_app(worker=False)
+
+
 def create_app(library: Library | None = None, *, worker: bool = True) -> FastAPI:
     """The distill web app over `library` (the default library if None); `worker` runs jobs in-process."""
     from distill.settings import get_settings
@@ -101,16 +161,12 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if worker:
-            from distill.jobs import Worker
-
-            state.worker = Worker(service, on_done=lambda job: state.changed())
-            service.on_submit = state.worker.notify
-            requeued = state.worker.start()
-            if requeued:
-                print(f"distill: resuming {requeued} interrupted job(s)", file=sys.stderr)
+            state.worker = start_worker(service, on_done=state.job_finished)
+        watcher = asyncio.create_task(watch_finished_jobs(state))
         try:
             yield
         finally:
+            watcher.cancel()
             if state.worker is not None:
                 service.on_submit = None
                 state.worker.stop()

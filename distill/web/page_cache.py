@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 from distill.web.urls import scope_base
 
 CACHED_PREFIXES = ("/v/", "/embed/", "/c/", "/search", "/api/v1/search")
+SEARCH_PREFIXES = ("/search", "/api/v1/search")
 
 
 class PageCache:
@@ -38,6 +39,21 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+    def invalidate(self, *, video_id: str | None = None, channel_id: str | None = None) -> int:
+        """Forget the pages one changed video shows on: its page and card, its channel's pages,
+        the home page and every search; how many were dropped."""
+        exact = {"/"}
+        if video_id:
+            exact |= {f"/v/{video_id}", f"/embed/{video_id}"}
+        if channel_id:
+            exact.add(f"/c/{channel_id}")
+        searches = SEARCH_PREFIXES if video_id or channel_id else ()
+        with self._lock:
+            stale = [k for k in self._items if k[0] in exact or k[0].startswith(searches)]
+            for key in stale:
+                del self._items[key]
+        return len(stale)
 
 
 def page_key(scope: dict) -> tuple[Any, ...] | None:

@@ -296,7 +296,7 @@ async def translate_page(request: Request, video_id: str) -> Response:
         raise HTTPException(400, "Choose a language to translate into.")
     video_id = await full_id(request, video_id)
     await run_in_threadpool(state.service.translate, video_id, lang)
-    state.changed()
+    await run_in_threadpool(state.changed, video_id)
     return RedirectResponse(f"/v/{video_id}?lang={lang}", status_code=303)
 
 

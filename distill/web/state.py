@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from distill.errors import DistillError
 from distill.web import render
 from distill.web.page_cache import PageCache
 
 if TYPE_CHECKING:
-    from distill.jobs import Worker
-    from distill.library import Library
+    from distill.library import Job, Library
     from distill.service import Distill
 
 HERE = Path(__file__).parent
@@ -47,12 +47,27 @@ class AppState:
     api_token: str | None
     max_upload_bytes: int
     max_caption_bytes: int
-    worker: Worker | None = None
+    worker: Any = None  # the job worker run in this process (embedded or Procrastinate), if any
     cache: PageCache = field(default_factory=PageCache)
 
     def render(self, name: str, **context: Any) -> str:
         return self.templates.get_template(name).render(**context)
 
-    def changed(self) -> None:
-        """The library changed: forget rendered pages."""
-        self.cache.clear()
+    def changed(self, video_id: str | None = None) -> None:
+        """The library changed: forget the pages one video shows on, or every page when None."""
+        if video_id is None:
+            self.cache.clear()
+            return
+        try:
+            channel_id = self.library.get_video(video_id).channel_id
+        except DistillError:  # gone already: nothing of it can be shown, but its channel may be
+            self.cache.clear()
+            return
+        self.cache.invalidate(video_id=video_id, channel_id=channel_id)
+
+    def job_finished(self, job: Job) -> None:
+        """A job finished: its video's pages change (a failed job changes none but the home page)."""
+        if job.status == "done" and job.video_id:
+            self.changed(job.video_id)
+        else:
+            self.cache.invalidate()

@@ -168,5 +168,5 @@ async def translate(request: Request, video_id: str, body: TranslateIn) -> Summa
     """Translate the summary with the configured model (needs the token when one is set)."""
     state = get_state(request)
     summary = await run_in_threadpool(state.service.translate, video_id, body.lang)
-    state.changed()
+    await run_in_threadpool(state.changed, video_id)
     return SummaryOut.of(summary)
