@@ -4,7 +4,7 @@ On SQLite the `Worker` thread inside `distill serve` runs them; on PostgreSQL, P
 workers (`distill worker`) run each stage as a task (`distill.jobs.queue`).
 """
 
-from distill.jobs.dispatch import EmbeddedJobs, JobRunner, runner_for
+from distill.jobs.dispatch import PERSON_PRIORITY, EmbeddedJobs, JobRunner, runner_for
 from distill.jobs.runner import JobProgress, process, run_job, run_stage
 from distill.jobs.worker import Worker
 
@@ -12,6 +12,7 @@ __all__ = [
     "EmbeddedJobs",
     "JobProgress",
     "JobRunner",
+    "PERSON_PRIORITY",
     "Worker",
     "process",
     "run_job",

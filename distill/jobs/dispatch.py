@@ -10,6 +10,10 @@ if TYPE_CHECKING:
     from distill.service import Distill
 
 
+# A video a person submits on the web page runs before the rest of a batch (priority 0).
+PERSON_PRIORITY = 10
+
+
 class JobRunner(ABC):
     """Runs the jobs the service queues; `enqueue` is called once per newly queued job."""
 

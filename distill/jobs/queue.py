@@ -51,6 +51,14 @@ def job_lock(job_id: str) -> str:
     return f"distill-job:{job_id}"
 
 
+def task_priority(job: Job, stage: str) -> int:
+    """A stage task's priority: the job's first, and within it, jobs already started first.
+
+    Without the second part a worker would fetch every queued job before summarizing any.
+    """
+    return job.priority * 10 + (1 if stage == "summarize" else 0)
+
+
 def retry_delay(attempts: int) -> int:
     """Seconds to wait before attempt `attempts + 1` of a stage that failed transiently."""
     return RETRY_BASE_SECONDS * 4**attempts
@@ -224,7 +232,7 @@ class ProcrastinateJobs(JobRunner):
     def defer(self, job: Job, stage: str) -> None:
         """Queue the task that runs a job's next stage, at the job's priority."""
         self.app().configure_task(
-            STAGE_TASK, lock=job_lock(job.id), priority=job.priority, queue=QUEUE
+            STAGE_TASK, lock=job_lock(job.id), priority=task_priority(job, stage), queue=QUEUE
         ).defer(job_id=job.id, stage=stage)
 
     def close(self) -> None:

@@ -56,15 +56,26 @@ class JobProgress:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Whether trying the same work again later may succeed (network, rate limit, busy database)."""
+    """Whether trying the same work again later may succeed (network, rate limit, busy database).
+
+    An error caused by a transient one is transient too: a model that kept being rate limited
+    through its own retries may well answer in a few minutes.
+    """
     from distill.llm.base import TransientLLMError
 
-    if isinstance(exc, NetworkError | TransientLLMError | ConnectionError | TimeoutError):
-        return True
-    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
-        return True
-    # The library's own sentence for a failed write ends in "try again"; a missing row does not.
-    return isinstance(exc, LibraryError) and not isinstance(exc, NotFoundError)
+    seen: BaseException | None = exc
+    for _ in range(8):  # the cause chain, bounded
+        if seen is None:
+            return False
+        if isinstance(seen, NetworkError | TransientLLMError | ConnectionError | TimeoutError):
+            return True
+        if isinstance(seen, sa.exc.OperationalError | sa.exc.InterfaceError):
+            return True
+        # The library's sentence for a failed write ends in "try again"; a missing row does not.
+        if isinstance(seen, LibraryError) and not isinstance(seen, NotFoundError):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 def failure_reason(exc: BaseException) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from distill.domain import MetaOverride
 from distill.errors import InputError
 from distill.files import sha256_file
+from distill.jobs.dispatch import PERSON_PRIORITY
 from distill.service import check_meta
 from distill.web.uploads import canonical_youtube_url, store_upload, youtube_video_id
 
@@ -46,7 +47,9 @@ def submit_file(
     # concurrent uploads of one file make one job.
     key = {**extra, **({"lang": lang} if lang else {}), **({"title": meta.title} if meta else {})}
     same_as = "upload:" + json.dumps(key, sort_keys=True)
-    job = state.service.submit(path, lang=lang, same_as=same_as, extra=extra, meta=meta)
+    job = state.service.submit(
+        path, lang=lang, same_as=same_as, extra=extra, meta=meta, priority=PERSON_PRIORITY
+    )
     if job.source != path:
         # Each upload has its own random folder: drop this copy, keep the active job.
         folder = state.service.upload_folder(path)
@@ -57,7 +60,7 @@ def submit_file(
 
 def submit_url(state: AppState, url: str, *, lang: str | None = None) -> Job:
     """A job for a YouTube URL (the same URL already queued or running gives that job)."""
-    return state.service.submit(canonical_youtube_url(url), lang=lang)
+    return state.service.submit(canonical_youtube_url(url), lang=lang, priority=PERSON_PRIORITY)
 
 
 def summarized_youtube_id(state: AppState, url: str) -> str | None:
