@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distill.domain import Answer, MetaOverride, ProgressFn, Summary, Transcript, no_progress
-from distill.errors import DistillError, InputError, NotFoundError
+from distill.errors import DistillError, InputError, NotFoundError, SummarizeError
 from distill.llm import BUILTIN, resolve_model_string
 
 if TYPE_CHECKING:
     from distill.jobs import JobRunner
     from distill.library import Job, Library
+    from distill.library.models import VideoView
 
 MAX_QUESTION_CHARS = 2000
 MAX_TITLE_CHARS = 500
@@ -63,6 +64,18 @@ def choose_model(model: str | None) -> str:
 def base_language(code: str | None) -> str:
     """The base of a language code, lower-cased: 'pt-BR' -> 'pt'; '' when unknown."""
     return (code or "").split("-")[0].strip().lower()
+
+
+def pick_summary(summaries: list[Summary], want: str, original: str) -> Summary | None:
+    """Among a video's summaries (newest first): the newest in `want` (an original before a
+    translation), else with no `want` the newest original in the original language, else any."""
+    if want:
+        matching = [s for s in summaries if base_language(s.language) == want]
+        originals = [s for s in matching if s.translated_from is None]
+        return next(iter(originals or matching), None)
+    originals = [s for s in summaries if s.translated_from is None] or summaries
+    same = [s for s in originals if base_language(s.language) == original] if original else []
+    return next(iter(same or originals), None)
 
 
 def check_question(question: str) -> str:
@@ -428,23 +441,31 @@ class Distill:
                 return None
             if not transcript.segments:
                 return None
-            summary = self.summarize_transcript(transcript, model=BUILTIN)
+            try:
+                summary = self.summarize_transcript(transcript, model=BUILTIN)
+            except SummarizeError:  # nothing to summarize (only fillers): the page shows none
+                return None
             if want and base_language(summary.language) != want:
                 return None
             self.library.save_summary(video_id, summary)
             return summary
 
     def _stored_summary(self, video_id: str, want: str, original: str) -> Summary | None:
-        """The newest stored summary in `want` (an original before a translation), else in the
-        original language, else any original."""
-        summaries = self.library.list_summaries(video_id)  # newest first
-        if want:
-            matching = [s for s in summaries if base_language(s.language) == want]
-            originals = [s for s in matching if s.translated_from is None]
-            return next(iter(originals or matching), None)
-        originals = [s for s in summaries if s.translated_from is None] or summaries
-        same = [s for s in originals if base_language(s.language) == original] if original else []
-        return next(iter(same or originals), None)
+        """The summary `pick_summary` chooses among a video's stored ones."""
+        return pick_summary(self.library.list_summaries(video_id), want, original)
+
+    def video_view(
+        self, video_id: str, lang: str | None = None
+    ) -> tuple[VideoView, Summary | None]:
+        """A video's page data (read at once) and the summary it shows, chosen as `summary` does."""
+        view = self.library.video_view(video_id)
+        original = base_language(view.meta.language)
+        if not original:
+            original = next((base_language(c) for c in view.transcript_languages if c), "")
+        found = pick_summary(view.summaries, base_language(lang), original)
+        if found is None and view.has_transcript:
+            found = self.summary(video_id, lang)  # the built-in one, made once and stored
+        return view, found
 
     def _flight(self, key: str) -> threading.Lock:
         with self._flights_lock:

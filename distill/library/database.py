@@ -74,7 +74,11 @@ class Database:
                     f"cannot create the library folder {folder}: {exc.strerror}; "
                     "set DISTILL_HOME or DISTILL_DATABASE_URL to a writable place."
                 ) from None
-        options: dict[str, Any] = {"pool_pre_ping": True}
+        # A server connection can drop between uses; a SQLite file's cannot, so it is not pinged.
+        options: dict[str, Any] = {"pool_pre_ping": parsed.get_backend_name() != "sqlite"}
+        if parsed.get_backend_name() == "sqlite":
+            # One connection per web request thread (40 at most), kept rather than reopened.
+            options.update(pool_size=20, max_overflow=30)
         if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
             # An in-memory database lives in one connection: share it instead of one per thread.
             options = {

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -34,6 +35,40 @@ class ChannelInfo(BaseModel):
     id: str
     name: str
     video_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What a list of videos shows of each (read without decoding the whole stored record)."""
+
+    id: str
+    kind: str
+    title: str
+    duration: float | None
+    upload_date: str | None
+    channel: str | None
+
+
+class SegmentRow(NamedTuple):
+    """A stored transcript segment as a page reads it (a plain tuple: fast to make and read)."""
+
+    start: float | None
+    end: float | None
+    text: str
+    speaker: str | None
+
+
+@dataclass(frozen=True)
+class VideoView:
+    """Everything stored that a video's page shows, read in one go."""
+
+    meta: Any  # VideoMeta
+    summaries: list[Any]  # Summary, newest first
+    has_transcript: bool
+    transcript_language: str | None  # of the transcript shown: the video's own (or first) one
+    segments: list[SegmentRow]
+    transcript_languages: list[str]
+    more: list[Card]  # other videos of its channel, newest first
 
 
 class Job(BaseModel):

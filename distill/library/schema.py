@@ -32,6 +32,9 @@ videos = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# A channel's newest videos (its page, "more from this channel") without sorting them all.
+sa.Index("ix_videos_channel_created", videos.c.channel_id, videos.c.created_at)
+
 transcripts = sa.Table(
     "transcripts",
     metadata,

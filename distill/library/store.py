@@ -16,7 +16,7 @@ from distill.library.backends import KINDS
 from distill.library.database import HEAD_REVISION, MIGRATIONS_DIR, reason, utcnow
 from distill.library.ids import ids_with_prefix, pick_one
 from distill.library.job_queue import JobQueue
-from distill.library.models import ChannelInfo, SearchHit
+from distill.library.models import Card, ChannelInfo, SearchHit, SegmentRow, VideoView
 from distill.library.query import clean_text, parse_query
 from distill.library.schema import (
     channels,
@@ -222,6 +222,65 @@ class Library(JobQueue):
         with self._read() as conn:
             return [VideoMeta.model_validate_json(m) for m in conn.execute(stmt).scalars()]
 
+    def list_cards(
+        self,
+        *,
+        channel_id: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        exclude: str | None = None,
+    ) -> list[Card]:
+        """What lists of videos show of each, most recently added first (one query, no JSON)."""
+        with self._read() as conn:
+            return self._cards(conn, channel_id, limit, offset, exclude)
+
+    def _cards(
+        self,
+        conn: Connection,
+        channel_id: str | None,
+        limit: int,
+        offset: int = 0,
+        exclude: str | None = None,
+    ) -> list[Card]:
+        stmt = _CARDS[(channel_id is not None, exclude is not None)]
+        params = {"channel": channel_id, "exclude": exclude, "limit": max(limit, 0)}
+        params["offset"] = max(offset, 0)
+        return [Card(*row) for row in conn.execute(stmt, params)]
+
+    def video_view(self, video_id: str, *, more: int = 6) -> VideoView:
+        """A video's page data on one connection: its record, summaries, transcript, channel's cards.
+
+        The statements are built once (module constants): building a select costs more than
+        running it here.
+        """
+        with self._read() as conn:
+            meta_json = conn.execute(_VIEW_META, {"vid": video_id}).scalar()
+            if meta_json is None:
+                raise _video_not_found(video_id)
+            meta = VideoMeta.model_validate_json(meta_json)
+            stored = [
+                Summary.model_validate_json(d)
+                for d in conn.execute(_VIEW_SUMMARIES, {"vid": video_id}).scalars()
+            ]
+            rows = conn.execute(_VIEW_TRANSCRIPTS, {"vid": video_id}).all()
+            chosen = _pick_transcript(rows, None, meta.language)
+            segs = []
+            if chosen is not None:
+                make = SegmentRow._make
+                segs = [make(r) for r in conn.execute(_VIEW_SEGMENTS, {"tid": chosen.id})]
+            cards = []
+            if meta.channel_id and more > 0:
+                cards = self._cards(conn, meta.channel_id, more, exclude=video_id)
+        return VideoView(
+            meta=meta,
+            summaries=stored,
+            has_transcript=chosen is not None,
+            transcript_language=(chosen.language or None) if chosen is not None else None,
+            segments=segs,
+            transcript_languages=sorted(r.language for r in rows),
+            more=cards,
+        )
+
     def count_videos(self, *, channel_id: str | None = None) -> int:
         """How many videos are stored (in one channel, if given)."""
         stmt = sa.select(sa.func.count()).select_from(videos)
@@ -402,6 +461,48 @@ class Library(JobQueue):
             return self._backend.search(
                 conn, parsed, limit=limit, channel_id=channel_id, kinds=wanted
             )
+
+
+def _cards_statement(by_channel: bool, excluding: bool) -> Any:
+    stmt = (
+        sa.select(
+            videos.c.id,
+            videos.c.kind,
+            videos.c.title,
+            videos.c.duration,
+            videos.c.upload_date,
+            channels.c.name,
+        )
+        .outerjoin(channels, channels.c.id == videos.c.channel_id)
+        .order_by(videos.c.created_at.desc(), videos.c.id)
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+    )
+    if by_channel:
+        stmt = stmt.where(videos.c.channel_id == sa.bindparam("channel"))
+    if excluding:
+        stmt = stmt.where(videos.c.id != sa.bindparam("exclude"))
+    return stmt
+
+
+# The page reads' statements, built once: building a select costs more than running it here.
+_CARDS = {(c, e): _cards_statement(c, e) for c in (False, True) for e in (False, True)}
+_VIEW_META = sa.select(videos.c.meta).where(videos.c.id == sa.bindparam("vid"))
+_VIEW_SUMMARIES = (
+    sa.select(summaries.c.data)
+    .where(summaries.c.video_id == sa.bindparam("vid"))
+    .order_by(summaries.c.updated_at.desc(), summaries.c.id.desc())
+)
+_VIEW_TRANSCRIPTS = (
+    sa.select(transcripts.c.id, transcripts.c.language, transcripts.c.origin)
+    .where(transcripts.c.video_id == sa.bindparam("vid"))
+    .order_by(transcripts.c.id)
+)
+_VIEW_SEGMENTS = (
+    sa.select(segments.c.start, segments.c.end, segments.c.text, segments.c.speaker)
+    .where(segments.c.transcript_id == sa.bindparam("tid"))
+    .order_by(segments.c.idx)
+)
 
 
 def _pick_transcript(rows: Sequence[Any], language: str | None, video_language: str | None) -> Any:

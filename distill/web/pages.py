@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from distill.errors import DistillError, InputError, NotFoundError
+from distill.errors import DistillError, InputError
 from distill.web import render, submissions
 from distill.web.deps import base_url, check_lang, full_id, get_state
 from distill.web.render import job_error, source_label
@@ -69,7 +69,7 @@ def _home(state: AppState, error: str | None = None) -> str:
 
     return state.render(
         "home.html",
-        videos=lib.list_videos(limit=12),
+        videos=lib.list_cards(limit=12),
         channels=lib.list_channels(),
         jobs=jobs,
         error=error,
@@ -171,28 +171,17 @@ async def job_retry(request: Request, job_id: str) -> Response:
 # --- the video page --------------------------------------------------------------------------
 
 
-def transcript_or_none(state: AppState, video_id: str) -> Any:
-    """The video's stored transcript, or None when it has none."""
-    try:
-        return state.library.get_transcript(video_id)
-    except NotFoundError:
-        return None
-
-
 def video_context(state: AppState, video_id: str, lang: str | None, base: str) -> dict[str, Any]:
     """Everything the video page and its downloads show."""
-    lib = state.library
-    v = lib.get_video(video_id)
-    s = state.service.summary(video_id, lang)
-    transcript = transcript_or_none(state, video_id)
+    view, s = state.service.video_view(video_id, lang)
+    v = view.meta
     chapters = (s.chapters if s and s.chapters else None) or v.chapters
-    languages = lib.summary_languages(video_id)
+    # The summary shown may have just been made (and stored): its language counts too.
+    languages = sorted({x.language for x in view.summaries} | ({s.language} if s else set()))
     offer: list[str] = []
     if state.service.can_translate():
         offer = [c for c in render.OFFERED_LANGUAGES if c not in languages]
-    more: list[Any] = []
-    if v.channel_id:
-        more = [m for m in lib.list_videos(channel_id=v.channel_id, limit=7) if m.id != v.id][:6]
+    more = view.more
     player = None
     if v.kind == "youtube":
         player = "youtube"
@@ -217,8 +206,8 @@ def video_context(state: AppState, video_id: str, lang: str | None, base: str) -
         "current_lang": (s.language if s else lang),
         "page_lang": (s.language if s else v.language) or "en",
         "chapters": chapters,
-        "paragraphs": render.paragraphs(transcript.segments, chapters) if transcript else [],
-        "transcript_lang": transcript.language if transcript else None,
+        "paragraphs": render.paragraphs(view.segments, chapters),
+        "transcript_lang": view.transcript_language,
         "languages": languages,
         "offer_languages": offer,
         "more": more,
@@ -344,7 +333,7 @@ async def channel_page(request: Request, channel_id: str, page: int = 1) -> Resp
     def build() -> bytes:
         lib = state.library
         channel = lib.get_channel(channel_id)
-        videos = lib.list_videos(
+        videos = lib.list_cards(
             channel_id=channel_id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
         )
         return state.render(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from distill.domain import Chapter, Segment, Summary, VideoMeta
+from distill.library.models import SegmentRow
 from distill.timefmt import clock, iso_duration
 
 AUDIO_EXTS = {".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".oga"}
@@ -81,12 +83,15 @@ class Paragraph:
     """A run of transcript segments shown together under one time."""
 
     start: float | None
-    segments: list[Segment] = field(default_factory=list)
+    segments: list[Segment | SegmentRow] = field(default_factory=list)
     chapter: str | None = None
 
 
 def paragraphs(
-    segments: list[Segment], chapters: list[Chapter] | None = None, *, span: float = 45.0
+    segments: Sequence[Segment | SegmentRow],
+    chapters: list[Chapter] | None = None,
+    *,
+    span: float = 45.0,
 ) -> list[Paragraph]:
     """Group segments into readable paragraphs: break at chapters, or after ~span seconds at a sentence end."""
     starts = sorted(

@@ -1,4 +1,5 @@
-"""Jobs get a priority (a person's submission runs before a large batch); finished jobs by time.
+"""Jobs get a priority (a person's submission runs before a batch); indexes for finished jobs
+and for a channel's newest videos.
 
 Revision ID: 0002
 Revises: 0001
@@ -23,9 +24,12 @@ def upgrade() -> None:
     op.create_index("ix_jobs_status_priority_seq", "jobs", ["status", "priority", "seq"])
     # Web processes look for jobs finished since they last looked, to forget those pages.
     op.create_index("ix_jobs_status_updated_at", "jobs", ["status", "updated_at"])
+    # A channel's newest videos (its page, "more from this channel") without sorting them all.
+    op.create_index("ix_videos_channel_created", "videos", ["channel_id", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_videos_channel_created", table_name="videos")
     op.drop_index("ix_jobs_status_updated_at", table_name="jobs")
     op.drop_index("ix_jobs_status_priority_seq", table_name="jobs")
     with op.batch_alter_table("jobs") as batch:
