@@ -48,3 +48,50 @@ def worker(
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_worker(url, concurrency=concurrency))
     print("distill: worker stopped", file=sys.stderr)
+
+
+@app.command()
+def migrate(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", help="The empty database to copy into, e.g. postgresql+psycopg://user@host/db."
+        ),
+    ],
+    source: Annotated[
+        str | None,
+        typer.Option("--from", help="The library to copy (default: the configured one)."),
+    ] = None,
+) -> None:
+    """Copy the whole library (videos, summaries, jobs, everything) into another database, verified."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from distill.cli.output import err_console, term
+    from distill.library import Library
+    from distill.library.copy import copy_library, ensure_empty
+    from distill.library.database import normalize_url
+    from distill.settings import get_settings
+
+    origin = normalize_url(source or get_settings().db_url)
+    target = normalize_url(to)
+    if origin == target:
+        raise WorkerError("--to names the library being copied; pass another, empty database.")
+    with Library(origin) as src, Library(target) as dst:
+        ensure_empty(dst)  # refused before any progress is drawn
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=err_console, transient=True) as bar:
+            task = bar.add_task("copying", total=None)
+
+            def progress(table: str, done: int, total: int) -> None:
+                label = "verifying" if table == "verify" else f"copying {table}"
+                bar.update(task, description=label, completed=done, total=total)
+
+            report = copy_library(src, dst, progress)
+    shown = ", ".join(f"{n} {t}" for t, n in report.rows.items() if n) or "nothing"
+    typer.echo(f"copied and verified {report.total} rows ({term(shown)}) into {dst!r}", err=True)
+    typer.echo(f"checksum {report.checksum}", err=True)
+    typer.echo(
+        "Point DISTILL_DATABASE_URL at it to use it; queued jobs continue there once a "
+        "`distill worker` runs.",
+        err=True,
+    )
