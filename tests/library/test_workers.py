@@ -292,3 +292,63 @@ def test_priority_queueing_lock_and_failures(workers, model, tmp_path: Path):
     assert library.get_job(flaky).status == "done"
     assert model.flaky_refusals == 0
     library.close()
+
+
+def test_the_follow_hook_is_periodic_and_calls_the_service_when_it_can():
+    from procrastinate.testing import InMemoryConnector
+
+    from distill.jobs.queue import FOLLOW_TASK, WorkerContext, build_app
+
+    class Following:
+        checked = 0
+
+        def check_follows(self) -> None:
+            Following.checked += 1
+
+    app = build_app(InMemoryConnector(), WorkerContext(service=Following()))  # type: ignore[arg-type]
+    assert (FOLLOW_TASK, "") in app.periodic_registry.periodic_tasks
+    app.tasks[FOLLOW_TASK](timestamp=0)
+    assert Following.checked == 1
+    # A service without the method (following not built yet) is left alone.
+    plain = build_app(InMemoryConnector(), WorkerContext(service=object()))  # type: ignore[arg-type]
+    plain.tasks[FOLLOW_TASK](timestamp=0)
+
+
+def test_serve_on_postgresql_runs_jobs_in_its_worker_thread(pg_env, tmp_path: Path):
+    import httpx
+
+    from tests.library.conftest import _free_port
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "distill", "serve", "--port", str(port), "--processes", "1"],
+        env={**os.environ, **pg_env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for("the server", lambda: _answers(base), timeout=60)
+        srt = write_srt(tmp_path / "served.srt", "SERVED").read_bytes()
+        job = httpx.post(
+            base + "/api/v1/jobs/upload",
+            files={"file": ("served.srt", srt, "application/x-subrip")},
+        ).json()
+        library = Library()
+        wait_for("the job", lambda: library.get_job(job["id"]).status == "done", timeout=60)
+        assert library.get_job(job["id"]).priority == PERSON_PRIORITY
+        page = httpx.get(base + f"/v/{library.get_job(job['id']).video_id}")
+        assert page.status_code == 200 and "SERVED" in page.text
+        library.close()
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def _answers(base: str) -> bool:
+    import httpx
+
+    try:
+        return httpx.get(base + "/api/v1/videos", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
