@@ -115,12 +115,16 @@ def background_worker(*, enabled: bool = True) -> Iterator[None]:
 
 
 async def watch_finished_jobs(state: AppState, every: float = 1.0) -> None:
-    """Forget the pages of videos whose jobs another process finished (workers, other servers)."""
+    """Forget the pages of videos whose jobs another process finished (workers, other servers),
+    and every page when another web process changed the library (a delete, a translation)."""
     from fastapi.concurrency import run_in_threadpool
 
     since = utcnow()
+    state.others_changed()  # what was marked before this process started is in no cache here
     while True:
         await asyncio.sleep(every)
+        if await run_in_threadpool(state.others_changed):
+            state.cache.clear()
         try:
             finished = await run_in_threadpool(state.library.finished_jobs, since)
         except Exception:  # the database may be busy or restarting: look again next time
@@ -155,6 +159,7 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
         api_token=(settings.api_token or "").strip() or None,
         max_upload_bytes=settings.max_upload_mb * (1 << 20),
         max_caption_bytes=settings.max_caption_mb * (1 << 20),
+        changes_file=settings.home / "web-changes",
     )
     state.templates.globals["asset_version"] = ASSET_VERSION
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -9,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from distill.errors import DistillError
+from distill.files import write_atomic
 from distill.web import render
 from distill.web.page_cache import PageCache
 
@@ -49,12 +53,19 @@ class AppState:
     max_caption_bytes: int
     worker: Any = None  # the job worker run in this process (embedded or Procrastinate), if any
     cache: PageCache = field(default_factory=PageCache)
+    changes_file: Path | None = None  # where web processes tell each other the library changed
+    _seen_change: str = ""
 
     def render(self, name: str, **context: Any) -> str:
         return self.templates.get_template(name).render(**context)
 
     def changed(self, video_id: str | None = None) -> None:
-        """The library changed: forget the pages one video shows on, or every page when None."""
+        """The library changed: forget the pages one video shows on, or every page when None.
+
+        Other web processes (`distill serve --processes`) hear of it through a file they look
+        at every second, and forget every page.
+        """
+        self.tell_others()
         if video_id is None:
             self.cache.clear()
             return
@@ -64,6 +75,27 @@ class AppState:
             self.cache.clear()
             return
         self.cache.invalidate(video_id=video_id, channel_id=channel_id)
+
+    def tell_others(self) -> None:
+        """Mark the library changed by this process, for the other web processes."""
+        if self.changes_file is None:
+            return
+        # A read-only home: the other processes' pages live out their minute.
+        with contextlib.suppress(OSError, DistillError):
+            write_atomic(self.changes_file, f"{os.getpid()} {time.time_ns()}\n")
+
+    def others_changed(self) -> bool:
+        """Whether another process marked the library changed since this one last looked."""
+        if self.changes_file is None:
+            return False
+        try:
+            pid, stamp = self.changes_file.read_text().split()
+        except (OSError, ValueError):
+            return False
+        if int(pid) == os.getpid() or stamp == self._seen_change:
+            return False
+        self._seen_change = stamp
+        return True
 
     def job_finished(self, job: Job) -> None:
         """A job finished: its video's pages change (a failed job changes none but the home page)."""

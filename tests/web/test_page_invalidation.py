@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from distill.domain import Segment, Transcript, VideoMeta
@@ -58,3 +59,20 @@ def test_a_job_another_process_finished_is_noticed(client, app, library):
     while "/v/bbbbbbbbbbb" in cached_paths(app) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert cached_paths(app) == {"/v/aaaaaaaaaaa", "/embed/aaaaaaaaaaa", "/c/hive-one"}
+
+
+def test_a_change_made_by_another_web_process_clears_this_ones_pages(client, app, library):
+    store(library, "aaaaaaaaaaa", "Hive One")
+    store(library, "bbbbbbbbbbb", "Hive Two")
+    visit(client)
+    state = app.state.distill
+    assert state.changes_file is not None
+    state.changed("aaaaaaaaaaa")  # this process's own mark is not news to it
+    assert not state.others_changed()
+    visit(client)
+    state.changes_file.write_text(f"{os.getpid() + 1} 12345\n")  # another process's mark
+    deadline = time.monotonic() + 10
+    while cached_paths(app) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert cached_paths(app) == set()
+    assert not state.others_changed()  # seen once
