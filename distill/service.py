@@ -146,7 +146,10 @@ class Distill:
         return self._library
 
     def close(self) -> None:
-        """Close the library if this service opened it."""
+        """Close the job runner's connections, and the library if this service opened it."""
+        closing = getattr(self._jobs, "close", None)
+        if callable(closing):
+            closing()
         if self._owns_library and self._library is not None:
             self._library.close()
             self._library = None

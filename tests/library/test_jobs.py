@@ -132,3 +132,23 @@ def test_retrying_a_failed_job_gives_the_one_already_doing_that_work(lib: Librar
     assert lib.requeue_failed_job(fresh.id).status == "done"  # only failed jobs are requeued
     with pytest.raises(NotFoundError):
         lib.requeue_failed_job("nope")
+
+
+def test_the_most_urgent_job_is_claimed_first_then_the_oldest(lib: Library) -> None:
+    batch = [lib.create_job(f"https://youtu.be/batch{n}").id for n in range(3)]
+    person = lib.create_job("https://youtu.be/mine", priority=10)
+    assert person.priority == 10
+    claimed = [lib.claim_next_job() for _ in range(4)]
+    assert [j.id for j in claimed if j] == [person.id, *batch]
+    assert lib.claim_next_job() is None
+
+
+def test_finished_jobs_since_a_moment(lib: Library) -> None:
+    from distill.library.database import utcnow
+
+    a = lib.create_job("https://youtu.be/a")
+    b = lib.create_job("https://youtu.be/b")
+    lib.update_job(a.id, status="done", video_id="vid00000001")
+    since = utcnow()
+    lib.update_job(b.id, status="failed", error="no")
+    assert [j.id for j in lib.finished_jobs(since)] == [b.id]
