@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from distill.domain import Chapter, Segment, Summary, VideoMeta
 from distill.library.models import SegmentRow
 from distill.timefmt import clock, iso_duration
@@ -125,6 +127,37 @@ def paragraphs(
         current.segments.append(seg)
         words += len(seg.text.split())
     return out
+
+
+def _ts(video_id: str, start: float | None, lang: str | None) -> str:
+    if start is None:
+        return ""
+    shown = escape(fmt_time(start))
+    query = f"&amp;lang={escape(lang)}" if lang else ""
+    return (
+        f'<a class="ts" href="/v/{escape(video_id)}?t={int(start)}{query}" '
+        f'data-t="{start:.2f}" aria-label="Play from {shown}">{shown}</a>'
+    )
+
+
+def paragraphs_html(paras: Sequence[Paragraph], video_id: str, lang: str | None) -> Markup:
+    """The transcript's paragraphs as the `para` macro of _macros.html writes them, in Python.
+
+    A long transcript is most of a video page: writing it here takes about a third of the time
+    the macro takes (tests/web/test_render.py checks both write the same).
+    """
+    out: list[str] = []
+    for p in paras:
+        out.append('<div class="para">')
+        if p.chapter:
+            out.append(f'<h3 class="para-chapter">{escape(p.chapter)}</h3>')
+        out.append(f"<p>{_ts(video_id, p.start, lang)} ")
+        for seg in p.segments:
+            start = "" if seg.start is None else f' data-start="{seg.start:.2f}"'
+            speaker = f'<b class="speaker">{escape(seg.speaker)}:</b> ' if seg.speaker else ""
+            out.append(f'<span class="seg"{start}>{speaker}{escape(seg.text)}</span> ')
+        out.append("</p></div>")
+    return Markup("".join(out))
 
 
 def source_label(source: str) -> str:

@@ -37,6 +37,7 @@ def make_templates() -> jinja2.Environment:
     env.filters["langname"] = render.language_name
     env.filters["safe_url"] = render.safe_http_url
     env.filters["int_or_zero"] = lambda s: int(s) if s is not None else 0
+    env.globals["paragraphs_html"] = render.paragraphs_html
     return env
 
 
