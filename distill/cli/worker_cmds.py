@@ -52,15 +52,19 @@ def worker(
 
 @app.command()
 def migrate(
-    to: Annotated[
+    target: Annotated[
         str,
         typer.Option(
-            "--to", help="The empty database to copy into, e.g. postgresql+psycopg://user@host/db."
+            "--target",
+            "--to",
+            help="The empty database to copy into, e.g. postgresql+psycopg://user@host/db.",
         ),
     ],
     source: Annotated[
         str | None,
-        typer.Option("--from", help="The library to copy (default: the configured one)."),
+        typer.Option(
+            "--source", "--from", help="The library to copy (default: the configured one)."
+        ),
     ] = None,
 ) -> None:
     """Copy the whole library (videos, summaries, jobs, everything) into another database, verified."""
@@ -73,10 +77,10 @@ def migrate(
     from distill.settings import get_settings
 
     origin = normalize_url(source or get_settings().db_url)
-    target = normalize_url(to)
-    if origin == target:
+    destination = normalize_url(target)
+    if origin == destination:
         raise WorkerError("--to names the library being copied; pass another, empty database.")
-    with Library(origin) as src, Library(target) as dst:
+    with Library(origin) as src, Library(destination) as dst:
         ensure_empty(dst)  # refused before any progress is drawn
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, console=err_console, transient=True) as bar:
