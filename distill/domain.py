@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -213,5 +214,52 @@ class Answer(BaseModel):
 
     def contract(self) -> dict[str, Any]:
         """The answer as the JSON object of the documented contract (`ask --format json`)."""
+        data = self.model_dump(mode="json")
+        return {"answer": data["answer"], "citations": data["citations"]}
+
+
+class Highlight(BaseModel):
+    """A passage of a video marked by a reader, with an optional note and tags.
+
+    Anchored twice: by time (start/end seconds) and by the quoted text with a little context
+    before and after it, so it can be found again when the video is transcribed anew.
+    """
+
+    id: int
+    video_id: str
+    start: float
+    end: float
+    quote: str
+    before: str = ""
+    after: str = ""
+    note: str = ""
+    tags: list[str] = Field(default_factory=list)
+    version: int = 1
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class LibraryCitation(BaseModel):
+    """A passage of a stored video that supports an answer about the whole library."""
+
+    video_id: str
+    title: str
+    start: float | None = None
+    text: str
+
+
+class LibraryAnswer(BaseModel):
+    """The answer to a question asked of the whole library, citing videos and moments."""
+
+    answer: str
+    citations: list[LibraryCitation] = Field(default_factory=list)
+    found: bool = True
+    # Claims a model wrote: kept as cited, kept with a corrected citation, dropped.
+    grounded: int = 0
+    repaired: int = 0
+    dropped: int = 0
+
+    def contract(self) -> dict[str, Any]:
+        """The answer as the documented JSON object (`ask --library --format json`)."""
         data = self.model_dump(mode="json")
         return {"answer": data["answer"], "citations": data["citations"]}

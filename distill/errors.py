@@ -43,3 +43,9 @@ class NotFoundError(LibraryError):
 
 class AmbiguousIdError(LibraryError):
     """A short id stands for more than one stored thing."""
+
+
+class ConflictError(LibraryError):
+    """A change was refused because the record changed since it was read (or already exists)."""
+
+    exit_code = 3

@@ -17,7 +17,9 @@ INSTRUCTIONS = (
     "distill keeps a library of video and audio summaries. Use `search` to find where something "
     "is said (each hit has a video id and a time in seconds), `get_summary` for a video's TL;DR, "
     "insights, Q&A, takeaways and chapters, `ask` to answer a question from one video's transcript "
-    "with cited times, and `summarize` to add a YouTube URL or a local file."
+    "with cited times, `ask_library` to answer from every stored video, highlight and note "
+    "(citing video ids and seconds), `list_highlights`/`search_highlights`/`add_highlight` for "
+    "the reader's highlights and notes, and `summarize` to add a YouTube URL or a local file."
 )
 
 
@@ -83,9 +85,9 @@ def build_server(service: Distill | None = None) -> MCPServer:
     def search(query: str, limit: int = 10, channel: str | None = None) -> list[dict[str, Any]]:
         """Search titles, transcripts and summaries; each hit names the video and the second it is said."""
         try:
-            hits = lib.search(
+            hits = svc.search(
                 query, limit=max(1, min(limit, 100)), channel_id=channel_filter(channel)
-            )
+            ).hits
         except DistillError as exc:
             raise fail(exc) from exc
         out = []
@@ -143,6 +145,78 @@ def build_server(service: Distill | None = None) -> MCPServer:
         except DistillError as exc:
             raise fail(exc) from exc
         return answer.model_dump()
+
+    @server.tool()
+    def ask_library(
+        question: str, channel: str | None = None, previous_questions: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Answer from every stored video, highlight and note, citing each video and second.
+
+        `channel` (id, name or id prefix) keeps to one channel; `previous_questions` (oldest
+        first) makes a follow-up question keep its context."""
+        from distill.knowledge import Context
+
+        try:
+            answer = svc.ask_library(
+                question,
+                channel_id=channel_filter(channel),
+                context=Context(questions=list(previous_questions or [])[-10:]),
+            )
+        except DistillError as exc:
+            raise fail(exc) from exc
+        return {**answer.contract(), "found": answer.found}
+
+    def highlight_rows(items: list[Any]) -> list[dict[str, Any]]:
+        rows = []
+        for h in items:
+            video = lib.get_video(h.video_id)
+            rows.append(
+                {
+                    **h.model_dump(mode="json", exclude={"before", "after"}),
+                    "title": video.title,
+                    "link": _video_link(video.url, h.start),
+                }
+            )
+        return rows
+
+    @server.tool()
+    def list_highlights(
+        video_id: str | None = None, tag: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """The reader's highlights and notes (newest first, or in time order for one video)."""
+        try:
+            if video_id is not None:
+                video_id = svc.video_id(video_id)
+            items = lib.list_highlights(
+                video_id=video_id, tag=tag, limit=max(1, min(limit, 500)), offset=max(0, offset)
+            )
+        except DistillError as exc:
+            raise fail(exc) from exc
+        return highlight_rows(items)
+
+    @server.tool()
+    def search_highlights(query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Highlights whose quote, note or tags contain every word of the query."""
+        try:
+            items = lib.list_highlights(q=query, limit=max(1, min(limit, 200)))
+        except DistillError as exc:
+            raise fail(exc) from exc
+        return highlight_rows(items)
+
+    @server.tool()
+    def add_highlight(
+        video_id: str,
+        start: float,
+        end: float | None = None,
+        note: str | None = None,
+        tags: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """Highlight what a stored video says from `start` to `end` seconds, with a note and tags."""
+        try:
+            h = svc.add_highlight(svc.video_id(video_id), start, end, note=note, tags=tags)
+        except DistillError as exc:
+            raise fail(exc) from exc
+        return highlight_rows([h])[0]
 
     @server.tool()
     def summarize(

@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from distill.domain import Answer, MetaOverride, ProgressFn, Summary, Transcript, no_progress
 from distill.errors import DistillError, InputError, NotFoundError, SummarizeError
+from distill.knowledge.service import KnowledgeService, Reindexed
 from distill.llm import BUILTIN, resolve_model_string
 
 if TYPE_CHECKING:
     from distill.jobs import JobRunner
     from distill.library import Job, Library
     from distill.library.models import VideoView
+
 
 MAX_QUESTION_CHARS = 2000
 MAX_TITLE_CHARS = 500
@@ -118,8 +120,9 @@ def check_meta(meta: MetaOverride | None) -> MetaOverride | None:
     return MetaOverride(**fields)
 
 
-class Distill:
-    """Add, summarize, ask and translate sources over one library (opened when first needed)."""
+class Distill(KnowledgeService):
+    """Add, summarize, ask and translate sources over one library (opened when first needed);
+    search it, ask it as a whole and keep highlights (the knowledge methods)."""
 
     def __init__(
         self,
@@ -239,6 +242,7 @@ class Distill:
         if meta is not None:
             transcript = transcript.model_copy(update={"meta": meta.apply(transcript.meta)})
         self.library.save_transcript(transcript)
+        self.index(transcript.meta.id)
         return transcript
 
     def stages(self, source: str) -> list[str]:
@@ -373,6 +377,7 @@ class Distill:
             video_id = transcript.meta.id
         else:
             video_id = self.library.save_transcript(transcript)
+            self.index(video_id)  # searchable (and highlights moved) before it is summarized
         return video_id, transcript
 
     def summarize_stored(
@@ -389,6 +394,7 @@ class Distill:
             transcript = self.library.get_transcript(video_id, language=lang)
         summary = self.summarize_transcript(transcript, model=model, lang=lang, progress=progress)
         self.library.save_summary(video_id, summary)
+        self.index(video_id)
         return summary
 
     def summarize_transcript(
@@ -451,6 +457,7 @@ class Distill:
             if want and base_language(summary.language) != want:
                 return None
             self.library.save_summary(video_id, summary)
+            self.index(video_id)
             return summary
 
     def _stored_summary(self, video_id: str, want: str, original: str) -> Summary | None:
@@ -496,6 +503,7 @@ class Distill:
         transcript, stored = self._source_transcript(ref, lang, progress)
         if not stored:
             self.library.save_transcript(transcript)
+            self.index(transcript.meta.id)
         return ask(transcript, question, model=chosen)
 
     def translate(
@@ -670,6 +678,7 @@ __all__ = [
     "Distill",
     "DistillError",
     "Plan",
+    "Reindexed",
     "Summarized",
     "base_language",
     "check_meta",

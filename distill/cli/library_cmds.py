@@ -214,22 +214,34 @@ def show(
 @app.command()
 def search(
     query: Annotated[
-        str, typer.Argument(help="Words to find in titles, transcripts and summaries.")
+        str,
+        typer.Argument(
+            help="Words to find in titles, transcripts and summaries (eigen* for prefixes)."
+        ),
     ],
-    limit: Annotated[int, typer.Option(min=1, help="At most this many hits.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="At most this many hits.")] = 20,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many hits (the next page).")] = 0,
     channel: Annotated[str | None, typer.Option(help="Only this channel (id or name).")] = None,
+    words_only: Annotated[
+        bool, typer.Option("--words-only", help="Only exact words, no passages found by meaning.")
+    ] = False,
     format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
 ) -> None:
-    """Search everything said in every stored video."""
+    """Search everything said in every stored video, by words and by meaning."""
     from rich.text import Text
 
     from distill.library import highlight_parts
     from distill.service import Distill
 
     with Distill() as service:
-        hits = service.library.search(
-            query, limit=limit, channel_id=resolve_channel_id(service, channel)
+        found = service.search(
+            query,
+            limit=limit,
+            offset=offset,
+            channel_id=resolve_channel_id(service, channel),
+            semantic=not words_only,
         )
+    hits = found.hits
     if format is ListFormat.json:
         rows = [
             h.model_dump() | {"snippet": "".join(p for p, _ in highlight_parts(h.snippet))}
@@ -237,9 +249,17 @@ def search(
         ]
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
-    if not hits:
+    if found.unmatched:
+        typer.echo(
+            f"No match for {', '.join(repr(plain(w)) for w in found.unmatched)}; "
+            "showing what the other words found.",
+            err=True,
+        )
+    if not hits and not found.titles:
         typer.echo(f"No matches for {plain(query)!r}.", err=True)
         raise typer.Exit(1)
+    for t in found.titles if offset == 0 else []:
+        console.print(Text(f"   title  {t.video_id}  {plain(t.title)}", style="bold"))
     for hit in hits:
         line = Text()
         line.append(f"{fmt_time(hit.start):>8}  ", style="cyan")
@@ -247,11 +267,15 @@ def search(
         line.append(f"  {plain(hit.title)}", style="bold")
         if hit.channel:
             line.append(f"  · {plain(hit.channel)}", style="dim")
+        if hit.match == "meaning":
+            line.append("  · related", style="dim")
         console.print(line)
         snippet = Text("          ")
         for part, is_match in highlight_parts(hit.snippet):
             snippet.append(plain(part), style="bold yellow" if is_match else None)
         console.print(snippet)
+    if found.has_more:
+        typer.echo(f"More: --offset {offset + limit}", err=True)
 
 
 @app.command()

@@ -19,7 +19,7 @@ from distill.domain import ProgressFn
 from distill.timefmt import clock
 
 if TYPE_CHECKING:
-    from distill.domain import Answer, Summary, Usage
+    from distill.domain import Answer, LibraryAnswer, Summary, Usage
 
 console = Console()
 err_console = Console(stderr=True)
@@ -151,6 +151,24 @@ def print_answer(question: str, answer: Answer) -> None:
         console.print("[dim]Sources:[/dim]")
         for c in answer.citations:
             console.print(f"  {_when(c.start)}{term(c.text)}")
+
+
+def print_library_answer(question: str, answer: LibraryAnswer) -> None:
+    """An answer from the whole library and the videos and moments it rests on."""
+    console.print(f"[bold]{term(question.strip())}[/bold]")
+    console.print(term(answer.answer))
+    if answer.citations:
+        console.print("[dim]Sources:[/dim]")
+        for c in answer.citations:
+            console.print(
+                f"  [bold]{term(c.title)}[/bold] {_when(c.start)}[dim]{term(c.video_id)}[/dim]"
+            )
+            console.print(f"    {term(c.text)}")
+    if answer.grounded or answer.repaired or answer.dropped:
+        err_console.print(
+            f"claims grounded {answer.grounded}, repaired {answer.repaired}, "
+            f"dropped {answer.dropped}"
+        )
 
 
 def print_usage(usage: Usage | None, *, what: str = "summary") -> None:

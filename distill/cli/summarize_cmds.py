@@ -192,18 +192,59 @@ def summarize(
 def ask(
     source: Annotated[
         str,
-        typer.Argument(help="Library video id, YouTube URL or ID, caption/transcript/media file."),
+        typer.Argument(
+            help="Library video id, YouTube URL or ID, caption/transcript/media file "
+            "(with --library: the question)."
+        ),
     ],
-    question: Annotated[str, typer.Argument(help="What you want to know, in a sentence.")],
+    question: Annotated[
+        str | None, typer.Argument(help="What you want to know, in a sentence.")
+    ] = None,
+    library: Annotated[
+        bool,
+        typer.Option(
+            "--library", help="Ask every stored video, highlight and note instead of one source."
+        ),
+    ] = False,
+    channel: Annotated[
+        str | None, typer.Option(help="With --library: only this channel (id or name).")
+    ] = None,
     model: ModelOption = None,
     lang: LangOption = None,
     format: Annotated[
         AskFormat, typer.Option("--format", "-f", help="Output format.")
     ] = AskFormat.text,
 ) -> None:
-    """Ask a question about one video; the answer cites the moments it comes from."""
+    """Ask a question about one video, or with --library about everything stored; the answer
+    cites the moments it comes from."""
     from distill.service import Distill
 
+    if library:
+        if question is not None:
+            raise DistillError(
+                'With --library give only the question, e.g. distill ask --library "What is X?".'
+            )
+        from distill.cli.library_cmds import resolve_channel_id
+        from distill.cli.output import print_library_answer
+
+        with Distill() as service:
+            found = service.ask_library(
+                source,
+                model=model,
+                channel_id=resolve_channel_id(service, channel),
+            )
+        if format == AskFormat.json:
+            sys.stdout.write(json.dumps(found.contract(), ensure_ascii=False) + "\n")
+            return
+        print_library_answer(source, found)
+        return
+    if channel is not None:
+        raise DistillError("--channel only applies with --library; add --library to ask it.")
+    if question is None:
+        raise DistillError(
+            'Give a source and a question, e.g. distill ask VIDEO_ID "What is X?", or ask the '
+            'whole library with distill ask --library "What is X?".'
+        )
     with Distill() as service, progress_bar() as progress:
         answer = service.ask(source, question, model=model, lang=lang, progress=progress)
     if format == AskFormat.json:

@@ -1,6 +1,6 @@
 """Persistence and full-text search: SQLite by default, PostgreSQL by URL (SQLAlchemy + Alembic)."""
 
-from distill.library.models import ChannelInfo, Job, SearchHit, highlight_parts
+from distill.library.models import ChannelInfo, Job, SearchHit, SearchResults, highlight_parts
 from distill.library.store import Library
 
-__all__ = ["ChannelInfo", "Job", "Library", "SearchHit", "highlight_parts"]
+__all__ = ["ChannelInfo", "Job", "Library", "SearchHit", "SearchResults", "highlight_parts"]

@@ -12,13 +12,18 @@ from sqlalchemy.engine import Connection, Engine
 
 from distill.errors import LibraryError
 from distill.library.models import MATCH_END, MATCH_START, SearchHit
-from distill.library.query import ParsedQuery
+from distill.library.query import ParsedQuery, words
 
 HitKind = Literal["transcript", "title", "summary"]
 KINDS: tuple[HitKind, ...] = ("title", "summary", "transcript")
-# Scores of different tables are not comparable, so hits are tiered: titles, then summary lines,
-# then transcript segments, each tier ordered by its own bm25 / ts_rank score.
-KIND_TIER: dict[str, float] = {"title": 2.0, "summary": 1.0, "transcript": 0.0}
+# Scores of different tables are not comparable, so hits are tiered: summary lines, then
+# transcript moments, each tier ordered by its own bm25 / ts_rank score; titles come last, so
+# a word in many titles never pushes the moments it is said at off the page.
+KIND_TIER: dict[str, float] = {"summary": 2.0, "transcript": 1.0, "title": 0.0}
+# A summary line and a transcript moment of one video this close in time, sharing most words,
+# are the same moment (the summary quotes the transcript): it is listed once.
+SAME_MOMENT_SECONDS = 20.0
+SAME_MOMENT_WORDS = 0.6
 
 BACKENDS: dict[str, type[Backend]] = {}
 
@@ -71,6 +76,18 @@ class Backend(ABC):
     ) -> list[SearchHit]:
         """Run one full-text search over one kind of text; best hits first."""
 
+    @abstractmethod
+    def search_highlights(
+        self, conn: Connection, query: ParsedQuery, *, limit: int, any_term: bool = False
+    ) -> list[tuple[int, float]]:
+        """(highlight id, score) of highlights matching every (or any) word; best first."""
+
+    @abstractmethod
+    def search_passages(
+        self, conn: Connection, query: ParsedQuery, *, limit: int, any_term: bool
+    ) -> list[tuple[int, float]]:
+        """(passage id, score) of passages matching every (or any) word; best first."""
+
     def search(
         self,
         conn: Connection,
@@ -79,16 +96,52 @@ class Backend(ABC):
         limit: int,
         channel_id: str | None,
         kinds: Sequence[HitKind] = KINDS,
+        offset: int = 0,
     ) -> list[SearchHit]:
         """Search titles, summaries and transcripts; all words first, any word if that finds none."""
+        hits, _ = self.search_all_or_any(
+            conn, query, limit=limit + offset, channel_id=channel_id, kinds=kinds
+        )
+        return hits[offset : offset + limit]
+
+    def search_all_or_any(
+        self,
+        conn: Connection,
+        query: ParsedQuery,
+        *,
+        limit: int,
+        channel_id: str | None,
+        kinds: Sequence[HitKind] = KINDS,
+        any_word: bool = True,
+    ) -> tuple[list[SearchHit], bool]:
+        """The best `limit` hits, and whether only some words matched (any word, not all).
+
+        Without `any_word` nothing is searched when no one place has every word (the caller
+        looks elsewhere); the flag still says so."""
         hits: list[SearchHit] = []
         for any_term in (False, True):
             if any_term and (hits or len(query.terms) < 2):
                 break
+            if any_term and not any_word:
+                return [], True
             hits = self._search_all(
                 conn, query, any_term=any_term, limit=limit, channel_id=channel_id, kinds=kinds
             )
-        return hits
+            if any_term:
+                return hits, True
+        return hits, False
+
+    @abstractmethod
+    def found_anywhere(self, conn: Connection, query: ParsedQuery) -> bool:
+        """Whether every word of the query is in some one title, summary line or transcript line."""
+
+    def unmatched(self, conn: Connection, query: ParsedQuery) -> list[str]:
+        """The terms of the query found nowhere in the library (no title, summary or transcript)."""
+        return [
+            query.shown(term)
+            for term in query.terms
+            if not self.found_anywhere(conn, query.only(term))
+        ]
 
     def _search_all(
         self,
@@ -101,18 +154,40 @@ class Backend(ABC):
         kinds: Sequence[HitKind],
     ) -> list[SearchHit]:
         hits: list[SearchHit] = []
-        wanted = [k for k in KINDS if k in kinds]
-        for kind in wanted:
-            # Titles and summaries go first, so cap them to leave room for exact moments.
-            cap = limit if kind == "transcript" or len(wanted) == 1 else max(5, limit // 3)
+        for kind in [k for k in KINDS if k in kinds]:
             found = self.execute(
-                conn, kind, query, any_term=any_term, limit=cap, channel_id=channel_id
+                conn, kind, query, any_term=any_term, limit=limit, channel_id=channel_id
             )
             if kind == "summary":
                 found = _best_per_video(found)
             hits.extend(h.model_copy(update={"rank": _tiered(kind, h.rank)}) for h in found)
         hits.sort(key=lambda h: h.rank, reverse=True)
-        return hits[:limit]
+        return _one_per_moment(hits)[:limit]
+
+
+def _plain_words(snippet: str) -> set[str]:
+    return set(words(snippet.replace(MATCH_START, "").replace(MATCH_END, "")))
+
+
+def _one_per_moment(hits: list[SearchHit]) -> list[SearchHit]:
+    """Drop a transcript moment that a better-ranked summary line of its video already quotes."""
+    summaries = [h for h in hits if h.kind == "summary" and h.start is not None]
+    if not summaries:
+        return hits
+    said = [(h, _plain_words(h.snippet)) for h in summaries]
+    out = []
+    for h in hits:
+        if h.kind == "transcript" and h.start is not None:
+            mine = _plain_words(h.snippet)
+            if mine and any(
+                s.video_id == h.video_id
+                and abs((s.start or 0.0) - h.start) <= SAME_MOMENT_SECONDS
+                and len(mine & ws) >= SAME_MOMENT_WORDS * len(mine)
+                for s, ws in said
+            ):
+                continue
+        out.append(h)
+    return out
 
 
 def _tiered(kind: HitKind, score: float) -> float:
@@ -262,6 +337,33 @@ class SqliteBackend(Backend):
         # bm25() is lower-is-better; flip it so every backend ranks higher-is-better.
         return [_hit(kind, row, -float(row.score)) for row in rows]
 
+    def search_highlights(
+        self, conn: Connection, query: ParsedQuery, *, limit: int, any_term: bool = False
+    ) -> list[tuple[int, float]]:
+        sql = (
+            "SELECT rowid AS id, bm25(highlight_fts) AS score FROM highlight_fts "
+            "WHERE highlight_fts MATCH :q ORDER BY score, rowid LIMIT :limit"
+        )
+        rows = conn.execute(sa.text(sql), {"q": query.fts5(any_term=any_term), "limit": limit})
+        return [(int(r.id), -float(r.score)) for r in rows]
+
+    def found_anywhere(self, conn: Connection, query: ParsedQuery) -> bool:
+        sql = " OR ".join(
+            f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH :q)"
+            for table in ("segment_fts", "summary_item_fts", "title_fts")
+        )
+        return bool(conn.execute(sa.text(f"SELECT {sql}"), {"q": query.fts5()}).scalar())
+
+    def search_passages(
+        self, conn: Connection, query: ParsedQuery, *, limit: int, any_term: bool
+    ) -> list[tuple[int, float]]:
+        sql = (
+            "SELECT rowid AS id, bm25(passage_fts) AS score FROM passage_fts "
+            "WHERE passage_fts MATCH :q ORDER BY score, rowid LIMIT :limit"
+        )
+        rows = conn.execute(sa.text(sql), {"q": query.fts5(any_term=any_term), "limit": limit})
+        return [(int(r.id), -float(r.score)) for r in rows]
+
 
 # --- PostgreSQL -----------------------------------------------------------------------------
 
@@ -327,12 +429,8 @@ class PostgresBackend(Backend):
         limit: int,
         channel_id: str | None,
     ) -> list[SearchHit]:
-        # Every word goes in as a bound parameter of phraseto_tsquery: no tsquery syntax to escape.
         joiner = " || " if any_term else " && "
-        tsq = "SELECT " + joiner.join(
-            f"phraseto_tsquery('english', :t{i})" for i in range(len(query.terms))
-        )
-        tsq += " AS query"
+        tsq = "SELECT " + _pg_tsquery(query, joiner) + " AS query"
         channel = "AND v.channel_id = :channel_id" if channel_id is not None else ""
         channel_join = ""
         if kind == "transcript" and channel_id is not None:
@@ -340,7 +438,66 @@ class PostgresBackend(Backend):
                 "JOIN transcripts t ON t.id = s.transcript_id JOIN videos v ON v.id = t.video_id"
             )
         sql = _PG_SEARCH[kind].format(tsq=tsq, channel=channel, channel_join=channel_join)
-        params: dict[str, Any] = {f"t{i}": " ".join(words) for i, words in enumerate(query.terms)}
+        params = _pg_params(query)
         params.update(limit=limit, channel_id=channel_id, opts=_PG_HEADLINE)
         rows = conn.execute(sa.text(sql), params).all()
         return [_hit(kind, row, float(row.score)) for row in rows]
+
+    def search_highlights(
+        self, conn: Connection, query: ParsedQuery, *, limit: int, any_term: bool = False
+    ) -> list[tuple[int, float]]:
+        joiner = " || " if any_term else " && "
+        sql = (
+            f"SELECT h.id AS id, ts_rank(h.tsv, q.query) AS score FROM highlights h "
+            f"CROSS JOIN (SELECT {_pg_tsquery(query, joiner)} AS query) q "
+            "WHERE h.tsv @@ q.query ORDER BY score DESC, h.id LIMIT :limit"
+        )
+        params = _pg_params(query)
+        params["limit"] = limit
+        return [(int(r.id), float(r.score)) for r in conn.execute(sa.text(sql), params)]
+
+    def found_anywhere(self, conn: Connection, query: ParsedQuery) -> bool:
+        tsq = _pg_tsquery(query, " && ")
+        sql = " OR ".join(
+            f"EXISTS (SELECT 1 FROM {table} WHERE {column} @@ {tsq})"
+            for table, column in (
+                ("segments", "tsv"),
+                ("summary_items", "tsv"),
+                ("videos", "title_tsv"),
+            )
+        )
+        return bool(conn.execute(sa.text(f"SELECT {sql}"), _pg_params(query)).scalar())
+
+    def search_passages(
+        self, conn: Connection, query: ParsedQuery, *, limit: int, any_term: bool
+    ) -> list[tuple[int, float]]:
+        joiner = " || " if any_term else " && "
+        # ts_rank_cd with length normalisation 1 (divide by 1 + log length), like bm25's.
+        sql = (
+            "SELECT p.id AS id, ts_rank_cd(p.tsv, q.query, 1) AS score FROM passages p "
+            f"CROSS JOIN (SELECT {_pg_tsquery(query, joiner)} AS query) q "
+            "WHERE p.tsv @@ q.query ORDER BY score DESC, p.id LIMIT :limit"
+        )
+        params = _pg_params(query)
+        params["limit"] = limit
+        return [(int(r.id), float(r.score)) for r in conn.execute(sa.text(sql), params)]
+
+
+def _pg_tsquery(query: ParsedQuery, joiner: str) -> str:
+    """The tsquery of a parsed query: every word a bound parameter, so there is nothing to escape.
+
+    A prefix term is `word:*` for to_tsquery; its word has only letters and digits (the parser
+    keeps nothing else), so it can hold no tsquery operator.
+    """
+    parts = []
+    for i, term in enumerate(query.terms):
+        fn = "to_tsquery" if query.is_prefix(term) else "phraseto_tsquery"
+        parts.append(f"{fn}('english', :t{i})")
+    return joiner.join(parts)
+
+
+def _pg_params(query: ParsedQuery) -> dict[str, Any]:
+    return {
+        f"t{i}": (term[0] + ":*") if query.is_prefix(term) else " ".join(term)
+        for i, term in enumerate(query.terms)
+    }

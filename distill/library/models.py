@@ -27,6 +27,23 @@ class SearchHit(BaseModel):
     start: float | None = None
     snippet: str = Field(description='plain text; matches wrapped in "\\x02" ... "\\x03"')
     rank: float = Field(description="higher is better")
+    match: Literal["words", "meaning", "both"] = Field(
+        default="words", description="found by its words, by its meaning, or by both"
+    )
+
+
+class SearchResults(BaseModel):
+    """One page of search results: the moments, the videos whose title matches, and the words
+    of the query that matched nothing at all."""
+
+    query: str
+    hits: list[SearchHit] = Field(default_factory=list)
+    titles: list[SearchHit] = Field(default_factory=list)
+    unmatched: list[str] = Field(default_factory=list)
+    partial: bool = Field(default=False, description="no one place has every word")
+    offset: int = 0
+    limit: int = 20
+    has_more: bool = False
 
 
 class ChannelInfo(BaseModel):

@@ -8,7 +8,140 @@ from dataclasses import dataclass
 # Anything that is not a letter or digit separates words; FTS syntax never reaches the database.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _PHRASE = re.compile(r'"([^"]*)"')
+# A word typed with a star right after it (`eigen*`) matches every word that starts with it.
+_PREFIX = re.compile(r"([^\W_]+)\*")
 MAX_TERMS = 16
+# English function words: dropped from a query that has other words (FTS5 has no stop words,
+# so "what is an eigenvector" would rank nearly every line for "is"; PostgreSQL drops them too).
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+    ]
+)
+MIN_PREFIX = 2  # a one-letter prefix would match most of the library
 
 
 @dataclass(frozen=True)
@@ -16,15 +149,33 @@ class ParsedQuery:
     """A user query as a list of terms; each term is a tuple of words matched as a phrase."""
 
     terms: tuple[tuple[str, ...], ...]
+    # Single words typed with a trailing star: matched as prefixes.
+    prefixes: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
         return not self.terms
 
+    def is_prefix(self, term: tuple[str, ...]) -> bool:
+        return len(term) == 1 and term[0] in self.prefixes
+
+    def fts5_term(self, term: tuple[str, ...]) -> str:
+        """One term in FTS5 syntax: double-quoted (never an operator), starred for a prefix."""
+        return '"' + " ".join(term) + '"' + ("*" if self.is_prefix(term) else "")
+
     def fts5(self, *, any_term: bool = False) -> str:
         """The query in SQLite FTS5 syntax: every word double-quoted, so none is an operator."""
         joiner = " OR " if any_term else " AND "
-        return joiner.join('"' + " ".join(words) + '"' for words in self.terms)
+        return joiner.join(self.fts5_term(words) for words in self.terms)
+
+    def shown(self, term: tuple[str, ...]) -> str:
+        """A term as the user typed it, for messages."""
+        text = " ".join(term)
+        return text + "*" if self.is_prefix(term) else text
+
+    def only(self, term: tuple[str, ...]) -> ParsedQuery:
+        """The query made of one of its terms."""
+        return ParsedQuery((term,), self.prefixes if self.is_prefix(term) else frozenset())
 
 
 def words(text: str) -> list[str]:
@@ -49,9 +200,12 @@ def parse_query(text: str) -> ParsedQuery:
         add(tuple(words(m.group(1))))
         last = m.end()
     rest.append(text[last:])
-    for w in words(" ".join(rest)):
+    outside = " ".join(rest)
+    prefixes = {w.lower() for w in _PREFIX.findall(outside) if len(w) >= MIN_PREFIX}
+    for w in words(outside):
         add((w,))
-    return ParsedQuery(tuple(terms))
+    content = [t for t in terms if len(t) > 1 or t[0] not in STOP_WORDS or t[0] in prefixes]
+    return ParsedQuery(tuple(content or terms), frozenset(p for p in prefixes if (p,) in seen))
 
 
 def clean_text(text: str) -> str:

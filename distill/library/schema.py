@@ -129,5 +129,73 @@ sa.Index(
     postgresql_where=_active,
 )
 
+# A highlight of a video: anchored by time and by its quote with a little context either side,
+# so it can be found again after a re-transcription. `version` grows by one on every edit: an
+# update names the version it read, and a stale one is refused instead of overwriting.
+highlights = sa.Table(
+    "highlights",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "video_id",
+        sa.Text,
+        sa.ForeignKey("videos.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("start", sa.Float, nullable=False),
+    sa.Column("end", sa.Float, nullable=False),
+    sa.Column("quote", sa.Text, nullable=False),
+    sa.Column("before", sa.Text, nullable=False),
+    sa.Column("after", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("tags", sa.Text, nullable=False),  # space-separated, lower-case
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# What "ask the library" and semantic search retrieve: a few sentences of a transcript, a
+# summary item or a highlight, with its moment and its embedding (float16 bytes; NULL until
+# built). Rebuilt whole per video by the service whenever what it is made from changes.
+passages = sa.Table(
+    "passages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "video_id",
+        sa.Text,
+        sa.ForeignKey("videos.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("kind", sa.Text, nullable=False),  # transcript | summary | highlight
+    sa.Column(
+        "highlight_id", sa.Integer, sa.ForeignKey("highlights.id", ondelete="CASCADE"), index=True
+    ),
+    sa.Column("start", sa.Float),
+    sa.Column("end", sa.Float),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("vector", sa.LargeBinary),
+)
+
+# Facts about the library as a whole, e.g. which embedding model built the stored vectors.
+library_info = sa.Table(
+    "library_info",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
 # Full-text objects the migrations add per database, which the tables above do not describe.
-SEARCH_OBJECTS = frozenset({"segment_fts", "summary_item_fts", "title_fts", "tsv", "title_tsv"})
+SEARCH_OBJECTS = frozenset(
+    {
+        "segment_fts",
+        "summary_item_fts",
+        "title_fts",
+        "highlight_fts",
+        "passage_fts",
+        "tsv",
+        "title_tsv",
+    }
+)

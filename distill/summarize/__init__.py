@@ -8,6 +8,7 @@ importing it stays cheap.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from distill.domain import Answer, ProgressFn, Summary, Transcript, no_progress
@@ -20,6 +21,7 @@ __all__ = [
     "BUILTIN",
     "ask",
     "detect_language",
+    "ground",
     "language_name",
     "plan",
     "summarize",
@@ -85,3 +87,43 @@ def detect_language(text: str) -> str | None:
     from distill.summarize.text.language import detect_language as detect
 
     return detect(text)
+
+
+def ground(
+    passages: Sequence[str], claims: Sequence[tuple[str, int | None]]
+) -> list[tuple[int | None, str]]:
+    """For each (claim, index of the passage it cites): the passage that supports it and how.
+
+    The verdict is "grounded" (the cited passage says it), "repaired" (another passage does) or
+    "dropped" (none does), by the check summary items get: a sentence of the passage shares two
+    content words with the claim, or its only one.
+    """
+    from distill.domain import Segment, VideoMeta
+    from distill.summarize.llm.grounding import Grounder, Lines
+    from distill.summarize.text.analysis import Analysis
+
+    # Each passage is its own speaker's turn, so no sentence runs from one into the next.
+    segments = [Segment(text=p, speaker=f"passage {i}") for i, p in enumerate(passages)]
+    meta = VideoMeta(kind="captions", id="passages", title="passages")
+    analysis = Analysis(Transcript(meta=meta, segments=segments))
+    units = analysis.units
+    if not units:
+        return [(None, "dropped") for _ in claims]
+    spans: list[tuple[int, int]] = []
+    first_unit: dict[int, int] = {}
+    for i, u in enumerate(units):
+        if spans and units[spans[-1][0]].seg == u.seg:
+            spans[-1] = (spans[-1][0], i)
+        else:
+            spans.append((i, i))
+            first_unit[u.seg] = i
+    grounder = Grounder(analysis, Lines(spans, units))
+    out: list[tuple[int | None, str]] = []
+    for text, cite in claims:
+        at = first_unit.get(cite) if cite is not None else None
+        unit, verdict = grounder.locate(text, None if at is None else at + 1, after=0)
+        found = units[unit].seg if unit is not None else None
+        if found is not None and found == cite:
+            verdict = "grounded"
+        out.append((found, verdict))
+    return out

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from distill.errors import DistillError, NotFoundError
+from distill.errors import ConflictError, DistillError, NotFoundError
 from distill.library.database import utcnow
 from distill.web.page_cache import CachedPages
 from distill.web.security import BodyLimit, SecurityHeaders
@@ -36,6 +36,7 @@ HEADINGS = {
     403: "Not allowed",
     404: "Not found",
     405: "Not allowed",
+    409: "Changed meanwhile",
     413: "Too large",
     415: "Unsupported file type",
     422: "That request could not be used",
@@ -191,6 +192,10 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
     async def not_found(request: Request, exc: NotFoundError) -> Response:
         return error_response(request, 404, str(exc))
 
+    @app.exception_handler(ConflictError)
+    async def conflict(request: Request, exc: ConflictError) -> Response:
+        return error_response(request, 409, str(exc))
+
     @app.exception_handler(UploadError)
     async def bad_upload(request: Request, exc: UploadError) -> Response:
         return error_response(request, exc.status, str(exc))
@@ -225,10 +230,12 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
         )
 
     from distill.web.api import router as api_router
+    from distill.web.knowledge_pages import router as knowledge_router
     from distill.web.pages import router as pages_router
 
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(knowledge_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     mount_docs(app, state)
     app.add_middleware(CachedPages, cache=state.cache)

@@ -195,6 +195,7 @@ def video_context(state: AppState, video_id: str, lang: str | None, base: str) -
     if len(description) > 200:
         description = description[:197].rsplit(" ", 1)[0] + "…"
     media_url = f"{base}/media/{v.id}" if player in ("audio", "video") else None
+    highlights = lib.list_highlights(video_id=video_id, limit=1000)
     embed_code = (
         f'<iframe src="{base}/embed/{v.id}" title="{html.escape(v.title, quote=True)}" '
         'width="100%" height="380" style="border:0;max-width:560px" loading="lazy"></iframe>'
@@ -216,7 +217,8 @@ def video_context(state: AppState, video_id: str, lang: str | None, base: str) -
         "source_url": render.safe_http_url(v.url),
         "thumbnail": thumbnail,
         "description": description,
-        "jsonld": render.video_jsonld(v, s, page_url, media_url),
+        "jsonld": render.video_jsonld(v, s, page_url, media_url, highlights),
+        "highlights": highlights,
         "embed_code": embed_code,
         "token_required": bool(state.api_token),
     }
@@ -251,6 +253,7 @@ async def summary_markdown(request: Request, video_id: str, lang: str | None = N
     from distill.exports.markdown import page_link, summary_markdown
 
     text = summary_markdown(ctx["s"], page_link(ctx["page_url"]))
+    text += render.highlights_markdown(ctx["highlights"], page_link(ctx["page_url"]))
     return Response(
         text,
         media_type="text/markdown; charset=utf-8",
@@ -347,34 +350,53 @@ async def channel_page(request: Request, channel_id: str, page: int = 1) -> Resp
     return Response(await run_in_threadpool(build), media_type="text/html; charset=utf-8")
 
 
-def _search_page(state: AppState, q: str, channel_id: str | None) -> str:
+def _search_page(state: AppState, q: str, channel_id: str | None, page: int) -> str:
     from distill.library import highlight_parts
 
     lib = state.library
     channel = lib.get_channel(state.service.channel_id(channel_id)) if channel_id else None
     channel_id = channel.id if channel else None
     hits: list[dict[str, Any]] = []
+    titles: list[Any] = []
+    unmatched: list[str] = []
+    has_more = False
     error = None
     if q:
         try:
-            found = lib.search(q, limit=SEARCH_LIMIT, channel_id=channel_id)
+            found = state.service.search(
+                q, limit=SEARCH_LIMIT, offset=(page - 1) * SEARCH_LIMIT, channel_id=channel_id
+            )
+            titles = found.titles if page == 1 else []
+            unmatched, has_more = found.unmatched, found.has_more
             # One video's moments together, videos in the order of their best hit.
-            rank = {h.video_id: i for i, h in reversed(list(enumerate(found)))}
+            rank = {h.video_id: i for i, h in reversed(list(enumerate(found.hits)))}
             previous = None
-            for h in sorted(found, key=lambda h: rank[h.video_id]):
+            for h in sorted(found.hits, key=lambda h: rank[h.video_id]):
                 first = h.video_id != previous
                 previous = h.video_id
                 hits.append({**h.model_dump(), "parts": highlight_parts(h.snippet), "first": first})
         except DistillError as exc:
             error = str(exc)
     return state.render(
-        "search.html", q=q, hits=hits, channel=channel, error=error, limit=SEARCH_LIMIT
+        "search.html",
+        q=q,
+        hits=hits,
+        titles=titles,
+        unmatched=unmatched,
+        channel=channel,
+        error=error,
+        limit=SEARCH_LIMIT,
+        page=page,
+        has_more=has_more,
     )
 
 
 @router.get("/search", response_class=HTMLResponse)
-async def search_page(request: Request, q: str = "", channel: str | None = None) -> Response:
+async def search_page(
+    request: Request, q: str = "", channel: str | None = None, page: int = 1
+) -> Response:
     state = get_state(request)
     q = q.strip()[:200]
-    body = await run_in_threadpool(_search_page, state, q, channel or None)
+    page = max(1, min(page, 1000 // SEARCH_LIMIT))
+    body = await run_in_threadpool(_search_page, state, q, channel or None, page)
     return Response(body, media_type="text/html; charset=utf-8")

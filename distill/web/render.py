@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
-from distill.domain import Chapter, Segment, Summary, VideoMeta
+from distill.domain import Chapter, Highlight, Segment, Summary, VideoMeta
 from distill.library.models import SegmentRow
 from distill.timefmt import clock, iso_duration
 
@@ -154,6 +154,8 @@ def paragraphs_html(paras: Sequence[Paragraph], video_id: str, lang: str | None)
         out.append(f"<p>{_ts(video_id, p.start, lang)} ")
         for seg in p.segments:
             start = "" if seg.start is None else f' data-start="{seg.start:.2f}"'
+            if seg.end is not None:  # where a highlight of this line ends
+                start += f' data-end="{seg.end:.2f}"'
             speaker = f'<b class="speaker">{escape(seg.speaker)}:</b> ' if seg.speaker else ""
             out.append(f'<span class="seg"{start}>{speaker}{escape(seg.text)}</span> ')
         out.append("</p></div>")
@@ -187,7 +189,11 @@ def json_for_script(data: Any) -> str:
 
 
 def video_jsonld(
-    meta: VideoMeta, summary: Summary | None, page_url: str, media_url: str | None
+    meta: VideoMeta,
+    summary: Summary | None,
+    page_url: str,
+    media_url: str | None,
+    highlights: list[Highlight] | None = None,
 ) -> str:
     """schema.org VideoObject for the page, serialized for a JSON-LD script element."""
     data: dict[str, Any] = {
@@ -218,7 +224,34 @@ def video_jsonld(
             "interactionType": {"@type": "WatchAction"},
             "userInteractionCount": meta.view_count,
         }
+    notes = [h for h in highlights or [] if h.note]
+    if notes:
+        # A reader's notes as comments on the moments they are about (escaped like all text here).
+        data["comment"] = [
+            {"@type": "Comment", "text": h.note, "url": f"{page_url}?t={int(h.start)}"}
+            for h in notes[:50]
+        ]
     return json_for_script(data)
+
+
+def highlights_markdown(highlights: list[Highlight], link: Callable[[float], str | None]) -> str:
+    """The reader's highlights and notes as a Markdown section (every text made inert)."""
+    from distill.exports.markdown import md, safe_url
+
+    if not highlights:
+        return ""
+    lines = ["", "## Highlights", ""]
+    for h in highlights:
+        url = safe_url(link(h.start))
+        shown = fmt_time(h.start)
+        stamp = f"[{shown}]({url})" if url else shown
+        line = f"- {stamp} “{md(h.quote)}”"
+        if h.note:
+            line += f" — {md(h.note)}"
+        if h.tags:
+            line += " " + " ".join(f"\\#{md(t)}" for t in h.tags)
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def safe_http_url(url: str | None) -> str | None:

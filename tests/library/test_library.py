@@ -27,6 +27,10 @@ SEARCH_PREFIXES = (
     "segment_fts_",
     "summary_item_fts_",
     "title_fts_",
+    "highlight_fts_",
+    "passage_fts_",
+    "ix_highlights_tsv",
+    "ix_passages_tsv",
     "ix_segments_tsv",
     "ix_summary_items_tsv",
     "ix_videos_title_tsv",
@@ -410,8 +414,9 @@ def test_search_returns_segment_hits_with_time_and_highlight(lib: Library) -> No
 def test_search_ranking_and_terms(lib: Library) -> None:
     _seed(lib)
     hits = lib.search("linear")
-    # The title match ranks first; then segments; ranks are non-increasing.
-    assert hits[0].kind == "title" and hits[0].video_id == "vid00000001"
+    # The moments rank first and the title match after them; ranks are non-increasing.
+    assert [h.kind for h in hits] == ["transcript", "transcript", "title"]
+    assert hits[-1].video_id == "vid00000001"
     assert [h.rank for h in hits] == sorted((h.rank for h in hits), reverse=True)
     assert {(h.video_id, h.start) for h in hits if h.kind == "transcript"} == {
         ("vid00000001", 12.5),
@@ -435,14 +440,17 @@ def test_search_ranking_and_terms(lib: Library) -> None:
     assert lib.search("transformation", kinds=[]) == []
 
 
-def test_title_and_summary_hits_leave_room_for_moments(lib: Library) -> None:
+def test_title_hits_never_push_the_moments_down(lib: Library) -> None:
     for i in range(8):
         lib.save_transcript(
             make_transcript(f"vid0000001{i}", title=f"Linear part {i}", lines=[(i, "linear again")])
         )
     hits = lib.search("linear", limit=12)
-    assert [h.kind for h in hits] == ["title"] * 5 + ["transcript"] * 7
+    assert [h.kind for h in hits] == ["transcript"] * 8 + ["title"] * 4
     assert len(lib.search("linear", limit=12, kinds=["title"])) == 8
+    page = lib.search_results("linear", limit=5)
+    assert [h.kind for h in page.hits] == ["transcript"] * 5 and page.has_more
+    assert len(page.titles) == 5 and {t.kind for t in page.titles} == {"title"}
 
 
 def test_search_channel_filter(lib: Library) -> None:

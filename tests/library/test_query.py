@@ -21,12 +21,15 @@ def test_parse_query_keeps_words_and_phrases_only() -> None:
         ("foo",),
         ("col",),
         ("x",),
-        ("and",),
         ("bar",),
         ("unclosed",),
     )
-    assert q.fts5() == '"linear map" AND "foo" AND "col" AND "x" AND "and" AND "bar" AND "unclosed"'
-    assert q.fts5(any_term=True).count(" OR ") == 6
+    # A star right after a word makes it a prefix; anywhere else it is ignored. Function words
+    # ("AND") go when there are other words.
+    assert q.fts5() == '"linear map" AND "foo" AND "col" AND "x" AND "bar"* AND "unclosed"'
+    assert q.fts5(any_term=True).count(" OR ") == 5
+    assert parse_query("what is an eigenvector").terms == (("eigenvector",),)
+    assert parse_query("to be or not").terms == (("to",), ("be",), ("or",), ("not",))
     assert parse_query('" ( ) * : - 🎉').empty
     assert parse_query("").empty
     assert parse_query("a a A").terms == (("a",),)  # duplicates collapse

@@ -111,11 +111,19 @@ def test_search_empty_and_capped_states(client, library):
     hits = full.find_all("li", class_="hit")
     assert len(hits) == 30
     status = full.find("p", role="status").text
-    assert status.startswith("The 30 best matches") and "narrow" in status
-    few = parse(client.get("/search", params={"q": "part 2"}).text)
+    assert status.startswith("Matches 1–30 for") and full.find("a", rel="next") is not None
+    rest = parse(client.get("/search", params={"q": "honey", "page": 2}).text)
+    assert len(rest.find_all("li", class_="hit")) == 18
+    assert rest.find("p", role="status").text.startswith("Matches 31–48 for")
+    library.save_transcript(make_transcript("wax0000001", "Wax", lines=["Wax cells."] * 3))
+    few = parse(client.get("/search", params={"q": "wax cells"}).text)
     n = len(few.find_all("li", class_="hit"))
-    assert 0 < n < 30
+    assert n == 3
     assert few.find("p", role="status").text.startswith(f"{n} match")
+    titles_only = parse(client.get("/search", params={"q": "part 2"}).text)
+    assert titles_only.find("li", class_="hit") is None
+    assert "Bees part 2" in titles_only.find("div", class_="title-hits").text
+    assert "No moment" in titles_only.find("p", role="status").text
 
 
 def test_same_source_twice_while_running_is_one_job(client, library):

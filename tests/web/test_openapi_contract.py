@@ -206,7 +206,13 @@ def test_a_client_from_the_document_alone_calls_every_operation(served):
     videos = client.call("get", "/api/v1/videos", {}).json()["items"]
     channels = client.call("get", "/api/v1/channels", {}).json()
     jobs = client.call("get", "/api/v1/jobs", {}).json()
-    ids = {"video_id": videos[-1]["id"], "channel_id": channels[0]["id"], "job_id": jobs[0]["id"]}
+    marked = served.app.state.distill.service.add_highlight("bees0000001", 0.0, note="first")
+    ids = {
+        "video_id": videos[-1]["id"],
+        "channel_id": channels[0]["id"],
+        "job_id": jobs[0]["id"],
+        "highlight_id": str(marked.id),
+    }
     operations = [(m, p) for p, ops in spec["paths"].items() for m in ops]
     # Deleting last, so every other operation finds the video.
     for method, path in sorted(operations, key=lambda op: op[0] == "delete"):

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from distill.web.api import channels, jobs, search, videos
+from distill.web.api import ask, channels, highlights, jobs, search, videos
 from distill.web.api.models import ErrorOut
 
 router = APIRouter(
@@ -13,5 +13,7 @@ router.include_router(videos.router)
 router.include_router(channels.router)
 router.include_router(jobs.router)
 router.include_router(search.router)
+router.include_router(ask.router)
+router.include_router(highlights.router)
 
 __all__ = ["router"]

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from distill.domain import Answer, Summary, Transcript, VideoMeta
+from distill.domain import Answer, Highlight, LibraryAnswer, Summary, Transcript, VideoMeta
 
 
 class ChapterOut(BaseModel):
@@ -122,12 +122,22 @@ class SearchHitOut(BaseModel):
     snippet: str = Field(description="plain text of the snippet")
     parts: list[HighlightPart] = Field(description="the snippet split into matching and other text")
     rank: float
+    match: Literal["words", "meaning", "both"] = "words"
     page: str = Field(description="the video page at the moment of the hit")
 
 
 class SearchOut(BaseModel):
     query: str
     hits: list[SearchHitOut]
+    titles: list[SearchHitOut] = Field(
+        default_factory=list, description="videos whose title matches (first page only)"
+    )
+    unmatched: list[str] = Field(
+        default_factory=list, description="words of the query found nowhere"
+    )
+    offset: int = 0
+    limit: int = 20
+    has_more: bool = False
 
 
 class AskIn(BaseModel):
@@ -228,3 +238,90 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
+
+
+# --- the knowledge base: asking the library, highlights ----------------------------------------
+
+
+class TurnIn(BaseModel):
+    """An earlier question of the conversation, and the videos its answer cited."""
+
+    question: str = Field(max_length=2000)
+    cited: list[str] = Field(default_factory=list, max_length=20)
+
+
+class AskLibraryIn(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    channel: str | None = Field(
+        default=None, max_length=200, description="only this channel: its id, name or id prefix"
+    )
+    history: list[TurnIn] = Field(
+        default_factory=list, max_length=10, description="earlier turns, oldest first"
+    )
+
+
+class LibraryCitationOut(BaseModel):
+    video_id: str
+    title: str
+    start: float | None = Field(default=None, description="seconds; null where there are none")
+    text: str
+
+
+class LibraryAnswerOut(BaseModel):
+    """An answer from the whole library, citing videos and moments."""
+
+    answer: str
+    citations: list[LibraryCitationOut]
+    found: bool = Field(description="false when nothing stored answers the question")
+
+    @classmethod
+    def of(cls, answer: LibraryAnswer) -> LibraryAnswerOut:
+        return cls.model_validate(answer.model_dump(include={"answer", "citations", "found"}))
+
+
+class HighlightIn(BaseModel):
+    """A passage to highlight: a stored video, a time range, and optionally the exact words."""
+
+    video_id: str = Field(min_length=1, max_length=200, description="its id or a unique prefix")
+    start: float = Field(ge=0, examples=[5.0], description="seconds")
+    end: float | None = Field(default=None, ge=0, description="seconds (default: the line's end)")
+    quote: str | None = Field(
+        default=None, max_length=2000, description="the selected words (default: what is said)"
+    )
+    note: str | None = Field(default=None, max_length=10_000)
+    tags: list[str] = Field(default_factory=list, max_length=20)
+
+
+class HighlightPatch(BaseModel):
+    """A change to a highlight's note or tags; `version` is the one you read (no lost update)."""
+
+    version: int = Field(ge=1)
+    note: str | None = Field(default=None, max_length=10_000)
+    tags: list[str] | None = Field(default=None, max_length=20)
+
+
+class HighlightOut(BaseModel):
+    id: int
+    video_id: str
+    title: str
+    start: float
+    end: float
+    quote: str
+    before: str
+    after: str
+    note: str
+    tags: list[str]
+    version: int
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    page: str = Field(description="the video page at the highlight's moment")
+
+    @classmethod
+    def of(cls, h: Highlight, title: str) -> HighlightOut:
+        return cls(**h.model_dump(), title=title, page=f"/v/{h.video_id}?t={int(h.start)}")
+
+
+class HighlightPage(BaseModel):
+    items: list[HighlightOut]
+    limit: int
+    offset: int

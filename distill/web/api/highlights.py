@@ -1,0 +1,115 @@
+"""/api/v1/highlights: list, search, add, read, edit (compare-and-set on `version`), delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from distill.domain import Highlight
+from distill.web.api.auth import WRITE
+from distill.web.api.models import (
+    ErrorOut,
+    HighlightIn,
+    HighlightOut,
+    HighlightPage,
+    HighlightPatch,
+)
+from distill.web.deps import get_state
+
+router = APIRouter(prefix="/highlights", tags=["highlights"])
+
+
+def _out(request: Request, items: list[Highlight]) -> list[HighlightOut]:
+    lib = get_state(request).library
+    titles: dict[str, str] = {}
+    for h in items:
+        if h.video_id not in titles:
+            titles[h.video_id] = lib.get_video(h.video_id).title
+    return [HighlightOut.of(h, titles[h.video_id]) for h in items]
+
+
+@router.get("", response_model=HighlightPage)
+async def list_highlights(
+    request: Request,
+    video_id: str | None = None,
+    tag: str | None = Query(None, max_length=40),
+    query: str | None = Query(None, max_length=200, description="words of the quote, note or tags"),
+    q: str | None = Query(None, max_length=200, deprecated=True, description="same as `query`"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> HighlightPage:
+    """Highlights and notes, newest first (in time order for one video); filter by tag and words."""
+    state = get_state(request)
+    lib = state.library
+    words = query or q
+
+    def build() -> HighlightPage:
+        video = state.service.video_id(video_id) if video_id is not None else None
+        items = lib.list_highlights(video_id=video, tag=tag, q=words, limit=limit, offset=offset)
+        return HighlightPage(items=_out(request, items), limit=limit, offset=offset)
+
+    return await run_in_threadpool(build)
+
+
+# A write that another one got in before: the same passage highlighted, a stale version.
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorOut, "description": "Changed meanwhile, or already there."}
+}
+
+
+@router.post(
+    "",
+    response_model=HighlightOut,
+    status_code=201,
+    dependencies=WRITE["dependencies"],
+    responses={**WRITE["responses"], **CONFLICT},
+)
+async def add_highlight(request: Request, body: HighlightIn) -> HighlightOut:
+    """Highlight a passage of a stored video (409 when that exact passage is highlighted already)."""
+    state = get_state(request)
+
+    def build() -> HighlightOut:
+        h = state.service.add_highlight(
+            body.video_id, body.start, body.end, quote=body.quote, note=body.note, tags=body.tags
+        )
+        return _out(request, [h])[0]
+
+    out = await run_in_threadpool(build)
+    state.changed()
+    return out
+
+
+@router.get("/{highlight_id}", response_model=HighlightOut)
+async def get_highlight(request: Request, highlight_id: int) -> HighlightOut:
+    lib = get_state(request).library
+    return await run_in_threadpool(lambda: _out(request, [lib.get_highlight(highlight_id)])[0])
+
+
+@router.patch(
+    "/{highlight_id}",
+    response_model=HighlightOut,
+    dependencies=WRITE["dependencies"],
+    responses={**WRITE["responses"], **CONFLICT},
+)
+async def edit_highlight(request: Request, highlight_id: int, body: HighlightPatch) -> HighlightOut:
+    """Change the note or tags; 409 when someone changed it after the `version` you read."""
+    state = get_state(request)
+
+    def build() -> HighlightOut:
+        h = state.service.edit_highlight(highlight_id, body.version, note=body.note, tags=body.tags)
+        return _out(request, [h])[0]
+
+    out = await run_in_threadpool(build)
+    state.changed()
+    return out
+
+
+@router.delete("/{highlight_id}", status_code=204, **WRITE)
+async def delete_highlight(request: Request, highlight_id: int) -> Response:
+    state = get_state(request)
+    await run_in_threadpool(state.service.delete_highlight, highlight_id)
+    state.changed()
+    return Response(status_code=204)
