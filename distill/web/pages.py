@@ -195,7 +195,7 @@ def video_context(state: AppState, video_id: str, lang: str | None, base: str) -
     if len(description) > 200:
         description = description[:197].rsplit(" ", 1)[0] + "…"
     media_url = f"{base}/media/{v.id}" if player in ("audio", "video") else None
-    highlights = lib.list_highlights(video_id=video_id, limit=1000)
+    highlights = state.library.list_highlights(video_id=v.id, limit=1000)
     embed_code = (
         f'<iframe src="{base}/embed/{v.id}" title="{html.escape(v.title, quote=True)}" '
         'width="100%" height="380" style="border:0;max-width:560px" loading="lazy"></iframe>'

@@ -78,7 +78,7 @@ async def add_highlight(request: Request, body: HighlightIn) -> HighlightOut:
         return _out(request, [h])[0]
 
     out = await run_in_threadpool(build)
-    state.changed()
+    state.changed(out.video_id)
     return out
 
 
@@ -103,13 +103,13 @@ async def edit_highlight(request: Request, highlight_id: int, body: HighlightPat
         return _out(request, [h])[0]
 
     out = await run_in_threadpool(build)
-    state.changed()
+    state.changed(out.video_id)
     return out
 
 
 @router.delete("/{highlight_id}", status_code=204, **WRITE)
 async def delete_highlight(request: Request, highlight_id: int) -> Response:
     state = get_state(request)
-    await run_in_threadpool(state.service.delete_highlight, highlight_id)
-    state.changed()
+    gone = await run_in_threadpool(state.service.delete_highlight, highlight_id)
+    state.changed(gone.video_id)
     return Response(status_code=204)
