@@ -6,9 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-SourceKind = Literal["youtube", "captions", "media"]
+SourceKind = Literal["youtube", "captions", "media", "article", "pdf", "episode", "book"]
+# Kinds whose text has no times: their segments and summary items carry a page or paragraph.
+TIMELESS_KINDS = frozenset({"article", "pdf", "book"})
+ANCHOR_FIELDS = ("page", "paragraph")
 TextOrigin = Literal["manual", "auto", "translated", "file", "whisper"]
 
 # The keys of the summary JSON contract (DESIGN.md), in order.
@@ -22,8 +25,31 @@ def no_progress(stage: str, done: float, total: float | None) -> None:
     """Progress callback that ignores every event."""
 
 
-class Chapter(BaseModel):
-    """A titled section of the video, starting at `start` seconds."""
+class Anchored(BaseModel):
+    """Where an item is in a source without times: a page (PDF) or paragraph (article), 1-based.
+
+    Both are left out of the JSON when unset, so a video's JSON is unchanged; `start` stays
+    null for these sources.
+    """
+
+    page: int | None = Field(default=None, description="1-based PDF page; only for PDFs")
+    paragraph: int | None = Field(
+        default=None, description="1-based paragraph of an article or highlight of a book"
+    )
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_anchors(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in ANCHOR_FIELDS:  # after the item's own fields, and only when set
+                value = data.pop(name, None)
+                if value is not None:
+                    data[name] = value
+        return data
+
+
+class Chapter(Anchored):
+    """A titled section of the video, starting at `start` seconds (or at a page or paragraph)."""
 
     title: str
     start: float | None = None
@@ -46,6 +72,9 @@ class VideoMeta(BaseModel):
     description: str | None = None
     chapters: list[Chapter] = Field(default_factory=list)
     path: str | None = Field(default=None, description="local media file, for playback")
+    author: str | None = Field(default=None, description="an article's or book's author")
+    pages: int | None = Field(default=None, description="a PDF's page count")
+    feed: str | None = Field(default=None, description="the feed an episode was found in")
 
 
 class MetaOverride(BaseModel):
@@ -78,8 +107,9 @@ class Word(BaseModel):
     text: str
 
 
-class Segment(BaseModel):
-    """One timed piece of speech. Times are seconds, or None where the source has none."""
+class Segment(Anchored):
+    """One timed piece of speech or text. Times are seconds, or None where the source has none
+    (an article's paragraph or a PDF's page is then its anchor)."""
 
     start: float | None = None
     end: float | None = None
@@ -122,7 +152,7 @@ class SourceRef(BaseModel):
         return cls(**meta.model_dump(include=set(cls.model_fields)))
 
 
-class Insight(BaseModel):
+class Insight(Anchored):
     """A key insight: one emoji, one sentence, the moment it is said."""
 
     emoji: str
@@ -130,7 +160,7 @@ class Insight(BaseModel):
     start: float | None = None
 
 
-class QA(BaseModel):
+class QA(Anchored):
     """A question the video answers, its answer, and where."""
 
     question: str
@@ -138,7 +168,7 @@ class QA(BaseModel):
     start: float | None = None
 
 
-class Takeaway(BaseModel):
+class Takeaway(Anchored):
     """One key takeaway of the summary."""
 
     text: str
@@ -198,7 +228,7 @@ class Summary(BaseModel):
         return {key: data[key] for key in SUMMARY_KEYS}
 
 
-class Citation(BaseModel):
+class Citation(Anchored):
     """A passage of the transcript that supports an answer."""
 
     start: float | None = None

@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     # Seconds between a job worker's heartbeats; one silent for three is stalled and its job
     # goes to another worker (PostgreSQL only).
     worker_heartbeat: float = 10.0
+    # Hosts (as written in URLs, comma-separated) the web fetcher may reach on private addresses.
+    allow_private_hosts: str = ""
+    max_page_mb: int = 20
+    max_enclosure_mb: int = 500
+    # How often the embedded worker checks followed channels and feeds for new entries.
+    follow_interval_minutes: float = 60.0
 
     @property
     def db_url(self) -> str:

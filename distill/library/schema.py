@@ -64,6 +64,8 @@ segments = sa.Table(
     sa.Column("end", sa.Float),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("speaker", sa.Text),
+    sa.Column("page", sa.Integer),
+    sa.Column("paragraph", sa.Integer),
     sa.UniqueConstraint("transcript_id", "idx", name="uq_segments_transcript_idx"),
 )
 
@@ -185,6 +187,63 @@ library_info = sa.Table(
     metadata,
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+# A playlist, channel or feed expanded into jobs: one row per entry, skipped when already stored.
+batches = sa.Table(
+    "batches",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("follow_id", sa.String(32)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
+batch_items = sa.Table(
+    "batch_items",
+    metadata,
+    sa.Column(
+        "batch_id",
+        sa.String(32),
+        sa.ForeignKey("batches.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("idx", sa.Integer, primary_key=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("entry_id", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("job_id", sa.String(32)),
+    sa.Column("skipped", sa.Boolean, nullable=False),
+)
+
+# A channel, playlist or feed checked on a schedule for new entries.
+follows = sa.Table(
+    "follows",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("source", sa.Text, nullable=False, unique=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("params", sa.Text, nullable=False),  # JSON: limit, lang, model
+    sa.Column("checked_at", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# A Kindle book's highlights, notes and bookmarks (the book is a document of kind "book").
+clippings = sa.Table(
+    "clippings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("video_id", sa.Text, sa.ForeignKey("videos.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("type", sa.String(10), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("page", sa.Text),
+    sa.Column("location", sa.Text),
+    sa.Column("added", sa.Text),
+    sa.UniqueConstraint("video_id", "idx", name="uq_clippings_video_idx"),
 )
 
 # Full-text objects the migrations add per database, which the tables above do not describe.

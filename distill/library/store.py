@@ -83,6 +83,8 @@ class Library(JobQueue, HighlightStore, PassageStore):
                 "end": s.end,
                 "text": clean_text(s.text),
                 "speaker": s.speaker,
+                "page": s.page,
+                "paragraph": s.paragraph,
             }
             for i, s in enumerate(transcript.segments)
         ]
@@ -199,7 +201,14 @@ class Library(JobQueue, HighlightStore, PassageStore):
                     f"(stored: {have}); add it again with that language."
                 )
             segs = conn.execute(
-                sa.select(segments.c.start, segments.c.end, segments.c.text, segments.c.speaker)
+                sa.select(
+                    segments.c.start,
+                    segments.c.end,
+                    segments.c.text,
+                    segments.c.speaker,
+                    segments.c.page,
+                    segments.c.paragraph,
+                )
                 .where(segments.c.transcript_id == chosen.id)
                 .order_by(segments.c.idx)
             ).all()
@@ -208,7 +217,15 @@ class Library(JobQueue, HighlightStore, PassageStore):
             language=chosen.language or None,
             origin=chosen.origin,
             segments=[
-                Segment(start=s.start, end=s.end, text=s.text, speaker=s.speaker) for s in segs
+                Segment(
+                    start=s.start,
+                    end=s.end,
+                    text=s.text,
+                    speaker=s.speaker,
+                    page=s.page,
+                    paragraph=s.paragraph,
+                )
+                for s in segs
             ],
         )
 

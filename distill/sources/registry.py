@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from distill.domain import ProgressFn, Transcript, no_progress
@@ -15,11 +16,35 @@ from distill.files import sha256_file
 KNOWN_EXTENSIONS: set[str] = set()
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One source a collection contains: a source string a job can load, and what is known of it."""
+
+    source: str
+    id: str | None = None  # the library id it will be stored under, when known in advance
+    title: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+
+
+@dataclass
+class Collection:
+    """A playlist, channel, feed or OPML file: its title and the sources it contains, newest first."""
+
+    source: str
+    title: str
+    kind: str  # "playlist", "channel", "feed", "opml"
+    entries: list[Entry] = field(default_factory=list)
+
+
 class SourceHandler(ABC):
     """One kind of source: says how well it matches a source string, and loads it."""
 
     name: str = "source"
     extensions: frozenset[str] = frozenset()
+
+    def expand(self, source: str, *, limit: int | None, since: str | None) -> Collection | None:
+        """The sources a collection contains (newest first), or None when `source` is one document."""
+        return None
 
     @abstractmethod
     def score(self, source: str) -> float:
@@ -74,6 +99,33 @@ def resolve(
             "transcript, audio or video file."
         )
     return pick(source).load(source, lang=lang, progress=progress)
+
+
+def expand(
+    source: str, *, limit: int | None = None, since: str | None = None
+) -> Collection | None:
+    """The entries of a playlist, channel, feed or OPML file; None when `source` is one document.
+
+    `limit` keeps the newest entries only; `since` (YYYY-MM-DD) drops entries published before it.
+    """
+    source = (source or "").strip()
+    if not source:
+        return None
+    if limit is not None and limit < 1:
+        raise SourceError(f"--limit must be 1 or more, not {limit}; pass a positive number.")
+    if since is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        raise SourceError(f"--since must be a date like 2024-01-31, not {since!r}.")
+    try:
+        handler = pick(source)
+    except SourceError:
+        return None
+    found = handler.expand(source, limit=limit, since=since)
+    if found is None:
+        return None
+    entries = [e for e in found.entries if since is None or not e.published or e.published >= since]
+    # An OPML file's limit is per feed, applied while it expanded.
+    found.entries = entries[:limit] if limit is not None and found.kind != "opml" else entries
+    return found
 
 
 def unknown_source_error(source: str) -> SourceError:

@@ -33,8 +33,14 @@ def test_unknown_source() -> None:
     assert "pass" in message
 
 
-def test_non_youtube_url() -> None:
-    fails("https://vimeo.com/123456", r"not a YouTube URL/ID")
+def test_non_web_url() -> None:
+    fails("ftp://example.com/talk.srt", r"not a YouTube URL/ID")
+
+
+def test_broken_pdf_is_one_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "slides.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    fails(str(path), r"could not be read as a PDF")
 
 
 def test_empty_source() -> None:
@@ -53,9 +59,9 @@ def test_directory(tmp_path: Path) -> None:
 
 
 def test_unknown_extension(tmp_path: Path) -> None:
-    path = tmp_path / "slides.pdf"
-    path.write_bytes(b"%PDF-1.4")
-    fails(str(path), r"extension .* \(\.pdf\)")
+    path = tmp_path / "slides.key"
+    path.write_bytes(b"PK\x03\x04")
+    fails(str(path), r"extension .* \(\.key\)")
 
 
 def test_empty_caption_file(tmp_path: Path) -> None:

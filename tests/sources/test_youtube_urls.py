@@ -103,14 +103,23 @@ def test_registry_prefers_youtube_for_urls_and_files_for_paths(
 
 @pytest.mark.parametrize(
     "url",
-    [
-        "https://www.youtube.com/@3blue1brown",
-        "https://www.youtube.com/playlist?list=PLZHQObOWTQDNPOjrT6KVlfJuKtYTftqH6",
-        "https://www.youtube.com/watch?v=short",
-        "youtu.be/",
-    ],
+    ["https://www.youtube.com/watch?v=short", "youtu.be/", "https://www.youtube.com/feed/trending"],
 )
 def test_youtube_links_without_a_video_explain_themselves(url: str) -> None:
     with pytest.raises(SourceError, match="is a YouTube link but not to one video") as info:
+        resolve(url)
+    assert not re.search(r"[.!?] +[A-Z]", str(info.value)[:-1])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.youtube.com/@3blue1brown",
+        "https://www.youtube.com/playlist?list=PLZHQObOWTQDNPOjrT6KVlfJuKtYTftqH6",
+    ],
+)
+def test_playlists_and_channels_are_collections_not_one_video(url: str) -> None:
+    assert pick(url).name == "youtube-list"
+    with pytest.raises(SourceError, match="not one video; summarize its videos") as info:
         resolve(url)
     assert not re.search(r"[.!?] +[A-Z]", str(info.value)[:-1])
