@@ -19,8 +19,9 @@ from distill.llm import BUILTIN, resolve_model_string
 
 if TYPE_CHECKING:
     from distill.jobs import JobRunner
-    from distill.library import Job, Library
+    from distill.library import Batch, Follow, Job, Library
     from distill.library.models import VideoView
+    from distill.sources import Collection
 
 
 MAX_QUESTION_CHARS = 2000
@@ -410,7 +411,14 @@ class Distill(KnowledgeService):
 
         chosen = choose_model(model)
         progress("summarize", 0.0, 1.0)
-        summary = summarize(transcript, model=chosen, language=lang, progress=progress)
+        from distill.anchors import anchored_summary, is_timeless, with_stand_in_times
+
+        if is_timeless(transcript):  # pages and paragraphs: summarized with stand-in times
+            timed, amap = with_stand_in_times(transcript)
+            summary = summarize(timed, model=chosen, language=lang, progress=progress)
+            summary = anchored_summary(summary, amap)
+        else:
+            summary = summarize(transcript, model=chosen, language=lang, progress=progress)
         progress("summarize", 1.0, 1.0)
         return summary
 
@@ -504,6 +512,11 @@ class Distill(KnowledgeService):
         if not stored:
             self.library.save_transcript(transcript)
             self.index(transcript.meta.id)
+        from distill.anchors import anchored_answer, is_timeless, with_stand_in_times
+
+        if is_timeless(transcript):
+            timed, amap = with_stand_in_times(transcript)
+            return anchored_answer(ask(timed, question, model=chosen), amap)
         return ask(transcript, question, model=chosen)
 
     def translate(
@@ -647,6 +660,139 @@ class Distill(KnowledgeService):
         assert job.video_id is not None
         return job.video_id
 
+    # --- collections: playlists, channels, feeds; follows; Kindle ------------------------------
+
+    def expand(
+        self, source: str, *, limit: int | None = None, since: str | None = None
+    ) -> Collection | None:
+        """The sources a playlist, channel, feed or OPML file contains; None for one document."""
+        from distill.sources import expand
+
+        return expand(source, limit=limit, since=since)
+
+    def submit_collection(
+        self,
+        source: str,
+        *,
+        limit: int | None = None,
+        since: str | None = None,
+        lang: str | None = None,
+        model: str | None = None,
+        follow_id: str | None = None,
+        skip: set[str] | None = None,
+    ) -> Batch | None:
+        """Queue one job per entry of a collection (stored ones skipped) as a batch; None when
+        `source` is one document."""
+        if model is not None:
+            choose_model(model)
+        found = self.expand(source, limit=limit, since=since)
+        if found is None:
+            return None
+        items: list[dict[str, Any]] = []
+        for entry in found.entries:
+            if skip and entry.source in skip:
+                continue
+            item = {"source": entry.source, "entry_id": entry.id, "title": entry.title}
+            if entry.id and self.library.has_video(entry.id):
+                item["skipped"] = True
+            else:
+                params: dict[str, Any] = {**({"lang": lang} if lang else {})}
+                if model:
+                    params["model"] = model
+                item["job_id"] = self.library.create_job(entry.source, params=params).id
+            items.append(item)
+        batch_id = self.library.create_batch(
+            found.source, found.title, found.kind, items, follow_id=follow_id
+        )
+        if self.on_submit is not None and any("job_id" in i for i in items):
+            self.on_submit()
+        return self.library.get_batch(batch_id)
+
+    def follow(
+        self,
+        source: str,
+        *,
+        limit: int = 5,
+        lang: str | None = None,
+        model: str | None = None,
+    ) -> tuple[Follow, Batch]:
+        """Follow a channel, playlist or feed: its newest `limit` entries now, new ones later."""
+        if model is not None:
+            choose_model(model)
+        found = self.expand(source, limit=1)
+        if found is None:
+            raise InputError(
+                f"{source!r} is one document, not a channel, playlist or feed, so there is "
+                "nothing to follow; summarize it instead."
+            )
+        params = {"limit": limit, **({"lang": lang} if lang else {}), **({"model": model} if model else {})}
+        followed = self.library.add_follow(source.strip(), found.title, found.kind, params)
+        batch = self.check_follow(followed)
+        return followed, batch
+
+    def check_follow(self, followed: Follow) -> Batch:
+        """Queue the entries of one follow that no earlier check has seen (stored ones skipped)."""
+        params = followed.params or {}
+        seen = self.library.follow_sources(followed.id)
+        try:
+            batch = self.submit_collection(
+                followed.source,
+                limit=int(params.get("limit") or 30) if not seen else 30,
+                lang=params.get("lang"),
+                model=params.get("model"),
+                follow_id=followed.id,
+                skip=seen,
+            )
+        except DistillError as exc:
+            self.library.mark_follow_checked(followed.id, str(exc))
+            raise
+        self.library.mark_follow_checked(followed.id, None)
+        assert batch is not None
+        return batch
+
+    def check_follows(self) -> list[Batch]:
+        """Check every follow for new entries and queue them (the periodic task of every worker);
+        a follow that fails is recorded with its reason and the others still run."""
+        batches: list[Batch] = []
+        for followed in self.library.list_follows():
+            try:
+                batches.append(self.check_follow(followed))
+            except DistillError:
+                continue
+        return batches
+
+    def unfollow(self, follow: str) -> None:
+        """Stop following a source (by its id or source string)."""
+        self.library.remove_follow(follow.strip())
+
+    def import_kindle(self, data: bytes, name: str) -> list[tuple[str, str, int]]:
+        """Store the books of a Kindle clippings file: (id, title, highlights and notes) each.
+
+        The whole file is read and checked before anything is stored.
+        """
+        from distill.library import ClippingRow
+        from distill.sources.kindle import book_transcript, read_clippings
+
+        books = read_clippings(data, name)
+        done: list[tuple[str, str, int]] = []
+        for book in books:
+            transcript = book_transcript(book)
+            rows = [
+                ClippingRow(
+                    type=c.type,
+                    text=c.text,
+                    note=c.note,
+                    page=c.page,
+                    location=c.location,
+                    added=c.added,
+                )
+                for c in book.clippings
+            ]
+            video_id = self.library.save_transcript(transcript)
+            self.library.save_clippings(video_id, rows)
+            done.append((video_id, book.title, len([r for r in rows if r.type != "bookmark"])))
+        return done
+
     def delete(self, video_id: str) -> str:
         """Delete a video (id or unique prefix) and the media uploaded for it; the id deleted."""
         import shutil
@@ -654,13 +800,29 @@ class Distill(KnowledgeService):
         video_id = self.video_id(video_id)
         meta = self.library.get_video(video_id)
         paths = [meta.path] if meta.path else []
+        kept = self._fetched_file(meta.path)
         paths += [j.source for j in self.library.list_jobs(limit=1000) if j.video_id == video_id]
         self.library.delete_video(video_id)
+        if kept is not None:
+            kept.unlink(missing_ok=True)
         for path in paths:
             folder = self.upload_folder(path)
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
         return video_id
+
+    def _fetched_file(self, path: str | None) -> Path | None:
+        """A PDF or episode audio distill downloaded itself (never a user's own file)."""
+        from distill.settings import get_settings
+
+        if not path:
+            return None
+        media = get_settings().media_dir.resolve()
+        try:
+            file = Path(path).resolve()
+        except (OSError, ValueError):
+            return None
+        return file if file.parent in (media / "documents", media / "episodes") else None
 
     def upload_folder(self, path: str) -> Path | None:
         """The folder the web app stored an upload in, when `path` is one (never anything else)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ class Worker:
         *,
         poll_interval: float = 1.0,
         on_done: Callable[[Job], None] | None = None,
+        follow_interval: float | None = None,
     ) -> None:
         self.service = service
         self.library = service.library
@@ -33,6 +35,13 @@ class Worker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        if follow_interval is None:
+            from distill.settings import get_settings
+
+            follow_interval = get_settings().follow_interval_minutes * 60
+        # Followed channels and feeds are checked this often (0 turns the check off).
+        self.follow_interval = follow_interval
+        self._next_follow_check = time.monotonic() + min(follow_interval, 60.0)
 
     def start(self) -> int:
         """Re-queue interrupted jobs and start the thread; returns how many jobs were re-queued."""
@@ -69,9 +78,20 @@ class Worker:
                     log.exception("job callback failed")
         return count
 
+    def check_follows_when_due(self) -> None:
+        """Check followed sources for new entries when the interval has passed."""
+        if self.follow_interval <= 0 or time.monotonic() < self._next_follow_check:
+            return
+        self._next_follow_check = time.monotonic() + self.follow_interval
+        try:
+            self.service.check_follows()
+        except Exception:  # a follow check must never stop the worker
+            log.exception("checking follows failed")
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                self.check_follows_when_due()
                 self.run_pending()
             except Exception:  # the database may be briefly locked; try again later
                 log.exception("worker loop error")

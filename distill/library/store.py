@@ -13,6 +13,7 @@ from distill.domain import Segment, Summary, Transcript, VideoMeta
 from distill.errors import LibraryError, NotFoundError
 from distill.files import sha256_text
 from distill.library.backends import KINDS, HitKind
+from distill.library.collections import Collections
 from distill.library.database import HEAD_REVISION, MIGRATIONS_DIR, reason, utcnow
 from distill.library.highlights import HighlightStore
 from distill.library.ids import ids_with_prefix, pick_one
@@ -28,6 +29,7 @@ from distill.library.models import (
 from distill.library.query import clean_text, parse_query
 from distill.library.schema import (
     channels,
+    clippings,
     segments,
     summaries,
     summary_items,
@@ -62,7 +64,7 @@ def summary_lines(summary: Summary) -> list[tuple[float | None, str]]:
     return [(start, clean_text(text)) for start, text in lines if text and text.strip()]
 
 
-class Library(JobQueue, HighlightStore, PassageStore):
+class Library(JobQueue, HighlightStore, PassageStore, Collections):
     """Everything distill has stored: one object per database URL."""
 
     # --- videos and transcripts -----------------------------------------------------------
@@ -369,6 +371,7 @@ class Library(JobQueue, HighlightStore, PassageStore):
                 conn.execute(sa.delete(transcripts).where(transcripts.c.video_id == video_id))
                 conn.execute(sa.delete(summary_items).where(summary_items.c.summary_id.in_(sids)))
                 conn.execute(sa.delete(summaries).where(summaries.c.video_id == video_id))
+                conn.execute(sa.delete(clippings).where(clippings.c.video_id == video_id))
                 conn.execute(sa.delete(videos).where(videos.c.id == video_id))
                 self._bump(conn)  # its passages went with it (ON DELETE CASCADE)
                 if row.channel_id is not None:
