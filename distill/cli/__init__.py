@@ -23,6 +23,7 @@ from distill.cli import (  # noqa: E402,F401
     llm_cmds,
     mcp_cmd,
     serve_cmd,
+    sources_cmds,
     summarize_cmds,
     transcribe_cmds,
     worker_cmds,

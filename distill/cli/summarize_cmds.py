@@ -131,8 +131,23 @@ def summarize(
     title: TitleOption = None,
     channel: ChannelOption = None,
     url: UrlOption = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", min=1, help="Playlists, channels and feeds: only the newest N entries."
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="Playlists, channels and feeds: entries published on or after YYYY-MM-DD."
+        ),
+    ] = None,
 ) -> None:
-    """Summarize videos, recordings or transcripts and save them in the library."""
+    """Summarize videos, recordings, articles, PDFs, episodes or transcripts and save them.
+
+    A playlist, channel, feed or OPML file is summarized entry by entry (stored ones skipped).
+    """
     from distill.files import write_atomic
     from distill.service import Distill, choose_model
 
@@ -148,6 +163,8 @@ def summarize(
     failed = 0
     stems: set[str] = set()
     with Distill() as service:
+        work = _expanded(service, sources, limit=limit, since=since)
+        sources = work
         for source in sources:
             try:
                 with progress_bar() as progress:
@@ -186,6 +203,28 @@ def summarize(
             file=sys.stderr,
         )
         raise typer.Exit(1)
+
+
+def _expanded(
+    service: object, sources: list[str], *, limit: int | None, since: str | None
+) -> list[str]:
+    """The sources with every playlist, channel or feed replaced by its entries not yet stored."""
+    from distill.service import Distill
+
+    assert isinstance(service, Distill)
+    work: list[str] = []
+    for source in sources:
+        found = service.expand(source, limit=limit, since=since)
+        if found is None:
+            work.append(source)
+            continue
+        new = [e for e in found.entries if not (e.id and service.library.has_video(e.id))]
+        err_console.print(
+            f"{term(found.title)}: {len(found.entries)} entries, "
+            f"{len(found.entries) - len(new)} already stored"
+        )
+        work.extend(e.source for e in new)
+    return work
 
 
 @app.command()
