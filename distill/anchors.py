@@ -45,8 +45,10 @@ def is_timeless(transcript: Transcript) -> bool:
     if transcript.meta.kind in TIMELESS_KINDS:
         return True
     segs = transcript.segments
-    return bool(segs) and all(s.start is None for s in segs) and any(
-        s.page is not None or s.paragraph is not None for s in segs
+    return (
+        bool(segs)
+        and all(s.start is None for s in segs)
+        and any(s.page is not None or s.paragraph is not None for s in segs)
     )
 
 
@@ -66,7 +68,9 @@ def with_stand_in_times(transcript: Transcript) -> tuple[Transcript, AnchorMap]:
     for chapter in transcript.meta.chapters:
         at = _first_start(amap, chapter.page, chapter.paragraph)
         if at is not None:
-            chapters.append(chapter.model_copy(update={"start": at, "page": None, "paragraph": None}))
+            chapters.append(
+                chapter.model_copy(update={"start": at, "page": None, "paragraph": None})
+            )
     meta = transcript.meta.model_copy(update={"chapters": chapters})
     return transcript.model_copy(update={"segments": segments, "meta": meta}), amap
 

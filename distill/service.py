@@ -692,7 +692,11 @@ class Distill(KnowledgeService):
         for entry in found.entries:
             if skip and entry.source in skip:
                 continue
-            item = {"source": entry.source, "entry_id": entry.id, "title": entry.title}
+            item: dict[str, Any] = {
+                "source": entry.source,
+                "entry_id": entry.id,
+                "title": entry.title,
+            }
             if entry.id and self.library.has_video(entry.id):
                 item["skipped"] = True
             else:
@@ -725,7 +729,11 @@ class Distill(KnowledgeService):
                 f"{source!r} is one document, not a channel, playlist or feed, so there is "
                 "nothing to follow; summarize it instead."
             )
-        params = {"limit": limit, **({"lang": lang} if lang else {}), **({"model": model} if model else {})}
+        params = {
+            "limit": limit,
+            **({"lang": lang} if lang else {}),
+            **({"model": model} if model else {}),
+        }
         followed = self.library.add_follow(source.strip(), found.title, found.kind, params)
         batch = self.check_follow(followed)
         return followed, batch

@@ -38,7 +38,10 @@ def follow(
         if list_:
             follows = service.library.list_follows()
             if not follows:
-                typer.echo("Nothing is followed; follow a channel or feed with `distill follow URL`.", err=True)
+                typer.echo(
+                    "Nothing is followed; follow a channel or feed with `distill follow URL`.",
+                    err=True,
+                )
             for f in follows:
                 checked = f.checked_at.strftime("%Y-%m-%d %H:%M") if f.checked_at else "never"
                 line = f"{f.id[:8]}  {term(f.title)}  {term(f.source)}  checked {checked}"
@@ -51,7 +54,9 @@ def follow(
             err_console.print(f"following {term(followed.title)} ({followed.kind})")
             batches = [batch]
         else:
-            raise DistillError("Pass a channel, playlist or feed URL to follow, or --list or --check.")
+            raise DistillError(
+                "Pass a channel, playlist or feed URL to follow, or --list or --check."
+            )
         queued = sum(b.counts.get("queued", 0) for b in batches)
         stored = sum(b.counts.get("stored", 0) for b in batches)
         err_console.print(f"{queued} new entries to summarize, {stored} already stored")

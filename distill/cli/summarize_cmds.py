@@ -140,7 +140,8 @@ def summarize(
     since: Annotated[
         str | None,
         typer.Option(
-            "--since", help="Playlists, channels and feeds: entries published on or after YYYY-MM-DD."
+            "--since",
+            help="Playlists, channels and feeds: entries published on or after YYYY-MM-DD.",
         ),
     ] = None,
 ) -> None:

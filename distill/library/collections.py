@@ -117,7 +117,9 @@ class Collections(Database):
                         ],
                     )
         except sa.exc.SQLAlchemyError as exc:
-            raise LibraryError(f"could not record the batch of {source!r}: {reason(exc)}.") from None
+            raise LibraryError(
+                f"could not record the batch of {source!r}: {reason(exc)}."
+            ) from None
         return batch_id
 
     def get_batch(self, batch_id: str) -> Batch:
@@ -201,7 +203,9 @@ class Collections(Database):
     def list_follows(self) -> list[Follow]:
         """Every followed source, oldest first."""
         with self._read() as conn:
-            return [_follow(r) for r in conn.execute(sa.select(follows).order_by(follows.c.created_at))]
+            return [
+                _follow(r) for r in conn.execute(sa.select(follows).order_by(follows.c.created_at))
+            ]
 
     def remove_follow(self, follow: str) -> None:
         """Stop following (by id or source); NotFoundError if it is not followed."""
@@ -250,11 +254,18 @@ class Collections(Database):
         """A book's highlights, notes and bookmarks in file order."""
         with self._read() as conn:
             rows = conn.execute(
-                sa.select(clippings).where(clippings.c.video_id == video_id).order_by(clippings.c.idx)
+                sa.select(clippings)
+                .where(clippings.c.video_id == video_id)
+                .order_by(clippings.c.idx)
             ).all()
         return [
             ClippingRow(
-                type=r.type, text=r.text, note=r.note, page=r.page, location=r.location, added=r.added
+                type=r.type,
+                text=r.text,
+                note=r.note,
+                page=r.page,
+                location=r.location,
+                added=r.added,
             )
             for r in rows
         ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from distill.domain import Chapter, Segment, Transcript, VideoMeta
 from distill.errors import SourceError
@@ -49,6 +49,7 @@ def extract_article(html: str | bytes, *, url: str | None = None) -> dict[str, A
     )
     if doc is None:
         return {"paragraphs": []}
+    doc = cast(Any, doc)
     paragraphs: list[tuple[str | None, str]] = []
     heading: str | None = None
     for raw in (doc.text or "").splitlines():

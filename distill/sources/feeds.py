@@ -202,7 +202,7 @@ def parse_xml(data: bytes, shown: str) -> Any:
 
 
 def feed_kind(root: Any) -> str | None:
-    """"rss", "atom", "rdf" or "opml" for the root element of a document, else None."""
+    """ "rss", "atom", "rdf" or "opml" for the root element of a document, else None."""
     _, local = _name(root.tag)
     local = local.lower()
     if local in ("rss", "feed", "opml"):
@@ -229,9 +229,7 @@ def _rss_item(item: Any) -> Episode:
     if enclosure is not None and enclosure.get("url"):
         enc_url = enclosure.get("url").strip()
         enc_type = (enclosure.get("type") or "").strip().lower() or None
-    description = _text(_child(item, "itunes", "summary")) or _text(
-        _child(item, "", "description")
-    )
+    description = _text(_child(item, "itunes", "summary")) or _text(_child(item, "", "description"))
     transcripts = [
         Transcript(
             url=t.get("url").strip(),
@@ -288,7 +286,8 @@ def _atom_entry(entry: Any) -> Episode:
         title=title,
         published=_date(published),
         link=link,
-        description=_text(_child(entry, "atom", "summary")) or _text(_child(entry, "atom", "content")),
+        description=_text(_child(entry, "atom", "summary"))
+        or _text(_child(entry, "atom", "content")),
         enclosure_url=enc_url,
         enclosure_type=enc_type,
     )
@@ -346,14 +345,18 @@ def parse_opml(data: bytes, shown: str) -> list[tuple[str, str]]:
     """(title, feed URL) of every feed an OPML file lists."""
     root = parse_xml(data, shown)
     if feed_kind(root) != "opml":
-        raise FeedError(f"{shown} is not an OPML file (its root is not <opml>); pass an OPML export.")
+        raise FeedError(
+            f"{shown} is not an OPML file (its root is not <opml>); pass an OPML export."
+        )
     feeds: list[tuple[str, str]] = []
     for outline in root.iter():
         if _name(outline.tag)[1].lower() != "outline":
             continue
         url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
         if url.startswith(("http://", "https://")) and url not in [u for _, u in feeds]:
-            feeds.append((" ".join((outline.get("title") or outline.get("text") or url).split()), url))
+            feeds.append(
+                (" ".join((outline.get("title") or outline.get("text") or url).split()), url)
+            )
     if not feeds:
         raise FeedError(f"{shown} lists no feeds (no outline with an xmlUrl); export it again.")
     return feeds
@@ -373,7 +376,7 @@ def parse_chapters_json(text: str) -> list[tuple[float, str]]:
             continue
         title = " ".join(str(chapter.get("title") or "").split())
         try:
-            start = float(chapter.get("startTime"))
+            start = float(chapter.get("startTime"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             continue
         if title and start >= 0:

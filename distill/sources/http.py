@@ -206,9 +206,7 @@ def _network_error(url: str, exc: Exception) -> NetworkError:
             f"Could not connect to '{_shown(url)}' (the server refused or is unreachable); check "
             "the address and your connection."
         )
-    return NetworkError(
-        f"Fetching '{_shown(url)}' failed ({type(exc).__name__}); try again later."
-    )
+    return NetworkError(f"Fetching '{_shown(url)}' failed ({type(exc).__name__}); try again later.")
 
 
 @contextmanager

@@ -137,13 +137,7 @@ def _added(part: str) -> str:
 def parse_status(line: str) -> tuple[str, str | None, str | None, str | None]:
     """(type, page, location, added) of a status line in any Kindle language."""
     body = line.lstrip("-–— \t")
-    kind = (
-        "bookmark"
-        if _BOOKMARK.search(body)
-        else "note"
-        if _NOTE.search(body)
-        else "highlight"
-    )
+    kind = "bookmark" if _BOOKMARK.search(body) else "note" if _NOTE.search(body) else "highlight"
     page = location = added = None
     for part in re.split(r"\s*[|｜]\s*", body):
         if _ADDED_WORDS.search(part):
@@ -216,7 +210,8 @@ def books_of(clippings: list[Clipping]) -> list[Book]:
                 if old.type != "highlight" or not _overlaps(old.span(), span):
                     continue
                 old_words = " ".join(old.text.split())
-                same_start = old.span() is not None and span is not None and old.span()[0] == span[0]
+                old_span = old.span()
+                same_start = old_span is not None and span is not None and old_span[0] == span[0]
                 if same_start or old_words in words or words in old_words:
                     book.clippings[i] = clip  # the later revision replaces the earlier one
                     break
@@ -233,7 +228,9 @@ def books_of(clippings: list[Clipping]) -> list[Book]:
                     (
                         h
                         for h in reversed(kept)
-                        if h.type == "highlight" and at is not None and _overlaps(h.span(), (at[1], at[1]))
+                        if h.type == "highlight"
+                        and at is not None
+                        and _overlaps(h.span(), (at[1], at[1]))
                     ),
                     None,
                 )

@@ -93,10 +93,8 @@ def _segments(page_no: int, lines: list[str]) -> list[Segment]:
     current: list[str] = []
     for word in words:
         current.append(word)
-        if len(current) >= SEGMENT_WORDS and _SENTENCE_END.search(word):
-            out.append(Segment(text=" ".join(current), page=page_no))
-            current = []
-        elif len(current) >= SEGMENT_WORDS * 2:
+        at_end = len(current) >= SEGMENT_WORDS and _SENTENCE_END.search(word)
+        if at_end or len(current) >= SEGMENT_WORDS * 2:
             out.append(Segment(text=" ".join(current), page=page_no))
             current = []
     if current:
@@ -208,7 +206,9 @@ def pdf_transcript(
     progress: ProgressFn = no_progress,
 ) -> Transcript:
     """A Transcript of a PDF file: segments anchored to pages, headings as chapters."""
-    segments, chapters, info = read_pdf(path, shown=shown, password=pdf_password(), progress=progress)
+    segments, chapters, info = read_pdf(
+        path, shown=shown, password=pdf_password(), progress=progress
+    )
     meta = VideoMeta(
         kind="pdf",
         id=doc_id,

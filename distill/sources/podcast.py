@@ -171,7 +171,9 @@ def load_episode(source: str, *, lang: str | None, progress: ProgressFn) -> Tran
         )
     meta = _episode_meta(feed_url, feed, episode)
     if episode.chapters_url:
-        meta = meta.model_copy(update={"chapters": _fetch_chapters(feed_url, episode) or meta.chapters})
+        meta = meta.model_copy(
+            update={"chapters": _fetch_chapters(feed_url, episode) or meta.chapters}
+        )
     picked = _pick_transcript(episode)
     if picked is not None:
         item, fmt = picked

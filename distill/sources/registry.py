@@ -101,9 +101,7 @@ def resolve(
     return pick(source).load(source, lang=lang, progress=progress)
 
 
-def expand(
-    source: str, *, limit: int | None = None, since: str | None = None
-) -> Collection | None:
+def expand(source: str, *, limit: int | None = None, since: str | None = None) -> Collection | None:
     """The entries of a playlist, channel, feed or OPML file; None when `source` is one document.
 
     `limit` keeps the newest entries only; `since` (YYYY-MM-DD) drops entries published before it.

@@ -79,7 +79,9 @@ def load_web(url: str, *, progress: ProgressFn) -> Transcript:
     from distill.sources.pdf import is_pdf_bytes
 
     progress("download", 0.0, None)
-    fetched = fetch_memo(url, accept="text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.5")
+    fetched = fetch_memo(
+        url, accept="text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.5"
+    )
     forget(url)
     progress("download", 1.0, 1.0)
     doc_id = url_id(url)

@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.datastructures import FormData, UploadFile
 
 from distill.errors import DistillError, InputError
+from distill.library import Batch
 from distill.web import render, submissions
 from distill.web.deps import base_url, check_lang, full_id, get_state
 from distill.web.render import job_error, source_label
@@ -69,6 +70,7 @@ def _home(state: AppState, error: str | None = None) -> str:
 
     return state.render(
         "home.html",
+        batches=lib.list_batches(limit=5),
         videos=lib.list_cards(limit=12),
         channels=lib.list_channels(),
         jobs=jobs,
@@ -97,6 +99,10 @@ async def submit(request: Request) -> Response:
             path = await run_in_threadpool(
                 submissions.store_file, state, upload.file, upload.filename
             )
+            if path.suffix == ".clippings":
+                books = await run_in_threadpool(submissions.import_clippings, state, path)
+                state.changed()
+                return RedirectResponse(f"/v/{books[0][0]}", status_code=303)
             job = await run_in_threadpool(
                 lambda: submissions.submit_file(
                     state, str(path), title=title if isinstance(title, str) else None
@@ -106,10 +112,13 @@ async def submit(request: Request) -> Response:
             known = await run_in_threadpool(submissions.summarized_youtube_id, state, url)
             if known is not None:  # already summarized: straight to its page
                 return RedirectResponse(f"/v/{known}", status_code=303)
-            job = await run_in_threadpool(submissions.submit_url, state, url)
+            found = await run_in_threadpool(submissions.submit_link, state, url)
+            if isinstance(found, Batch):  # a playlist, channel or feed: one job per entry
+                return RedirectResponse(f"/batches/{found.id}", status_code=303)
+            job = found
         else:
-            raise UploadError("Paste a YouTube link or choose a file to upload.")
-    except (UploadError, InputError) as exc:
+            raise UploadError("Paste a link or choose a file to upload.")
+    except (UploadError, DistillError) as exc:
         status = exc.status if isinstance(exc, UploadError) else 400
         body = await run_in_threadpool(_home, state, str(exc))
         return html_page(body, status=status)
@@ -119,6 +128,17 @@ async def submit(request: Request) -> Response:
 
 
 # --- jobs ------------------------------------------------------------------------------------
+
+
+@router.get("/batches/{batch_id}", response_class=HTMLResponse)
+async def batch_page(request: Request, batch_id: str) -> Response:
+    state = get_state(request)
+
+    def build() -> str:
+        batch = state.library.get_batch(batch_id)
+        return state.render("batch.html", batch=batch, active=batch.finished < batch.total)
+
+    return html_page(await run_in_threadpool(build))
 
 
 def _job_page(state: AppState, job_id: str) -> str:
@@ -185,8 +205,10 @@ def video_context(state: AppState, video_id: str, lang: str | None, base: str) -
     player = None
     if v.kind == "youtube":
         player = "youtube"
-    elif v.kind == "media" and v.path and Path(v.path).is_file():
+    elif v.kind in ("media", "episode") and v.path and Path(v.path).is_file():
         player = "audio" if render.is_audio(v.path) else "video"
+    elif v.kind == "pdf" and v.path and Path(v.path).is_file():
+        player = "pdf"
     page_url = f"{base}/v/{v.id}"
     thumbnail = render.safe_http_url(v.thumbnail)
     if thumbnail is None and v.kind == "youtube":
@@ -207,7 +229,13 @@ def video_context(state: AppState, video_id: str, lang: str | None, base: str) -
         "current_lang": (s.language if s else lang),
         "page_lang": (s.language if s else v.language) or "en",
         "chapters": chapters,
-        "paragraphs": render.paragraphs(view.segments, chapters),
+        "paragraphs": []
+        if render.is_document(v.kind)
+        else render.paragraphs(view.segments, chapters),
+        "blocks": render.document_blocks(v, view.segments, chapters)
+        if render.is_document(v.kind)
+        else [],
+        "clippings": state.library.get_clippings(v.id) if v.kind == "book" else [],
         "transcript_lang": view.transcript_language,
         "languages": languages,
         "offer_languages": offer,
@@ -220,6 +248,9 @@ def video_context(state: AppState, video_id: str, lang: str | None, base: str) -
         "jsonld": render.video_jsonld(v, s, page_url, media_url, highlights),
         "highlights": highlights,
         "embed_code": embed_code,
+        "noun": {"article": "article", "pdf": "PDF", "book": "book", "episode": "episode"}.get(
+            v.kind, "video"
+        ),
         "token_required": bool(state.api_token),
     }
 
@@ -317,7 +348,7 @@ async def media(request: Request, video_id: str) -> Response:
     if full != video_id:
         return moved(request, f"/media/{full}")
     v = await run_in_threadpool(state.library.get_video, video_id)
-    if v.kind != "media" or not v.path or not Path(v.path).is_file():
+    if v.kind not in ("media", "episode", "pdf") or not v.path or not Path(v.path).is_file():
         raise HTTPException(404, "This video has no playable media stored.")
     return FileResponse(v.path, media_type=render.media_type(v.path))
 

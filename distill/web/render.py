@@ -30,7 +30,9 @@ MEDIA_TYPES = {
     ".webm": "video/webm",
     ".mkv": "video/x-matroska",
     ".avi": "video/x-msvideo",
+    ".pdf": "application/pdf",
 }
+DOCUMENT_KINDS = ("article", "pdf", "book")
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -160,6 +162,62 @@ def paragraphs_html(paras: Sequence[Paragraph], video_id: str, lang: str | None)
             out.append(f'<span class="seg"{start}>{speaker}{escape(seg.text)}</span> ')
         out.append("</p></div>")
     return Markup("".join(out))
+
+
+def is_document(kind: str) -> bool:
+    """Whether a kind is read (pages, paragraphs) rather than played (seconds)."""
+    return kind in DOCUMENT_KINDS
+
+
+@dataclass
+class Block:
+    """A paragraph of an article, a page of a PDF or a highlight of a book, as shown."""
+
+    number: int
+    text: str
+    heading: str | None = None
+    fragment: str | None = None  # the original's URL with a text fragment, for articles
+
+
+def text_fragment_url(url: str | None, text: str) -> str | None:
+    """The original's URL scrolled to a passage: `#:~:text=<first words>,<last words>`."""
+    from urllib.parse import quote
+
+    safe = safe_http_url(url)
+    if not safe:
+        return None
+    words = text.split()
+    if not words:
+        return safe
+    start = quote(" ".join(words[:5]), safe="")
+    if len(words) <= 10:
+        return f"{safe.split('#')[0]}#:~:text={start}"
+    end = quote(" ".join(words[-4:]), safe="")
+    return f"{safe.split('#')[0]}#:~:text={start},{end}"
+
+
+def document_blocks(
+    meta: VideoMeta, segments: Sequence[Any], chapters: list[Chapter] | None
+) -> list[Block]:
+    """The text of an article (paragraphs), PDF (pages) or book (highlights), with headings."""
+    blocks: dict[int, Block] = {}
+    for seg in segments:
+        number = seg.page if meta.kind == "pdf" else seg.paragraph
+        if number is None:
+            continue
+        block = blocks.get(number)
+        if block is None:
+            blocks[number] = Block(number=number, text=seg.text)
+        else:
+            block.text += " " + seg.text
+    for chapter in chapters or []:
+        number = chapter.page if meta.kind == "pdf" else chapter.paragraph
+        if number in blocks and blocks[number].heading is None:
+            blocks[number].heading = chapter.title
+    if meta.kind == "article":
+        for block in blocks.values():
+            block.fragment = text_fragment_url(meta.url, block.text)
+    return [blocks[n] for n in sorted(blocks)]
 
 
 def source_label(source: str) -> str:

@@ -16,7 +16,7 @@ CSP = "; ".join(
         "img-src 'self' data: https://i.ytimg.com",
         "media-src 'self'",
         "connect-src 'self'",
-        "frame-src https://www.youtube-nocookie.com https://www.youtube.com",
+        "frame-src 'self' https://www.youtube-nocookie.com https://www.youtube.com",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",

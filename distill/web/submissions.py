@@ -12,10 +12,10 @@ from distill.errors import InputError
 from distill.files import sha256_file
 from distill.jobs.dispatch import PERSON_PRIORITY
 from distill.service import check_meta
-from distill.web.uploads import canonical_youtube_url, store_upload, youtube_video_id
+from distill.web.uploads import canonical_url, store_upload, youtube_video_id
 
 if TYPE_CHECKING:
-    from distill.library import Job
+    from distill.library import Batch, Job
     from distill.web.state import AppState
 
 
@@ -59,8 +59,35 @@ def submit_file(
 
 
 def submit_url(state: AppState, url: str, *, lang: str | None = None) -> Job:
-    """A job for a YouTube URL (the same URL already queued or running gives that job)."""
-    return state.service.submit(canonical_youtube_url(url), lang=lang, priority=PERSON_PRIORITY)
+    """A job for one video, article or PDF URL (the same URL already queued gives that job)."""
+    return state.service.submit(canonical_url(url), lang=lang, priority=PERSON_PRIORITY)
+
+
+def submit_link(
+    state: AppState,
+    url: str,
+    *,
+    lang: str | None = None,
+    limit: int | None = None,
+    since: str | None = None,
+) -> Job | Batch:
+    """A batch for a playlist, channel or feed URL (one job per entry), else one job."""
+    source = canonical_url(url)
+    if youtube_video_id(source) is None:
+        batch = state.service.submit_collection(source, limit=limit or 50, since=since, lang=lang)
+        if batch is not None:
+            return batch
+    return state.service.submit(source, lang=lang, priority=PERSON_PRIORITY)
+
+
+def import_clippings(state: AppState, path: Path) -> list[tuple[str, str, int]]:
+    """Import an uploaded Kindle clippings file, then drop the upload."""
+    try:
+        return state.service.import_kindle(path.read_bytes(), "The uploaded file")
+    finally:
+        folder = state.service.upload_folder(str(path))
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def summarized_youtube_id(state: AppState, url: str) -> str | None:

@@ -28,15 +28,22 @@ def youtube_video_id(text: str) -> str | None:
     return parse_video_id(text)
 
 
-def canonical_youtube_url(text: str) -> str:
-    """The canonical watch URL for a submitted YouTube URL; refuses every other URL (no SSRF)."""
+def canonical_url(text: str) -> str:
+    """The canonical watch URL of a YouTube video, else the http(s) URL itself (fetched later only
+    through the guarded client); anything else is refused."""
     vid = youtube_video_id(text)
-    if vid is None:
+    if vid is not None:
+        return f"https://www.youtube.com/watch?v={vid}"
+    from distill.sources.http import checked_address
+
+    url = text.strip()
+    if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
         raise UploadError(
-            "Only YouTube links can be submitted (youtube.com or youtu.be); "
-            "to summarize anything else, upload the file."
+            "Paste a link that starts with http:// or https:// (a video, playlist, channel, "
+            "feed, article or PDF), or upload a file."
         )
-    return f"https://www.youtube.com/watch?v={vid}"
+    checked_address(url)  # bad schemes, credentials and private hosts: refused before queueing
+    return url
 
 
 def sniff_media(head: bytes) -> str | None:
@@ -82,14 +89,24 @@ def _decode_head(data: bytes) -> str | None:
         return None
 
 
+_CLIPPING = re.compile(r"^\s*[-\u2013] .*\|.*$\n?(?:.*\n)*?={8,}\s*$", re.M)
+
+
 def sniff_text(data: bytes) -> str | None:
-    """The extension for caption/transcript text recognized by its content, or None if not text."""
+    """The extension for caption/transcript text recognized by its content, or None if not text.
+
+    A Kindle clippings file is `.clippings`; a PDF is `.pdf`.
+    """
+    if b"%PDF-" in data[:1024]:
+        return ".pdf"
     text = _decode_head(data)
     if text is None:
         return None
-    stripped = text.lstrip()
+    stripped = text.lstrip().replace("\ufeff", "").replace("\r\n", "\n")
     if not stripped:
         return None
+    if re.search(r"^={8,}\s*$", stripped[:20000], re.M) and _CLIPPING.search(stripped[:20000]):
+        return ".clippings"
     if stripped.startswith("WEBVTT"):
         return ".vtt"
     if stripped.startswith("{") and '"events"' in stripped[:2000]:
@@ -136,11 +153,13 @@ def store_upload(
     limit, setting = max_media, "DISTILL_MAX_UPLOAD_MB"
     if ext is None:
         ext = sniff_text(head)
-        limit, setting = max_text, "DISTILL_MAX_CAPTION_MB"
+        if ext != ".pdf":  # a PDF may be as large as any upload; text files are smaller
+            limit, setting = max_text, "DISTILL_MAX_CAPTION_MB"
     if ext is None:
         raise UploadError(
-            "That file is neither audio/video (wav, mp3, m4a, flac, ogg, mp4, webm, mkv) nor "
-            "caption or transcript text (srt, vtt, json3, txt); upload one of those.",
+            "That file is neither audio/video (wav, mp3, m4a, flac, ogg, mp4, webm, mkv), a PDF, "
+            "Kindle clippings nor caption or transcript text (srt, vtt, json3, txt); upload one "
+            "of those.",
             status=415,
         )
     folder = media_dir / "uploads" / secrets.token_hex(16)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -53,10 +53,8 @@ class Site:
                     return
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                try:
+                with suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
         self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
@@ -64,7 +62,12 @@ class Site:
         self.host = host
 
     def route(
-        self, path: str, body: Body = b"", *, status: int = 200, content_type: str = "text/html",
+        self,
+        path: str,
+        body: Body = b"",
+        *,
+        status: int = 200,
+        content_type: str = "text/html",
         headers: dict[str, str] | None = None,
     ) -> str:
         """Serve `body` at `path`; returns its URL."""

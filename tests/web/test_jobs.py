@@ -75,21 +75,22 @@ def test_same_url_twice_while_queued_is_one_job(client, library):
     assert len(library.list_jobs()) == 1
 
 
-def test_only_youtube_urls_are_accepted(client, library):
-    for url in [
-        "http://127.0.0.1:8000/api/v1/videos",
-        "file:///etc/passwd",
-        "https://evil.example/watch?v=dQw4w9WgXcQ",
-        "https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ",
-        "gopher://youtube.com/watch?v=dQw4w9WgXcQ",
-        "/etc/passwd",
+def test_only_public_web_urls_are_accepted(client, library):
+    for url, words in [
+        ("http://127.0.0.1:8000/api/v1/videos", "private, local or reserved"),
+        ("http://[::ffff:169.254.169.254]/latest", "private, local or reserved"),
+        ("http://user:pw@example.com/", "credentials"),
+        ("file:///etc/passwd", "starts with http"),
+        ("https://evil.invalid/watch?v=dQw4w9WgXcQ", "could not be found"),
+        ("gopher://youtube.com/watch?v=dQw4w9WgXcQ", "starts with http"),
+        ("/etc/passwd", "starts with http"),
     ]:
         r = client.post("/api/v1/jobs", json={"source": url})
         assert r.status_code == 400, url
-        assert "Only YouTube links" in r.json()["error"]["message"]
+        assert words in r.json()["error"]["message"]
         form = client.post("/submit", data={"url": url}, follow_redirects=False)
         assert form.status_code == 400
-        assert "Only YouTube links" in parse(form.text).find("p", class_="form-error").text
+        assert words in parse(form.text).find("p", class_="form-error").text
     assert library.list_jobs() == []
 
 

@@ -11,10 +11,12 @@ from distill.domain import Answer, Highlight, LibraryAnswer, Summary, Transcript
 
 
 class ChapterOut(BaseModel):
-    """A titled section of the video, starting at `start` seconds."""
+    """A titled section of the video, starting at `start` seconds (or a page or paragraph)."""
 
     title: str
     start: float | None = None
+    page: int | None = None
+    paragraph: int | None = None
 
 
 class VideoOut(BaseModel):
@@ -33,12 +35,16 @@ class VideoOut(BaseModel):
     description: str | None = None
     chapters: list[ChapterOut] = Field(default_factory=list)
     page: str = Field(description="path of the video's summary page")
+    author: str | None = None
+    pages: int | None = Field(default=None, description="a PDF's page count")
     has_media: bool = Field(description="a local media file is stored and playable at /media/{id}")
 
     @classmethod
     def of(cls, meta: VideoMeta) -> VideoOut:
         data = meta.model_dump(exclude={"path", "thumbnail"})
-        return cls(**data, page=f"/v/{meta.id}", has_media=bool(meta.kind == "media" and meta.path))
+        data.pop("feed", None)
+        has_media = bool(meta.kind in ("media", "episode", "pdf") and meta.path)
+        return cls(**data, page=f"/v/{meta.id}", has_media=has_media)
 
 
 class VideoDetail(VideoOut):
@@ -160,7 +166,16 @@ class SourceOut(BaseModel):
     language: str | None = None
 
 
-class InsightOut(BaseModel):
+class AnchorOut(BaseModel):
+    """Where an item is in a source without times (start is then null)."""
+
+    page: int | None = Field(default=None, description="1-based page of a PDF")
+    paragraph: int | None = Field(
+        default=None, description="1-based paragraph of an article, highlight of a book"
+    )
+
+
+class InsightOut(AnchorOut):
     emoji: str
     text: str
     start: float | None = Field(
@@ -168,13 +183,13 @@ class InsightOut(BaseModel):
     )
 
 
-class QAOut(BaseModel):
+class QAOut(AnchorOut):
     question: str
     answer: str
     start: float | None = None
 
 
-class TakeawayOut(BaseModel):
+class TakeawayOut(AnchorOut):
     text: str
     start: float | None = None
 
@@ -214,7 +229,7 @@ class SummaryOut(BaseModel):
         return cls.model_validate(summary.model_dump(exclude={"prompt_version"}))
 
 
-class CitationOut(BaseModel):
+class CitationOut(AnchorOut):
     start: float | None = None
     text: str
 
@@ -325,3 +340,53 @@ class HighlightPage(BaseModel):
     items: list[HighlightOut]
     limit: int
     offset: int
+class BatchIn(BaseModel):
+    """A YouTube playlist or channel URL, or a feed URL, to summarize entry by entry."""
+
+    source: str = Field(
+        min_length=1, max_length=2000, examples=["https://www.youtube.com/@3blue1brown"]
+    )
+    limit: int | None = Field(default=None, ge=1, le=1000, description="newest N entries only")
+    since: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    lang: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+
+class BatchItemOut(BaseModel):
+    source: str
+    title: str | None = None
+    status: str = Field(
+        description="queued, running, done, failed, or stored (already in the library)"
+    )
+    job_id: str | None = None
+    video_id: str | None = None
+
+
+class BatchOut(BaseModel):
+    """A batch and how far its jobs got."""
+
+    id: str
+    source: str
+    title: str
+    kind: str
+    total: int
+    finished: int
+    counts: dict[str, int]
+    items: list[BatchItemOut]
+    page: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, batch: object) -> BatchOut:
+        b = batch  # a distill.library.Batch
+        return cls(
+            id=b.id,  # type: ignore[attr-defined]
+            source=b.source,  # type: ignore[attr-defined]
+            title=b.title,  # type: ignore[attr-defined]
+            kind=b.kind,  # type: ignore[attr-defined]
+            total=b.total,  # type: ignore[attr-defined]
+            finished=b.finished,  # type: ignore[attr-defined]
+            counts=b.counts,  # type: ignore[attr-defined]
+            items=[BatchItemOut(**i.model_dump()) for i in b.items],  # type: ignore[attr-defined]
+            page=f"/batches/{b.id}",  # type: ignore[attr-defined]
+            created_at=b.created_at,  # type: ignore[attr-defined]
+        )

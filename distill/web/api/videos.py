@@ -22,7 +22,7 @@ from distill.web.api.models import (
 )
 from distill.web.deps import check_lang, full_id, get_state
 
-router = APIRouter(prefix="/videos", tags=["videos"])
+router = APIRouter()  # mounted at /videos and at /documents (the same resource)
 
 
 def channel_param() -> Any:
