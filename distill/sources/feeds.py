@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urljoin
 
 from distill.errors import SourceError
 
@@ -334,6 +335,12 @@ def parse_feed(data: bytes, url: str, *, shown: str | None = None) -> Feed:
         )
         feed.live_items = len(_children(channel, "podcast", "liveItem"))
     del channel
+    for e in episodes:  # relative addresses are relative to the feed
+        e.enclosure_url = urljoin(url, e.enclosure_url) if e.enclosure_url else None
+        e.link = urljoin(url, e.link) if e.link else None
+        e.chapters_url = urljoin(url, e.chapters_url) if e.chapters_url else None
+        for t in e.transcripts:
+            t.url = urljoin(url, t.url)
     # Newest first (feeds are usually in that order already; a serial show keeps its order).
     if any(e.published for e in episodes):
         episodes.sort(key=lambda e: e.published or "", reverse=True)

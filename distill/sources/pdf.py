@@ -19,7 +19,8 @@ from distill.sources.registry import SourceHandler, file_path, local_file_id, pr
 
 PDF_EXTENSIONS = frozenset({".pdf"})
 SEGMENT_WORDS = 80  # a page's text is cut into segments of about this many words, at sentence ends
-_SENTENCE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
+_ENDS = frozenset(".!?…:")
+_CLOSERS = frozenset("\"'”’)]")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 
 
@@ -85,20 +86,35 @@ def _is_heading(line: str, height: float, body: float) -> bool:
     )
 
 
-def _segments(page_no: int, lines: list[str]) -> list[Segment]:
-    """A page's lines joined (hyphenated breaks mended) and cut into segments at sentence ends."""
-    text = _HYPHEN_BREAK.sub(r"\1\2", "\n".join(line.strip() for line in lines if line.strip()))
-    words = text.split()
+def _segments(page_no: int, lines: list[str], headings: set[int]) -> list[Segment]:
+    """A page's lines joined (hyphenated breaks mended) and cut into segments at sentence ends;
+    a heading starts a segment of its own."""
     out: list[Segment] = []
     current: list[str] = []
-    for word in words:
-        current.append(word)
-        at_end = len(current) >= SEGMENT_WORDS and _SENTENCE_END.search(word)
-        if at_end or len(current) >= SEGMENT_WORDS * 2:
-            out.append(Segment(text=" ".join(current), page=page_no))
-            current = []
-    if current:
-        out.append(Segment(text=" ".join(current), page=page_no))
+
+    def flush() -> None:
+        if current:
+            text = _HYPHEN_BREAK.sub(r"\1\2", "\n".join(current))
+            out.append(Segment(text=" ".join(text.split()), page=page_no))
+            current.clear()
+
+    words = 0
+    for line_no, line in enumerate(lines):
+        line = line.strip()
+        if not line:
+            continue
+        if line_no in headings:
+            flush()
+            out.append(Segment(text=" ".join(line.split()), page=page_no))
+            words = 0
+            continue
+        current.append(line)
+        words += line.count(" ") + 1
+        ends = line[-1] in _ENDS or (len(line) > 1 and line[-1] in _CLOSERS and line[-2] in _ENDS)
+        if (words >= SEGMENT_WORDS and ends) or words >= SEGMENT_WORDS * 2:
+            flush()
+            words = 0
+    flush()
     return out
 
 
@@ -118,7 +134,7 @@ def read_pdf(
         info = pdf.get_metadata_dict() or {}
         toc = _outline(pdf)
         segments: list[Segment] = []
-        found: list[tuple[int, Chapter]] = []
+        found: list[tuple[int, float, Chapter]] = []
         sizes: Counter[float] = Counter()
         chars = 0
         progress("extract", 0.0, float(total))
@@ -136,14 +152,14 @@ def read_pdf(
                 if height:
                     sizes[height] += len(line)
             body = sizes.most_common(1)[0][0] if sizes else 0.0
-            kept: list[str] = []
+            headings: set[int] = set()
             for line_no, (line, height) in enumerate(zip(lines, heights, strict=True)):
                 clean = " ".join(line.split())
                 if clean and _is_heading(clean, height, body):
-                    found.append((line_no, Chapter(title=clean, page=index + 1)))
-                kept.append(line)
+                    found.append((line_no, height, Chapter(title=clean, page=index + 1)))
+                    headings.add(line_no)
             chars += sum(len(line.strip()) for line in lines)
-            segments.extend(_segments(index + 1, kept))
+            segments.extend(_segments(index + 1, lines, headings))
             progress("extract", float(index + 1), float(total))
     finally:
         pdf.close()
@@ -175,17 +191,22 @@ def _outline(pdf: Any) -> list[Chapter]:
     return chapters[:200]
 
 
-def _merge_headings(found: list[tuple[int, Chapter]]) -> list[Chapter]:
-    """A heading that runs over two consecutive lines becomes one; at most 60 are kept."""
+def _merge_headings(found: list[tuple[int, float, Chapter]]) -> list[Chapter]:
+    """A heading that runs over two consecutive lines (same size) becomes one; at most 60 kept."""
     merged: list[Chapter] = []
-    last_line = -2
-    for line_no, chapter in found:
-        if merged and merged[-1].page == chapter.page and line_no == last_line + 1:
+    last_line, last_height = -2, 0.0
+    for line_no, height, chapter in found:
+        if (
+            merged
+            and merged[-1].page == chapter.page
+            and line_no == last_line + 1
+            and height == last_height
+        ):
             previous = merged[-1]
             merged[-1] = previous.model_copy(update={"title": f"{previous.title} {chapter.title}"})
         else:
             merged.append(chapter)
-        last_line = line_no
+        last_line, last_height = line_no, height
     return merged[:60]
 
 
