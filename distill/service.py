@@ -34,6 +34,8 @@ SOURCE_STAGES: dict[str, tuple[str, ...]] = {
 }
 # What a stored id (or a prefix of one) can look like: local slugs and YouTube ids.
 _ID_LIKE = re.compile(r"[A-Za-z0-9_-]+")
+# How many of a followed source's newest entries each check looks at.
+FOLLOW_WINDOW = 100
 
 
 @dataclass(frozen=True)
@@ -680,9 +682,11 @@ class Distill(KnowledgeService):
         model: str | None = None,
         follow_id: str | None = None,
         skip: set[str] | None = None,
+        queue: int | None = None,
     ) -> Batch | None:
         """Queue one job per entry of a collection (stored ones skipped) as a batch; None when
-        `source` is one document."""
+        `source` is one document. With `queue`, only the newest `queue` entries get jobs; the rest
+        are recorded as older (a follow's starting point)."""
         if model is not None:
             choose_model(model)
         found = self.expand(source, limit=limit, since=since)
@@ -699,6 +703,8 @@ class Distill(KnowledgeService):
             }
             if entry.id and self.library.has_video(entry.id):
                 item["skipped"] = True
+            elif queue is not None and len(items) >= queue:
+                pass  # older than the follow: recorded, never queued
             else:
                 params: dict[str, Any] = {**({"lang": lang} if lang else {})}
                 if model:
@@ -742,14 +748,16 @@ class Distill(KnowledgeService):
         """Queue the entries of one follow that no earlier check has seen (stored ones skipped)."""
         params = followed.params or {}
         seen = self.library.follow_sources(followed.id)
+        first = int(params.get("limit") or 5)
         try:
             batch = self.submit_collection(
                 followed.source,
-                limit=int(params.get("limit") or 30) if not seen else 30,
+                limit=max(first, FOLLOW_WINDOW),
                 lang=params.get("lang"),
                 model=params.get("model"),
                 follow_id=followed.id,
                 skip=seen,
+                queue=None if seen else first,
             )
         except DistillError as exc:
             self.library.mark_follow_checked(followed.id, str(exc))

@@ -23,7 +23,10 @@ class BatchItem(BaseModel):
     entry_id: str | None = None
     title: str | None = None
     job_id: str | None = None
-    status: str = Field(description="queued, running, done, failed, or stored (skipped)")
+    status: str = Field(
+        description="queued, running, done, failed, stored (skipped), or older (a follow's "
+        "entries from before it started, never queued)"
+    )
     video_id: str | None = None
 
 
@@ -45,7 +48,7 @@ class Batch(BaseModel):
 
     @property
     def finished(self) -> int:
-        return sum(self.counts.get(k, 0) for k in ("done", "failed", "stored"))
+        return sum(self.counts.get(k, 0) for k in ("done", "failed", "stored", "older"))
 
 
 class Follow(BaseModel):
@@ -142,7 +145,7 @@ class Collections(Database):
                 entry_id=r.entry_id,
                 title=r.title,
                 job_id=r.job_id,
-                status="stored" if r.skipped else (r.status or "queued"),
+                status="stored" if r.skipped else (r.status or ("queued" if r.job_id else "older")),
                 video_id=r.video_id if not r.skipped else r.entry_id,
             )
             for r in rows
