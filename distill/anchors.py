@@ -57,7 +57,11 @@ def with_stand_in_times(transcript: Transcript) -> tuple[Transcript, AnchorMap]:
     amap = AnchorMap()
     segments: list[Segment] = []
     words = 0
+    titles = {(c.page, c.paragraph, c.title) for c in transcript.meta.chapters}
     for seg in transcript.segments:
+        if (seg.page, seg.paragraph, seg.text) in titles and seg.text[-1:].isalnum():
+            # A heading is a line of its own: end it, so it is not read into the next sentence.
+            seg = seg.model_copy(update={"text": seg.text + "."})
         start = round(words / WORDS_PER_SECOND, 3)
         words += max(1, len(seg.text.split()))
         end = round(words / WORDS_PER_SECOND, 3)

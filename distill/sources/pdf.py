@@ -88,7 +88,7 @@ def _is_heading(line: str, height: float, body: float) -> bool:
 
 def _segments(page_no: int, lines: list[str], headings: set[int]) -> list[Segment]:
     """A page's lines joined (hyphenated breaks mended) and cut into segments at sentence ends;
-    a heading starts a segment of its own."""
+    a heading is a segment of its own (and the page's chapter)."""
     out: list[Segment] = []
     current: list[str] = []
 

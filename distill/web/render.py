@@ -177,6 +177,8 @@ class Block:
     text: str
     heading: str | None = None
     fragment: str | None = None  # the original's URL with a text fragment, for articles
+    # A PDF page in order: (is a heading, text); headings inside the page stay where they are.
+    parts: list[tuple[bool, str]] = field(default_factory=list)
 
 
 def text_fragment_url(url: str | None, text: str) -> str | None:
@@ -201,15 +203,20 @@ def document_blocks(
 ) -> list[Block]:
     """The text of an article (paragraphs), PDF (pages) or book (highlights), with headings."""
     blocks: dict[int, Block] = {}
+    titles = {(c.page, c.title) for c in meta.chapters}
     for seg in segments:
         number = seg.page if meta.kind == "pdf" else seg.paragraph
         if number is None:
             continue
-        block = blocks.get(number)
-        if block is None:
-            blocks[number] = Block(number=number, text=seg.text)
+        block = blocks.setdefault(number, Block(number=number, text=""))
+        is_heading = meta.kind == "pdf" and (seg.page, seg.text) in titles
+        if is_heading or not block.parts or block.parts[-1][0]:
+            block.parts.append((is_heading, seg.text))
         else:
-            block.text += " " + seg.text
+            block.parts[-1] = (False, block.parts[-1][1] + " " + seg.text)
+        block.text = (block.text + " " + seg.text).strip()
+    if meta.kind == "pdf":
+        return [blocks[n] for n in sorted(blocks)]
     for chapter in chapters or []:
         number = chapter.page if meta.kind == "pdf" else chapter.paragraph
         if number in blocks and blocks[number].heading is None:

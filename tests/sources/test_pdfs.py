@@ -39,6 +39,8 @@ def test_pages_headings_and_title(tmp_path: Path) -> None:
     assert {s.page for s in t.segments} == {1, 2, 3}
     assert all(s.start is None for s in t.segments)
     assert "Page 2 says so" in " ".join(s.text for s in t.segments if s.page == 2)
+    heading = next(s for s in t.segments if s.page == 2)
+    assert heading.text == "Part 2 of the Story"  # a line of its own, not glued to the next
     assert re.fullmatch(r"solar-[0-9a-f]{8}", t.meta.id)
 
 
