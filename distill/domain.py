@@ -12,6 +12,9 @@ SourceKind = Literal["youtube", "captions", "media", "article", "pdf", "episode"
 # Kinds whose text has no times: their segments and summary items carry a page or paragraph.
 TIMELESS_KINDS = frozenset({"article", "pdf", "book"})
 ANCHOR_FIELDS = ("page", "paragraph")
+START_DOC = (
+    "seconds from the beginning; null where the source has no times (then page or paragraph)"
+)
 TextOrigin = Literal["manual", "auto", "translated", "file", "whisper"]
 
 # The keys of the summary JSON contract (DESIGN.md), in order.
@@ -157,7 +160,7 @@ class Insight(Anchored):
 
     emoji: str
     text: str
-    start: float | None = None
+    start: float | None = Field(default=None, description=START_DOC)
 
 
 class QA(Anchored):
@@ -165,14 +168,14 @@ class QA(Anchored):
 
     question: str
     answer: str
-    start: float | None = None
+    start: float | None = Field(default=None, description=START_DOC)
 
 
 class Takeaway(Anchored):
     """One key takeaway of the summary."""
 
     text: str
-    start: float | None = None
+    start: float | None = Field(default=None, description=START_DOC)
 
 
 class Usage(BaseModel):
