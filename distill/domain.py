@@ -6,12 +6,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, Field
 
 SourceKind = Literal["youtube", "captions", "media", "article", "pdf", "episode", "book"]
 # Kinds whose text has no times: their segments and summary items carry a page or paragraph.
 TIMELESS_KINDS = frozenset({"article", "pdf", "book"})
-ANCHOR_FIELDS = ("page", "paragraph")
 START_DOC = (
     "seconds from the beginning; null where the source has no times (then page or paragraph)"
 )
@@ -28,34 +27,31 @@ def no_progress(stage: str, done: float, total: float | None) -> None:
     """Progress callback that ignores every event."""
 
 
-class Anchored(BaseModel):
-    """Where an item is in a source without times: a page (PDF) or paragraph (article), 1-based.
+def _unset(value: object) -> bool:
+    return value is None
 
-    Both are left out of the JSON when unset, so a video's JSON is unchanged; `start` stays
-    null for these sources.
-    """
 
-    page: int | None = Field(default=None, description="1-based PDF page; only for PDFs")
-    paragraph: int | None = Field(
-        default=None, description="1-based paragraph of an article or highlight of a book"
+def page_field() -> Any:
+    """A 1-based PDF page: where an item is in a source without times; left out of JSON when unset."""
+    return Field(default=None, exclude_if=_unset, description="1-based PDF page; only for PDFs")
+
+
+def paragraph_field() -> Any:
+    """A 1-based paragraph (article) or highlight (book); left out of JSON when unset."""
+    return Field(
+        default=None,
+        exclude_if=_unset,
+        description="1-based paragraph of an article, or highlight of a book",
     )
 
-    @model_serializer(mode="wrap")
-    def _drop_unset_anchors(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if isinstance(data, dict):
-            for name in ANCHOR_FIELDS:  # after the item's own fields, and only when set
-                value = data.pop(name, None)
-                if value is not None:
-                    data[name] = value
-        return data
 
-
-class Chapter(Anchored):
+class Chapter(BaseModel):
     """A titled section of the video, starting at `start` seconds (or at a page or paragraph)."""
 
     title: str
     start: float | None = None
+    page: int | None = page_field()
+    paragraph: int | None = paragraph_field()
 
 
 class VideoMeta(BaseModel):
@@ -110,7 +106,7 @@ class Word(BaseModel):
     text: str
 
 
-class Segment(Anchored):
+class Segment(BaseModel):
     """One timed piece of speech or text. Times are seconds, or None where the source has none
     (an article's paragraph or a PDF's page is then its anchor)."""
 
@@ -118,6 +114,8 @@ class Segment(Anchored):
     end: float | None = None
     text: str
     speaker: str | None = None
+    page: int | None = page_field()
+    paragraph: int | None = paragraph_field()
     # Known only right after speech recognition; kept in memory (subtitle timing), never stored.
     words: list[Word] | None = Field(default=None, exclude=True)
 
@@ -155,27 +153,33 @@ class SourceRef(BaseModel):
         return cls(**meta.model_dump(include=set(cls.model_fields)))
 
 
-class Insight(Anchored):
+class Insight(BaseModel):
     """A key insight: one emoji, one sentence, the moment it is said."""
 
     emoji: str
     text: str
     start: float | None = Field(default=None, description=START_DOC)
+    page: int | None = page_field()
+    paragraph: int | None = paragraph_field()
 
 
-class QA(Anchored):
+class QA(BaseModel):
     """A question the video answers, its answer, and where."""
 
     question: str
     answer: str
     start: float | None = Field(default=None, description=START_DOC)
+    page: int | None = page_field()
+    paragraph: int | None = paragraph_field()
 
 
-class Takeaway(Anchored):
+class Takeaway(BaseModel):
     """One key takeaway of the summary."""
 
     text: str
     start: float | None = Field(default=None, description=START_DOC)
+    page: int | None = page_field()
+    paragraph: int | None = paragraph_field()
 
 
 class Usage(BaseModel):
@@ -231,11 +235,13 @@ class Summary(BaseModel):
         return {key: data[key] for key in SUMMARY_KEYS}
 
 
-class Citation(Anchored):
+class Citation(BaseModel):
     """A passage of the transcript that supports an answer."""
 
     start: float | None = None
     text: str
+    page: int | None = page_field()
+    paragraph: int | None = paragraph_field()
 
 
 class Answer(BaseModel):

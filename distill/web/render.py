@@ -33,6 +33,12 @@ MEDIA_TYPES = {
     ".pdf": "application/pdf",
 }
 DOCUMENT_KINDS = ("article", "pdf", "book")
+SCHEMA_TYPES = {
+    "article": "Article",
+    "pdf": "DigitalDocument",
+    "book": "Book",
+    "episode": "PodcastEpisode",
+}
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -263,7 +269,7 @@ def video_jsonld(
     """schema.org VideoObject for the page, serialized for a JSON-LD script element."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "VideoObject",
+        "@type": SCHEMA_TYPES.get(meta.kind, "VideoObject"),
         "name": meta.title,
         "url": page_url,
         "description": (summary.tldr if summary else None) or meta.description or meta.title,

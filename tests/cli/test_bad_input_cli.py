@@ -70,7 +70,7 @@ def test_each_bad_input_is_one_sentence_and_changes_nothing(cli, distill_home, t
         *map(str, files.values()),
         str(tmp_path / "missing.srt"),
         "not a source at all",
-        "https://vimeo.com/76979871",
+        "http://127.0.0.1:9/private-page",
     ]
     # `add` reports every failed source on its own line and exits non-zero.
     result = cli("add", *sources)
@@ -80,7 +80,7 @@ def test_each_bad_input_is_one_sentence_and_changes_nothing(cli, distill_home, t
     for source, line in zip(sources, lines, strict=True):
         one_sentence(line)
         assert line.startswith(f"error: {source}: "), line
-    by_kind = dict(zip([*files, "missing", "unknown", "vimeo"], lines, strict=True))
+    by_kind = dict(zip([*files, "missing", "unknown", "private"], lines, strict=True))
     assert re.search(r"empty", by_kind["empty"], re.I)
     assert re.search(r"no captions could be read", by_kind["corrupt"], re.I)
     assert re.search(r"not a text file", by_kind["junk"], re.I)
@@ -89,7 +89,7 @@ def test_each_bad_input_is_one_sentence_and_changes_nothing(cli, distill_home, t
     assert re.search(r"not a valid \.json3", by_kind["bad_json3"], re.I)
     assert re.search(r"file not found", by_kind["missing"], re.I)
     assert re.search(r"not a YouTube URL/ID", by_kind["unknown"], re.I)
-    assert re.search(r"not a YouTube URL/ID", by_kind["vimeo"], re.I)
+    assert re.search(r"private, local or reserved address", by_kind["private"], re.I)
     assert library_dump(distill_home) == before
 
 

@@ -60,6 +60,7 @@ def test_article_link_gets_a_page_with_paragraph_anchors(client, library, site: 
     anchors = [a.get("href") for a in page.by_id("insights-h").parent.find_all("a")]  # type: ignore[union-attr]
     assert anchors and all(h and h.startswith("#p-") for h in anchors)
     assert page.find("h2", id="ask-h").text == "Ask about this article"
+    assert '"@type": "Article"' in page.find("script", type="application/ld+json").text
     api = client.get(f"/api/v1/documents/{video.id}").json()
     assert api["kind"] == "article" and api["author"] == "Ada Fernández"
     assert client.get("/api/v1/documents").json()["total"] == 1

@@ -7,7 +7,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from distill.domain import Answer, Highlight, LibraryAnswer, Summary, Transcript, VideoMeta
+from distill.domain import (
+    START_DOC,
+    Answer,
+    Highlight,
+    LibraryAnswer,
+    Summary,
+    Transcript,
+    VideoMeta,
+    page_field,
+    paragraph_field,
+)
 
 
 class ChapterOut(BaseModel):
@@ -15,8 +25,8 @@ class ChapterOut(BaseModel):
 
     title: str
     start: float | None = None
-    page: int | None = None
-    paragraph: int | None = None
+    page: int | None = page_field()
+    paragraph: int | None = paragraph_field()
 
 
 class VideoOut(BaseModel):
@@ -166,32 +176,27 @@ class SourceOut(BaseModel):
     language: str | None = None
 
 
-class AnchorOut(BaseModel):
-    """Where an item is in a source without times (start is then null)."""
-
-    page: int | None = Field(default=None, description="1-based page of a PDF")
-    paragraph: int | None = Field(
-        default=None, description="1-based paragraph of an article, highlight of a book"
-    )
-
-
-class InsightOut(AnchorOut):
+class InsightOut(BaseModel):
     emoji: str
     text: str
-    start: float | None = Field(
-        default=None, description="seconds; null where the source has no times"
-    )
+    start: float | None = Field(default=None, description=START_DOC)
+    page: int | None = page_field()
+    paragraph: int | None = paragraph_field()
 
 
-class QAOut(AnchorOut):
+class QAOut(BaseModel):
     question: str
     answer: str
-    start: float | None = None
+    start: float | None = Field(default=None, description=START_DOC)
+    page: int | None = page_field()
+    paragraph: int | None = paragraph_field()
 
 
-class TakeawayOut(AnchorOut):
+class TakeawayOut(BaseModel):
     text: str
-    start: float | None = None
+    start: float | None = Field(default=None, description=START_DOC)
+    page: int | None = page_field()
+    paragraph: int | None = paragraph_field()
 
 
 class UsageOut(BaseModel):
@@ -229,9 +234,11 @@ class SummaryOut(BaseModel):
         return cls.model_validate(summary.model_dump(exclude={"prompt_version"}))
 
 
-class CitationOut(AnchorOut):
+class CitationOut(BaseModel):
     start: float | None = None
     text: str
+    page: int | None = page_field()
+    paragraph: int | None = paragraph_field()
 
 
 class AnswerOut(BaseModel):
