@@ -9,7 +9,8 @@ from urllib.parse import parse_qs, urlparse
 from distill.domain import ProgressFn, Transcript
 from distill.errors import SourceError
 from distill.sources.registry import Collection, Entry, SourceHandler
-from distill.sources.youtube import _youtube_host, metadata_error, parse_video_id, watch_url
+from distill.sources.youtube import _youtube_host, parse_video_id, watch_url
+from distill.sources.youtube_errors import metadata_error
 
 _CHANNEL_PATH = re.compile(r"^/(@[\w.\-%]+|channel/UC[\w-]{22}|c/[^/]+|user/[^/]+)(/.*)?$")
 _PLAYLIST_ID = re.compile(r"^[A-Za-z0-9_-]{10,64}$")
@@ -106,7 +107,7 @@ def collection_from_info(url: str, kind: str, info: dict[str, Any]) -> Collectio
 def list_error(url: str, kind: str, exc: BaseException) -> SourceError:
     """One sentence for a playlist or channel yt-dlp could not list."""
     from distill.errors import NetworkError
-    from distill.sources.youtube import YouTubeBlockedError
+    from distill.sources.youtube_errors import YouTubeBlockedError
 
     error = metadata_error(kind, exc)
     if isinstance(error, NetworkError) and not isinstance(error, YouTubeBlockedError):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from eval_data import eval_dir
 
 from distill.errors import SourceError
 from distill.sources.kindle import book_transcript, parse_clippings, parse_status, read_clippings
+from tests.conftest import eval_dir_or_skip
 
 SEP = "=========="
 
@@ -118,7 +118,7 @@ def test_not_a_clippings_file() -> None:
 
 
 def test_eval_clippings() -> None:
-    folder = eval_dir("kindle-dev")
+    folder = eval_dir_or_skip("kindle-dev")
     refs = {
         json.loads(line)["file"]: json.loads(line)
         for line in (folder / "refs.jsonl").read_text().splitlines()

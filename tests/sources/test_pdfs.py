@@ -9,13 +9,13 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from eval_data import eval_dir
 from local_site import Site
 from pdf_maker import Line, make_pdf, paper
 
 from distill.errors import SourceError
 from distill.sources import resolve
 from distill.sources.pdf import PdfError, load_pdf_file
+from tests.conftest import eval_dir_or_skip
 
 
 def one_sentence(message: str) -> None:
@@ -109,7 +109,7 @@ def test_broken_pdf_by_url_leaves_nothing(
 
 
 def test_eval_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = eval_dir("pdfs-dev")
+    folder = eval_dir_or_skip("pdfs-dev")
     refs = [json.loads(line) for line in (folder / "refs.jsonl").read_text().splitlines()]
     for ref in refs:
         path = str(folder / ref["file"])
