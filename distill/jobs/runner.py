@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STAGES = ("download", "transcribe", "summarize", "done")  # every stage a job can report
+STAGES = ("download", "extract", "transcribe", "summarize", "done")  # every stage a job can report
 
 
 class JobProgress:

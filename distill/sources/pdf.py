@@ -267,6 +267,7 @@ class PdfFileSource(SourceHandler):
 
     name = "pdf"
     extensions = PDF_EXTENSIONS
+    stages = ("extract",)
 
     def score(self, source: str) -> float:
         if "://" in source:

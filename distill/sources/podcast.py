@@ -295,6 +295,7 @@ class EpisodeSource(SourceHandler):
     """One episode of a feed: `<feed URL>#episode=<key>` (what a feed expands into)."""
 
     name = "episode"
+    stages = ("download", "transcribe")
 
     def score(self, source: str) -> float:
         return 1.0 if http.is_web_url(source) and _EPISODE.search(source) else 0.0

@@ -99,8 +99,11 @@ def load_web(url: str, *, progress: ProgressFn) -> Transcript:
             f"'{url}' is {kind}, not a web page, PDF or feed; download it and pass the file "
             "instead."
         )
+    progress("extract", 0.0, 1.0)
     text = decode_html(fetched.content, fetched.charset)
-    return article_transcript(text, url=fetched.final_url, doc_id=doc_id, fallback_title=host)
+    found = article_transcript(text, url=fetched.final_url, doc_id=doc_id, fallback_title=host)
+    progress("extract", 1.0, 1.0)
+    return found
 
 
 def _pdf_from_bytes(fetched: http.Fetched, doc_id: str, progress: ProgressFn) -> Transcript:
@@ -132,6 +135,7 @@ class WebSource(SourceHandler):
     """Web pages (articles), PDFs by URL and feeds whose URL does not say they are one."""
 
     name = "web"
+    stages = ("download", "extract")
 
     def score(self, source: str) -> float:
         return 0.2 if http.is_web_url(source) else 0.0

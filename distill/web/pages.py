@@ -24,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 
 STAGE_NAMES = {
     "download": "Download",
+    "extract": "Read the text",
     "transcribe": "Transcribe",
     "summarize": "Summarize",
     "done": "Done",

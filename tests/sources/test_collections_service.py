@@ -128,3 +128,16 @@ def test_import_kindle(service: Distill) -> None:
     assert service.library.get_clippings(book_id)[0].location == "10-12"
     service.delete(book_id)
     assert service.library.get_clippings(book_id) == []
+
+
+def test_progress_stages_of_the_new_kinds(service: Distill, tmp_path: Path) -> None:
+    pdf = tmp_path / "solar.pdf"
+    pdf.write_bytes(paper(1))
+    assert service.stages(str(pdf)) == ["extract", "summarize", "done"]
+    article = "https://example.com/news/gardens"
+    assert service.stages(article) == ["download", "extract", "summarize", "done"]
+    episode = "https://example.com/feed.xml#episode=0123456789ab"
+    assert service.stages(episode) == ["download", "transcribe", "summarize", "done"]
+    events: list[str] = []
+    service.summarize(str(pdf), progress=lambda stage, done, total: events.append(stage))
+    assert set(events) <= {"extract", "summarize"} and "extract" in events
