@@ -217,7 +217,7 @@ class Collections(Database):
                 sa.delete(follows).where(sa.or_(follows.c.id == follow, follows.c.source == follow))
             )
         if result.rowcount == 0:
-            raise NotFoundError(f"{follow!r} is not followed; see `distill follow --list`.")
+            raise NotFoundError(f"{follow!r} is not followed; see `distill follows`.")
 
     def follow_sources(self, follow_id: str) -> set[str]:
         """Every source a follow's checks have already queued or skipped."""

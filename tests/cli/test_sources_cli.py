@@ -62,7 +62,7 @@ def test_follow_list_and_unfollow(cli, feed: Site) -> None:
     r = cli("follow", url, "--limit", "1", env=ALLOW)
     assert r.returncode == 0, r.stderr
     assert "following Tomato Time" in r.stderr and "summarized 1 entries" in r.stderr
-    listed = cli("follow", "--list")
+    listed = cli("follows")
     assert "Tomato Time" in listed.stdout
     assert cli("unfollow", url).returncode == 0
     gone = cli("unfollow", url)
