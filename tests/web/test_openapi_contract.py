@@ -37,6 +37,8 @@ def served(distill_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]
     library.save_transcript(make_transcript("ants0000001", "Ants"))
     job = library.create_job("https://www.youtube.com/watch?v=bees0000001")
     library.update_job(job.id, status="failed", error="It failed.")
+    entry = {"source": "https://example.org/feed.xml#episode=0123456789ab", "skipped": True}
+    library.create_batch("https://example.org/feed.xml", "A feed", "feed", [entry])
     with TestClient(create_app(library, worker=False), base_url="http://127.0.0.1:8000") as c:
         yield c
     library.close()
@@ -207,11 +209,13 @@ def test_a_client_from_the_document_alone_calls_every_operation(served):
     channels = client.call("get", "/api/v1/channels", {}).json()
     jobs = client.call("get", "/api/v1/jobs", {}).json()
     marked = served.app.state.distill.service.add_highlight("bees0000001", 0.0, note="first")
+    batches = client.call("get", "/api/v1/batches", {}).json()
     ids = {
         "video_id": videos[-1]["id"],
         "channel_id": channels[0]["id"],
         "job_id": jobs[0]["id"],
         "highlight_id": str(marked.id),
+        "batch_id": batches[0]["id"],
     }
     operations = [(m, p) for p, ops in spec["paths"].items() for m in ops]
     # Deleting last, so every other operation finds the video.

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from distill.web import submissions
+from distill.web.api.auth import WRITE
 from distill.web.api.models import BatchIn, BatchOut
 from distill.web.deps import get_state
-from distill.web.security import require_write
 
 router = APIRouter(prefix="/batches", tags=["batches"])
 
 
-@router.post("", response_model=BatchOut, status_code=202, dependencies=[Depends(require_write)])
+@router.post("", response_model=BatchOut, status_code=202, **WRITE)
 async def submit(request: Request, body: BatchIn) -> BatchOut:
     """Summarize every entry of a YouTube playlist or channel, a podcast feed or a blog feed
     (newest `limit`, published on or after `since`; stored entries are skipped)."""
@@ -30,6 +30,13 @@ async def submit(request: Request, body: BatchIn) -> BatchOut:
             "/api/v1/jobs instead.",
         )
     return BatchOut.of(found)
+
+
+@router.get("", response_model=list[BatchOut])
+async def list_batches(request: Request, limit: int = Query(20, ge=1, le=100)) -> list[BatchOut]:
+    """The newest batches, each with its entries and progress."""
+    lib = get_state(request).library
+    return [BatchOut.of(b) for b in await run_in_threadpool(lambda: lib.list_batches(limit=limit))]
 
 
 @router.get("/{batch_id}", response_model=BatchOut)

@@ -351,7 +351,7 @@ class BatchIn(BaseModel):
     """A YouTube playlist or channel URL, or a feed URL, to summarize entry by entry."""
 
     source: str = Field(
-        min_length=1, max_length=2000, examples=["https://www.youtube.com/@3blue1brown"]
+        min_length=1, max_length=2000, examples=["https://podcasts.example.org/feed.xml"]
     )
     limit: int | None = Field(default=None, ge=1, le=1000, description="newest N entries only")
     since: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
