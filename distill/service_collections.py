@@ -3,13 +3,12 @@ batches of jobs, follows checked on a schedule, Kindle clippings imported."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from distill.errors import DistillError, InputError
 
 if TYPE_CHECKING:
-    from distill.library import Batch, Follow, Library
+    from distill.library import Batch, Follow, Job, Library
     from distill.sources import Collection
 
 # How many of a followed source's newest entries each check looks at.
@@ -19,12 +18,15 @@ FOLLOW_WINDOW = 100
 class Collections:
     """What `Distill` does with sources that contain other sources, and with Kindle imports."""
 
-    on_submit: Callable[[], None] | None
-
     @property
     def library(self) -> Library:
         """The library: `Distill` provides it."""
         raise NotImplementedError
+
+    if TYPE_CHECKING:
+
+        def submit(self, source: str, *, lang: str | None = None, model: str | None = None) -> Job:
+            """Queue one source as a job: `Distill` provides it."""
 
     def expand(
         self, source: str, *, limit: int | None = None, since: str | None = None
@@ -70,16 +72,11 @@ class Collections:
             elif queue is not None and len(items) >= queue:
                 pass  # older than the follow: recorded, never queued
             else:
-                params: dict[str, Any] = {**({"lang": lang} if lang else {})}
-                if model:
-                    params["model"] = model
-                item["job_id"] = self.library.create_job(entry.source, params=params).id
+                item["job_id"] = self.submit(entry.source, lang=lang, model=model).id
             items.append(item)
         batch_id = self.library.create_batch(
             found.source, found.title, found.kind, items, follow_id=follow_id
         )
-        if self.on_submit is not None and any("job_id" in i for i in items):
-            self.on_submit()
         return self.library.get_batch(batch_id)
 
     def follow(

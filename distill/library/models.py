@@ -73,6 +73,8 @@ class SegmentRow(NamedTuple):
     end: float | None
     text: str
     speaker: str | None
+    page: int | None = None  # a PDF's page, for sources without times
+    paragraph: int | None = None  # an article's paragraph or a book's highlight
 
 
 @dataclass(frozen=True)

@@ -578,7 +578,14 @@ _VIEW_TRANSCRIPTS = (
     .order_by(transcripts.c.id)
 )
 _VIEW_SEGMENTS = (
-    sa.select(segments.c.start, segments.c.end, segments.c.text, segments.c.speaker)
+    sa.select(
+        segments.c.start,
+        segments.c.end,
+        segments.c.text,
+        segments.c.speaker,
+        segments.c.page,
+        segments.c.paragraph,
+    )
     .where(segments.c.transcript_id == sa.bindparam("tid"))
     .order_by(segments.c.idx)
 )

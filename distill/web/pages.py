@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from distill.errors import DistillError, InputError
+from distill.errors import DistillError
 from distill.library import Batch
 from distill.web import render, submissions
 from distill.web.deps import base_url, check_lang, full_id, get_state

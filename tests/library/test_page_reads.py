@@ -48,7 +48,8 @@ def test_video_view_is_what_the_separate_reads_give(lib: Library):
             )
             transcript = lib.get_transcript(video_id)
             assert [tuple(s) for s in view.segments] == [
-                (s.start, s.end, s.text, s.speaker) for s in transcript.segments
+                (s.start, s.end, s.text, s.speaker, s.page, s.paragraph)
+                for s in transcript.segments
             ]
             assert view.transcript_language == transcript.language
             assert view.transcript_languages == lib.transcript_languages(video_id)
