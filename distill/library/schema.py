@@ -187,6 +187,8 @@ library_info = sa.Table(
     metadata,
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
 # A playlist, channel or feed expanded into jobs: one row per entry, skipped when already stored.
 batches = sa.Table(
     "batches",

@@ -347,6 +347,8 @@ class HighlightPage(BaseModel):
     items: list[HighlightOut]
     limit: int
     offset: int
+
+
 class BatchIn(BaseModel):
     """A YouTube playlist or channel URL, or a feed URL, to summarize entry by entry."""
 

@@ -4,8 +4,8 @@ Segments gain a page (PDF) and paragraph (article, book) anchor; a batch records
 playlist, channel or feed expanded into and the job of each; a follow is a channel or feed checked
 for new entries on a schedule; clippings are a Kindle book's highlights, notes and bookmarks.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-07
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
