@@ -22,6 +22,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "sources"))
+sys.path.insert(0, str(ROOT))  # the article page of the tests imports tests.conftest
 
 from pdf_maker import Line, make_pdf  # noqa: E402
 from test_articles import article_html  # noqa: E402
