@@ -346,8 +346,10 @@ class Distill(KnowledgeService, Collections):
         the user's title, channel or URL, stored in place of the source's own.
         """
         chosen = choose_model(model)
+        # The built-in summary follows in milliseconds and indexing comes after it anyway; a
+        # model's summary takes minutes, so the transcript is made searchable first.
         video_id, transcript = self.store_source(
-            source, model=chosen, lang=lang, progress=progress, meta=meta
+            source, model=chosen, lang=lang, progress=progress, meta=meta, index=chosen != BUILTIN
         )
         if on_stored is not None:
             on_stored(video_id)
@@ -364,6 +366,7 @@ class Distill(KnowledgeService, Collections):
         lang: str | None = None,
         progress: ProgressFn = no_progress,
         meta: MetaOverride | None = None,
+        index: bool = True,
     ) -> tuple[str, Transcript]:
         """The first stage of summarizing: resolve (download, transcribe) and store the transcript.
 
@@ -379,7 +382,8 @@ class Distill(KnowledgeService, Collections):
             video_id = transcript.meta.id
         else:
             video_id = self.library.save_transcript(transcript)
-            self.index(video_id)  # searchable (and highlights moved) before it is summarized
+            if index:  # searchable (and highlights moved) before it is summarized
+                self.index(video_id)
         return video_id, transcript
 
     def summarize_stored(
