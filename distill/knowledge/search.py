@@ -7,6 +7,7 @@ are fused by reciprocal rank; a moment found both ways is listed once, as the ex
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from distill.library.vectors import StoredPassage
 
 SNIPPET_WORDS = 40
+Match = Literal["words", "meaning", "both"]
 
 
 def hybrid_search(
@@ -71,7 +73,8 @@ def hybrid_search(
 
     passage_of = _locator([p for p, _ in by_meaning])
     scores: dict[object, float] = {}
-    items: dict[object, SearchHit] = {}
+    items: dict[object, SearchHit] = {}  # word hits
+    found_passages: dict[object, tuple[StoredPassage, Match]] = {}  # made into hits if shown
     first_in: dict[int, object] = {}  # passage id -> the best word hit inside it
     for rank, hit in enumerate(by_words, start=1):
         key: object = ("hit", rank)
@@ -82,18 +85,24 @@ def hybrid_search(
             first_in.setdefault(pid, key)
     for rank, p in enumerate(word_passages, start=len(by_words) + 1):
         scores[p.id] = 1.0 / (RRF_K + rank)
-        items[p.id] = _passage_hit(p, terms, "words")
+        found_passages[p.id] = (p, "words")
     for rank, (p, _) in enumerate(by_meaning, start=1):
         key = first_in.get(p.id, p.id)
         scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + rank)
         if key in items:
             items[key] = items[key].model_copy(update={"match": "both"})
         else:
-            items[key] = _passage_hit(p, terms)
-    ordered = sorted(items, key=lambda k: -scores[k])
-    fused = [items[k].model_copy(update={"rank": scores[k]}) for k in ordered]
-    out.hits = fused[offset : offset + limit]
-    out.has_more = len(fused) > offset + limit
+            found_passages[key] = (p, "both" if key in found_passages else "meaning")
+    ordered = sorted([*items, *found_passages], key=lambda k: -scores[k])
+    # Only the page shown is given snippets: marking a passage's words is most of the work.
+    page = ordered[offset : offset + limit]
+    out.hits = [
+        (items[k] if k in items else _passage_hit(*found_passages[k], terms)).model_copy(
+            update={"rank": scores[k]}
+        )
+        for k in page
+    ]
+    out.has_more = len(ordered) > offset + limit
     return out
 
 
@@ -142,22 +151,30 @@ def _passages_with_words(
     return keep[:limit]
 
 
-def _passage_hit(
-    p: StoredPassage, terms: set[str], match: Literal["words", "meaning"] = "meaning"
-) -> SearchHit:
+def _passage_hit(p: StoredPassage, match: Match, terms: set[str]) -> SearchHit:
     """A passage, shown like a word hit: the window with most of the query's words, marked."""
     shown = p.text.split()
+    seen: dict[str, bool] = {}  # a passage repeats its words: each is tested once
 
     def matches(word: str) -> bool:
-        core = words(word)
-        return bool(core) and any(core[0].startswith(t) for t in terms)  # "wings" for "wing"
+        found = seen.get(word)
+        if found is None:
+            core = words(word)
+            found = seen[word] = bool(core) and any(core[0].startswith(t) for t in terms)
+        return found  # "wings" for "wing"
 
-    hits = [i for i, w in enumerate(shown) if matches(w)]
-    # The window that holds the most matched words, so a snippet shows why it was found.
-    begin = max(hits, key=lambda i: sum(i <= j < i + SNIPPET_WORDS for j in hits)) if hits else 0
+    marks = [matches(w) for w in shown]
+    hits = [i for i, m in enumerate(marks) if m]
+    # The window that holds the most matched words, so a snippet shows why it was found (the
+    # first such window; hits are sorted, so a window's count is a difference of positions).
+    begin, most = 0, 0
+    for n, i in enumerate(hits):
+        count = bisect_left(hits, i + SNIPPET_WORDS, n) - n
+        if count > most:
+            begin, most = i, count
     begin = max(0, min(begin - 5, len(shown) - SNIPPET_WORDS))
-    window = shown[begin : begin + SNIPPET_WORDS]
-    marked = [f"{MATCH_START}{w}{MATCH_END}" if matches(w) else w for w in window]
+    window = range(begin, min(begin + SNIPPET_WORDS, len(shown)))
+    marked = [f"{MATCH_START}{shown[i]}{MATCH_END}" if marks[i] else shown[i] for i in window]
     snippet = ("… " if begin else "") + " ".join(marked)
     snippet += " …" if begin + SNIPPET_WORDS < len(shown) else ""
     kind: HitKind = "summary" if p.kind == "summary" else "transcript"
