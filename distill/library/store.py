@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +12,6 @@ from sqlalchemy.engine import Connection
 from distill.domain import Segment, Summary, Transcript, VideoMeta
 from distill.errors import LibraryError, NotFoundError
 from distill.files import sha256_text
-from distill.library.backends import KINDS, HitKind
 from distill.library.collections import Collections
 from distill.library.database import HEAD_REVISION, MIGRATIONS_DIR, reason, utcnow
 from distill.library.highlights import HighlightStore
@@ -21,12 +20,10 @@ from distill.library.job_queue import JobQueue
 from distill.library.models import (
     Card,
     ChannelInfo,
-    SearchHit,
-    SearchResults,
     SegmentRow,
     VideoView,
 )
-from distill.library.query import clean_text, parse_query
+from distill.library.query import clean_text
 from distill.library.schema import (
     channels,
     clippings,
@@ -36,12 +33,10 @@ from distill.library.schema import (
     transcripts,
     videos,
 )
+from distill.library.search_store import SearchStore
 from distill.library.vectors import PassageStore
 
 __all__ = ["HEAD_REVISION", "MIGRATIONS_DIR", "Library"]
-
-MAX_OFFSET = 1000  # deeper pages: narrow the query instead
-TITLES_SHOWN = 5
 
 
 def channel_key(meta: VideoMeta) -> str | None:
@@ -64,7 +59,7 @@ def summary_lines(summary: Summary) -> list[tuple[float | None, str]]:
     return [(start, clean_text(text)) for start, text in lines if text and text.strip()]
 
 
-class Library(JobQueue, HighlightStore, PassageStore, Collections):
+class Library(JobQueue, HighlightStore, PassageStore, SearchStore, Collections):
     """Everything distill has stored: one object per database URL."""
 
     # --- videos and transcripts -----------------------------------------------------------
@@ -469,77 +464,6 @@ class Library(JobQueue, HighlightStore, PassageStore, Collections):
         )
         with self._read() as conn:
             return [Summary.model_validate_json(d) for d in conn.execute(stmt).scalars()]
-
-    # --- search ---------------------------------------------------------------------------
-
-    def search(
-        self,
-        query: str,
-        *,
-        limit: int = 20,
-        channel_id: str | None = None,
-        kinds: Collection[str] | None = None,
-        offset: int = 0,
-    ) -> list[SearchHit]:
-        """Full-text search over titles, summaries and transcript segments; best first.
-
-        Any text is accepted: only its words (and "quoted phrases") are searched, so search
-        syntax in the query can never cause an error; `word*` matches words starting with
-        it. No words means no hits. `kinds` limits the hits to some of "title", "summary",
-        "transcript". Moments come before titles; a transcript line that a summary line of
-        its video quotes is listed once.
-        """
-        parsed = parse_query(query)
-        wanted = tuple(k for k in KINDS if kinds is None or k in kinds)
-        if parsed.empty or limit <= 0 or not wanted:
-            return []
-        with self._read() as conn:
-            return self._backend.search(
-                conn,
-                parsed,
-                limit=limit,
-                channel_id=channel_id,
-                kinds=wanted,
-                offset=max(0, min(offset, MAX_OFFSET)),
-            )
-
-    def search_results(
-        self,
-        query: str,
-        *,
-        limit: int = 20,
-        offset: int = 0,
-        channel_id: str | None = None,
-        any_word: bool = True,
-    ) -> SearchResults:
-        """One page of moments (summary lines and transcript lines), the videos whose titles
-        match, and the words that matched nothing. Without `any_word`, moments must have every
-        word (`partial` says when none has)."""
-        parsed = parse_query(query)
-        offset = max(0, min(offset, MAX_OFFSET))
-        out = SearchResults(query=query, offset=offset, limit=limit)
-        if parsed.empty or limit <= 0:
-            return out
-        moments: tuple[HitKind, ...] = ("summary", "transcript")
-        with self._read() as conn:
-            found, partial = self._backend.search_all_or_any(
-                conn,
-                parsed,
-                limit=offset + limit + 1,
-                channel_id=channel_id,
-                kinds=moments,
-                any_word=any_word,
-            )
-            out.partial = partial
-            titles, _ = self._backend.search_all_or_any(
-                conn, parsed, limit=TITLES_SHOWN, channel_id=channel_id, kinds=("title",)
-            )
-            if partial or (not found and not titles and len(parsed.terms) > 1):
-                out.unmatched = self._backend.unmatched(conn, parsed)
-        out.hits = found[offset : offset + limit]
-        out.has_more = len(found) > offset + limit
-        out.titles = titles
-        return out
 
 
 def _cards_statement(by_channel: bool, excluding: bool) -> Any:
