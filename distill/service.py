@@ -12,6 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from distill.checks import (
+    base_language,
+    check_meta,
+    check_question,
+    choose_model,
+)
 from distill.domain import Answer, MetaOverride, ProgressFn, Summary, Transcript, no_progress
 from distill.errors import DistillError, InputError, NotFoundError, SummarizeError
 from distill.knowledge.service import KnowledgeService, Reindexed
@@ -24,8 +30,6 @@ if TYPE_CHECKING:
     from distill.library.models import VideoView
 
 
-MAX_QUESTION_CHARS = 2000
-MAX_TITLE_CHARS = 500
 # The progress stages of each kind of source (a handler may declare its own `stages`).
 SOURCE_STAGES: dict[str, tuple[str, ...]] = {
     "youtube": ("download", "transcribe"),
@@ -54,21 +58,6 @@ class Plan:
     lines: list[str]
 
 
-def choose_model(model: str | None) -> str:
-    """The model to use: the argument, else DISTILL_MODEL, else builtin; a bad string is refused."""
-    chosen = resolve_model_string(model)
-    if chosen != BUILTIN:
-        from distill.llm import parse_model_string
-
-        parse_model_string(chosen)  # one clear sentence for an unknown provider or option
-    return chosen
-
-
-def base_language(code: str | None) -> str:
-    """The base of a language code, lower-cased: 'pt-BR' -> 'pt'; '' when unknown."""
-    return (code or "").split("-")[0].strip().lower()
-
-
 def pick_summary(summaries: list[Summary], want: str, original: str) -> Summary | None:
     """Among a video's summaries (newest first): the newest in `want` (an original before a
     translation), else with no `want` the newest original in the original language, else any."""
@@ -79,46 +68,6 @@ def pick_summary(summaries: list[Summary], want: str, original: str) -> Summary 
     originals = [s for s in summaries if s.translated_from is None] or summaries
     same = [s for s in originals if base_language(s.language) == original] if original else []
     return next(iter(same or originals), None)
-
-
-def check_question(question: str) -> str:
-    """The question stripped, or an InputError when it is empty or too long."""
-    question = (question or "").strip()
-    if not question:
-        raise InputError('The question is empty; ask it in words, e.g. "What is X?".')
-    if len(question) > MAX_QUESTION_CHARS:
-        raise InputError(
-            f"The question is {len(question):,} characters long; keep it under "
-            f"{MAX_QUESTION_CHARS:,}."
-        )
-    return question
-
-
-def check_meta(meta: MetaOverride | None) -> MetaOverride | None:
-    """The user's title, channel and URL tidied, or an InputError saying what is wrong."""
-    if meta is None or meta.is_empty():
-        return None
-    fields: dict[str, str | None] = {}
-    for name in ("title", "channel"):
-        value = getattr(meta, name)
-        if value is None:
-            continue
-        value = " ".join(value.split())
-        if not value:
-            raise InputError(f"The {name} is empty; give it in words or leave --{name} out.")
-        if len(value) > MAX_TITLE_CHARS:
-            raise InputError(
-                f"The {name} is {len(value):,} characters long; keep it under {MAX_TITLE_CHARS}."
-            )
-        fields[name] = value
-    if meta.url is not None:
-        url = meta.url.strip()
-        if not url.lower().startswith(("https://", "http://")) or len(url) > 2000 or " " in url:
-            raise InputError(
-                f"{meta.url[:100]!r} is not a web address; pass one that starts with https://."
-            )
-        fields["url"] = url
-    return MetaOverride(**fields)
 
 
 class Distill(JobsService, KnowledgeService, Collections):

@@ -52,7 +52,7 @@ class Collections:
         `source` is one document. With `queue`, only the newest `queue` entries get jobs; the rest
         are recorded as older (a follow's starting point)."""
         if model is not None:
-            from distill.service import choose_model
+            from distill.checks import choose_model
 
             choose_model(model)
         found = self.expand(source, limit=limit, since=since)
@@ -89,7 +89,7 @@ class Collections:
     ) -> tuple[Follow, Batch]:
         """Follow a channel, playlist or feed: its newest `limit` entries now, new ones later."""
         if model is not None:
-            from distill.service import choose_model
+            from distill.checks import choose_model
 
             choose_model(model)
         found = self.expand(source, limit=1)

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
     from distill.domain import Transcript
     from distill.jobs import JobRunner
+    from distill.jobs.interface import JobService
     from distill.library import Job, Library
-    from distill.service import Distill
 
 
 class JobsService:
@@ -75,7 +75,7 @@ class JobsService:
 
         Higher `priority` runs first: the web page submits a person's video above a batch's.
         """
-        from distill.service import check_meta, choose_model
+        from distill.checks import check_meta, choose_model
 
         if model is not None:
             choose_model(model)
@@ -111,7 +111,7 @@ class JobsService:
         if self._jobs is None:
             from distill.jobs import runner_for
 
-            self._jobs = runner_for(cast("Distill", self))  # a mixin of Distill only
+            self._jobs = runner_for(cast("JobService", self))  # a mixin of Distill only
         return self._jobs
 
     @jobs.setter

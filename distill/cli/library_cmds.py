@@ -18,11 +18,12 @@ from distill.cli.summarize_cmds import (
     UrlOption,
     emit_summary,
     meta_override,
+    resolve_channel_id,
 )
-from distill.errors import DistillError, NotFoundError, SourceError
+from distill.errors import DistillError
 
 if TYPE_CHECKING:
-    from distill.service import Distill
+    pass
 
 
 class TranscriptFormat(str, Enum):
@@ -107,18 +108,6 @@ def add(
             )
     if failed:
         raise typer.Exit(1)
-
-
-def resolve_channel_id(service: Distill, channel: str | None) -> str | None:
-    """Accept a channel id, (case-insensitively) its name, or a unique prefix of its id."""
-    if channel is None:
-        return None
-    try:
-        return service.channel_id(channel)
-    except NotFoundError:
-        raise SourceError(
-            f"No channel {channel!r} in the library; run `distill list` to see the channels stored."
-        ) from None
 
 
 @app.command("list")

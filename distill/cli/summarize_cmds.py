@@ -21,10 +21,11 @@ from distill.cli.output import (
     progress_bar,
     term,
 )
-from distill.errors import DistillError
+from distill.errors import DistillError, NotFoundError, SourceError
 
 if TYPE_CHECKING:
     from distill.domain import MetaOverride, Summary, Transcript
+    from distill.service import Distill
 
 
 class SummaryFormat(str, Enum):
@@ -101,6 +102,18 @@ def meta_override(
             "command once per source (--channel may apply to all)."
         )
     return check_meta(MetaOverride(title=title, channel=channel, url=url))
+
+
+def resolve_channel_id(service: Distill, channel: str | None) -> str | None:
+    """Accept a channel id, (case-insensitively) its name, or a unique prefix of its id."""
+    if channel is None:
+        return None
+    try:
+        return service.channel_id(channel)
+    except NotFoundError:
+        raise SourceError(
+            f"No channel {channel!r} in the library; run `distill list` to see the channels stored."
+        ) from None
 
 
 @app.command()
@@ -264,7 +277,6 @@ def ask(
             raise DistillError(
                 'With --library give only the question, e.g. distill ask --library "What is X?".'
             )
-        from distill.cli.library_cmds import resolve_channel_id
         from distill.cli.output import print_library_answer
 
         with Distill() as service:

@@ -40,13 +40,14 @@ def worker(
         )
     from distill.jobs.workers import run_worker
     from distill.library import Library
+    from distill.service import Distill
 
     Library(url).close()  # migrate the library first: one clear error if it cannot be opened
     logging.basicConfig(level=logging.WARNING, format="distill worker: %(message)s")
     logging.getLogger("procrastinate").setLevel(logging.CRITICAL)  # failures: our one line each
     typer.echo(f"distill: worker running {concurrency} job(s) at a time (Ctrl-C to stop)", err=True)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_worker(url, concurrency=concurrency))
+        asyncio.run(run_worker(url, Distill, concurrency=concurrency))
     print("distill: worker stopped", file=sys.stderr)
 
 

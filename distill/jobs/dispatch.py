@@ -1,27 +1,16 @@
-"""The small jobs interface: what makes a queued job run, chosen by the library's database."""
+"""Which runner makes queued jobs run, chosen by the library's database: the embedded worker
+thread on SQLite, Procrastinate on PostgreSQL."""
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
+
+from distill.jobs.interface import PERSON_PRIORITY, JobRunner, JobService
 
 if TYPE_CHECKING:
     from distill.library import Job
-    from distill.service import Distill
 
-
-# A video a person submits on the web page runs before the rest of a batch (priority 0).
-PERSON_PRIORITY = 10
-
-
-class JobRunner(ABC):
-    """Runs the jobs the service queues; `enqueue` is called once per newly queued job."""
-
-    name: str = "jobs"
-
-    @abstractmethod
-    def enqueue(self, job: Job) -> None:
-        """Make sure a job that was just queued (or queued again) will run."""
+__all__ = ["PERSON_PRIORITY", "EmbeddedJobs", "JobRunner", "JobService", "runner_for"]
 
 
 class EmbeddedJobs(JobRunner):
@@ -37,7 +26,7 @@ class EmbeddedJobs(JobRunner):
         return None
 
 
-def runner_for(service: Distill) -> JobRunner:
+def runner_for(service: JobService) -> JobRunner:
     """Procrastinate on PostgreSQL, the embedded worker thread on SQLite."""
     if service.library.dialect == "postgresql":
         from distill.jobs.queue import ProcrastinateJobs

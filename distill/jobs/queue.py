@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from distill.errors import LibraryError
-from distill.jobs.dispatch import JobRunner
+from distill.jobs.interface import JobRunner
 from distill.jobs.runner import failure_reason, is_transient, record_failure, run_stage
 
 if TYPE_CHECKING:
     from procrastinate import App, JobContext
 
+    from distill.jobs.interface import JobService
     from distill.library import Job
-    from distill.service import Distill
 
 log = logging.getLogger("distill.worker")
 
@@ -144,7 +144,7 @@ def _record(conn: Any, version: str) -> None:
 class WorkerContext:
     """What a worker process's tasks use: its service and the runner that defers next stages."""
 
-    service: Distill | None = None
+    service: JobService | None = None
     jobs: ProcrastinateJobs | None = None
     finished: list[Any] = field(default_factory=list)
 
@@ -242,7 +242,7 @@ class ProcrastinateJobs(JobRunner):
                 self._app = None
 
 
-def orphaned_jobs(service: Distill, grace: float = SWEEP_GRACE_SECONDS) -> list[Job]:
+def orphaned_jobs(service: JobService, grace: float = SWEEP_GRACE_SECONDS) -> list[Job]:
     """Queued or running jobs with no task waiting or running for them (a crash between the two)."""
     from distill.library.database import utcnow
     from distill.library.store import Library

@@ -14,8 +14,8 @@ from distill.library.models import ACTIVE_JOB_STATUSES
 from distill.timefmt import clock
 
 if TYPE_CHECKING:
+    from distill.jobs.interface import JobService
     from distill.library import Job, Library
-    from distill.service import Distill
 
 log = logging.getLogger(__name__)
 
@@ -85,14 +85,14 @@ def failure_reason(exc: BaseException) -> str:
     return f"Processing failed unexpectedly ({type(exc).__name__}: {exc}); retry, or report a bug."
 
 
-def process(service: Distill, job: Job, progress: ProgressFn | None = None) -> str:
+def process(service: JobService, job: Job, progress: ProgressFn | None = None) -> str:
     """Do a job's work through the service, reporting progress on the job; the stored video's id."""
     report = progress or JobProgress(service.library, job.id)
     report(service.stages(job.source)[0], 0.0, None)
     return service.run_job(job, report)
 
 
-def run_job(service: Distill, job: Job) -> None:
+def run_job(service: JobService, job: Job) -> None:
     """Process a claimed job and record how it ended: done with its video, or failed with a clear error."""
     library = service.library
     try:
@@ -107,7 +107,7 @@ def run_job(service: Distill, job: Job) -> None:
     )
 
 
-def run_stage(service: Distill, job_id: str) -> tuple[Job | None, str | None]:
+def run_stage(service: JobService, job_id: str) -> tuple[Job | None, str | None]:
     """Run the stage a job stands at; (the job, its next stage), or (None, None) if it is over.
 
     The job row decides the stage, not the caller: a stage run again after a crash, or a

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from distill.jobs.runner import run_job
 
 if TYPE_CHECKING:
+    from distill.jobs.interface import JobService
     from distill.library import Job
-    from distill.service import Distill
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ class Worker:
 
     def __init__(
         self,
-        service: Distill,
+        service: JobService,
         *,
         poll_interval: float = 1.0,
         on_done: Callable[[Job], None] | None = None,

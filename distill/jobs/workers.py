@@ -21,7 +21,8 @@ from distill.jobs.queue import (
 )
 
 if TYPE_CHECKING:
-    from distill.library import Job
+    from distill.jobs.interface import JobService
+    from distill.library import Job, Library
 
 log = logging.getLogger("distill.worker")
 
@@ -35,22 +36,25 @@ def heartbeat_seconds() -> float:
 
 async def run_worker(
     url: str,
+    make_service: Callable[[Library], JobService],
     *,
     concurrency: int = 1,
     on_done: Callable[[Job], None] | None = None,
     started: Callable[[Any], None] | None = None,
     install_signal_handlers: bool = True,
 ) -> None:
-    """Run stage tasks until stopped; also retries stalled tasks and re-queues orphaned jobs."""
+    """Run stage tasks until stopped; also retries stalled tasks and re-queues orphaned jobs.
+
+    `make_service` builds the application service over the library (`distill.service.Distill`).
+    """
     from procrastinate import PsycopgConnector
     from procrastinate.worker import Worker
 
     from distill.library import Library
-    from distill.service import Distill
 
     ensure_schema(url)
     library = Library(url)
-    service = Distill(library)
+    service = make_service(library)
     jobs = ProcrastinateJobs(url)
     service.jobs = jobs
     context = WorkerContext(service=service, jobs=jobs, finished=[on_done] if on_done else [])
@@ -106,9 +110,15 @@ class WorkerThread:
     """A Procrastinate worker in a thread of its own, for `distill serve` on PostgreSQL."""
 
     def __init__(
-        self, url: str, *, concurrency: int = 1, on_done: Callable[[Job], None] | None = None
+        self,
+        url: str,
+        make_service: Callable[[Library], JobService],
+        *,
+        concurrency: int = 1,
+        on_done: Callable[[Job], None] | None = None,
     ) -> None:
         self.url = url
+        self.make_service = make_service
         self.concurrency = concurrency
         self.on_done = on_done
         self._worker: Any = None
@@ -134,6 +144,7 @@ class WorkerThread:
             asyncio.run(
                 run_worker(
                     self.url,
+                    self.make_service,
                     concurrency=self.concurrency,
                     on_done=self.on_done,
                     started=started,

@@ -55,8 +55,8 @@ class KnowledgeService:
         context: Context | None = None,
     ) -> LibraryAnswer:
         """Answer a question from every stored video, highlight and note (or one channel's)."""
+        from distill.checks import check_question, choose_model
         from distill.knowledge import MODES, ask_library
-        from distill.service import check_question, choose_model
 
         question = check_question(question)
         chosen = choose_model(model)

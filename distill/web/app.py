@@ -86,7 +86,7 @@ def start_worker(service: Distill, on_done: Callable[[Job], None] | None = None)
     if library.dialect == "postgresql":
         from distill.jobs.workers import WorkerThread
 
-        pg = WorkerThread(library.url, on_done=on_done)
+        pg = WorkerThread(library.url, type(service), on_done=on_done)
         pg.start()
         return pg
     from distill.jobs import Worker
