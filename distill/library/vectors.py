@@ -55,6 +55,19 @@ class StoredPassage:
     highlight_id: int | None
 
 
+def _row(video_id: str, p: PassageIn, vector: bytes | None) -> dict[str, Any]:
+    """A passage as a row of the passages table."""
+    return {
+        "video_id": video_id,
+        "kind": p.kind,
+        "highlight_id": p.highlight_id,
+        "start": p.start,
+        "end": p.end,
+        "text": clean_text(p.text),
+        "vector": vector,
+    }
+
+
 class PassageStore(Database):
     """The passages table, the library's facts table, and the vector index over passages."""
 
@@ -97,18 +110,7 @@ class PassageStore(Database):
     ) -> None:
         """Store a video's passages (or only one highlight's), replacing the ones there were."""
         vecs = list(vectors) if vectors is not None else [None] * len(items)
-        rows = [
-            {
-                "video_id": video_id,
-                "kind": p.kind,
-                "highlight_id": p.highlight_id,
-                "start": p.start,
-                "end": p.end,
-                "text": clean_text(p.text),
-                "vector": v,
-            }
-            for p, v in zip(items, vecs, strict=True)
-        ]
+        rows = [_row(video_id, p, v) for p, v in zip(items, vecs, strict=True)]
         try:
             with self._write() as conn:
                 if (
@@ -133,15 +135,7 @@ class PassageStore(Database):
     ) -> None:
         """Store the passages of many videos in one transaction (what reindexing writes)."""
         rows = [
-            {
-                "video_id": video_id,
-                "kind": p.kind,
-                "highlight_id": p.highlight_id,
-                "start": p.start,
-                "end": p.end,
-                "text": clean_text(p.text),
-                "vector": v,
-            }
+            _row(video_id, p, v)
             for video_id, items, vecs in entries
             for p, v in zip(items, vecs, strict=True)
         ]
