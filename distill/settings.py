@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     model: str = "builtin"
     whisper_model: str = "default"
     api_token: str | None = None
+    # Host names the web app answers to besides 127.0.0.1, localhost and [::1] (comma-separated).
+    allowed_hosts: str = ""
+    # Folders the MCP server may read local files from, besides the client's roots.
+    mcp_roots: str = ""
     max_upload_mb: int = 500
     max_caption_mb: int = 50
     llm_concurrency: int = 4

@@ -52,26 +52,36 @@ def serve(
 ) -> None:
     """Serve the web app and REST API (pages at /, API at /api/v1, OpenAPI at /docs)."""
     from distill.settings import get_settings
+    from distill.web.security import allowed_hosts, public_hosts
 
-    if not is_loopback(host) and not (get_settings().api_token or "").strip():
-        raise ServeError(
-            f"Refusing to listen on {host} without a token, because anyone on the network could "
-            "submit and delete; set DISTILL_API_TOKEN, or serve on 127.0.0.1."
-        )
+    settings = get_settings()
+    if not is_loopback(host):
+        has_token = bool((settings.api_token or "").strip())
+        has_hosts = bool(public_hosts(allowed_hosts(settings.allowed_hosts)))
+        if not (has_token and has_hosts):
+            raise ServeError(
+                f"Refusing to listen on {host} without both DISTILL_API_TOKEN (so only you can "
+                "submit and delete) and DISTILL_ALLOWED_HOSTS (the name or address browsers use "
+                "to reach this server, so other sites cannot reach it through DNS rebinding); "
+                "set both, or serve on 127.0.0.1."
+            )
+    check_port_free(host, port)
     import uvicorn
 
     count = processes or default_processes()
     shown = f"{count} web process{'es' if count > 1 else ''}"
-    typer.echo(f"distill: serving on http://{host}:{port}/ ({shown}; Ctrl-C to stop)", err=True)
     if count == 1:
         from distill.web import create_app
 
-        uvicorn.run(
-            create_app(worker=worker), host=host, port=port, log_level="warning", access_log=False
-        )
+        app = create_app(worker=worker)  # opens the library: a bad one is an error before "serving"
+        typer.echo(f"distill: serving on http://{host}:{port}/ ({shown}; Ctrl-C to stop)", err=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return
+    from distill.library import Library
     from distill.web.app import background_worker
 
+    Library().close()  # a bad library is one error here, not one per web process after "serving"
+    typer.echo(f"distill: serving on http://{host}:{port}/ ({shown}; Ctrl-C to stop)", err=True)
     # The web processes never run jobs; this supervising process runs the one worker.
     with background_worker(enabled=worker):
         uvicorn.run(
@@ -83,3 +93,19 @@ def serve(
             log_level="warning",
             access_log=False,
         )
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port another program listens on, before anything is opened."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host.strip("[]"), port))
+        except OSError as exc:
+            raise ServeError(
+                f"Cannot listen on {host}:{port} ({exc.strerror or exc}); pass another --port "
+                "or stop the program using it."
+            ) from exc

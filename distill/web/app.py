@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -12,14 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from distill.errors import ConflictError, DistillError, NotFoundError
 from distill.library.database import utcnow
 from distill.web.page_cache import CachedPages
-from distill.web.security import BodyLimit, SecurityHeaders
+from distill.web.security import (
+    AllowedHosts,
+    ErrorPage,
+    RequestGuard,
+    SecurityHeaders,
+    allowed_hosts,
+)
 from distill.web.state import HERE, AppState, make_templates
 from distill.web.uploads import UploadError
 
@@ -39,28 +46,36 @@ HEADINGS = {
     409: "Changed meanwhile",
     413: "Too large",
     415: "Unsupported file type",
+    421: "Not this server",
     422: "That request could not be used",
     500: "Something went wrong",
 }
 
 
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+def error_page(state: AppState) -> ErrorPage:
+    """(path, status, message) -> (content type, body): JSON for the API, an HTML page otherwise."""
+
+    def page(path: str, status: int, message: str) -> tuple[str, bytes]:
+        if path.startswith("/api/"):
+            body = {"error": {"status": status, "message": message}}
+            return "application/json", json.dumps(body).encode()
+        html = state.render(
+            "error.html",
+            status=status,
+            heading=HEADINGS.get(status, "Something went wrong"),
+            message=message,
+            asset_version=ASSET_VERSION,
+        )
+        return "text/html; charset=utf-8", html.encode()
+
+    return page
 
 
 def error_response(request: Request, status: int, message: str) -> Response:
     """A JSON error for the API, an HTML page for everything else."""
-    if _wants_json(request):
-        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
     state: AppState = request.app.state.distill
-    html = state.render(
-        "error.html",
-        status=status,
-        heading=HEADINGS.get(status, "Something went wrong"),
-        message=message,
-        asset_version=ASSET_VERSION,
-    )
-    return HTMLResponse(html, status_code=status)
+    content_type, body = error_page(state)(request.url.path, status, message)
+    return Response(body, status_code=status, media_type=content_type)
 
 
 def mount_docs(app: FastAPI, state: AppState) -> None:
@@ -161,6 +176,7 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
         max_upload_bytes=settings.max_upload_mb * (1 << 20),
         max_caption_bytes=settings.max_caption_mb * (1 << 20),
         changes_file=settings.home / "web-changes",
+        allowed_hosts=allowed_hosts(settings.allowed_hosts),
     )
     state.templates.globals["asset_version"] = ASSET_VERSION
 
@@ -238,7 +254,16 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
     app.include_router(knowledge_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     mount_docs(app, state)
+    page = error_page(state)
     app.add_middleware(CachedPages, cache=state.cache)
-    app.add_middleware(BodyLimit, limit=state.max_upload_bytes + (1 << 20))
+    app.add_middleware(
+        RequestGuard,
+        media_bytes=state.max_upload_bytes,
+        caption_bytes=state.max_caption_bytes,
+        hosts=state.allowed_hosts,
+        token=state.api_token,
+        page=page,
+    )
+    app.add_middleware(AllowedHosts, hosts=state.allowed_hosts, page=page)
     app.add_middleware(SecurityHeaders)
     return app

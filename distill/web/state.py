@@ -52,6 +52,7 @@ class AppState:
     api_token: str | None
     max_upload_bytes: int
     max_caption_bytes: int
+    allowed_hosts: frozenset[str] = frozenset({"127.0.0.1", "localhost", "[::1]"})
     worker: Any = None  # the job worker run in this process (embedded or Procrastinate), if any
     cache: PageCache = field(default_factory=PageCache)
     changes_file: Path | None = None  # where web processes tell each other the library changed

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from web_helpers import HOSTILE, HOSTILE_URL, make_transcript, parse
+from web_helpers import HOSTILE, HOSTILE_URL, LOOPBACK, make_transcript, parse
 
 from distill.domain import Insight, SourceRef, Summary
 from distill.jobs import Worker
@@ -155,7 +155,7 @@ def test_caption_upload_limit_names_its_own_setting(distill_home, monkeypatch):
     cue = "{n}\n00:00:01,000 --> 00:00:02,000\nWords about bees and honey.\n\n"
     big = "".join(cue.format(n=i) for i in range(1, 30_000)).encode()
     assert len(big) > 1 << 20
-    with TestClient(create_app(lib, worker=False)) as client:
+    with TestClient(create_app(lib, worker=False), base_url=LOOPBACK) as client:
         r = client.post("/api/v1/jobs/upload", files={"file": ("bees.srt", big, "text/plain")})
         assert r.status_code == 413
         message = r.json()["error"]["message"]
@@ -340,7 +340,7 @@ def test_a_blank_token_is_no_token(distill_home, monkeypatch):
     monkeypatch.setenv("DISTILL_API_TOKEN", "   ")
     get_settings.cache_clear()
     lib = Library()
-    with TestClient(create_app(lib, worker=False)) as client:
+    with TestClient(create_app(lib, worker=False), base_url=LOOPBACK) as client:
         r = client.post("/api/v1/jobs", json={"source": "https://youtu.be/dQw4w9WgXcQ"})
         assert r.status_code == 202
     lib.close()

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from web_helpers import parse
+from web_helpers import LOOPBACK, parse
 
 from distill.jobs import Worker
 from distill.service import Distill
@@ -130,7 +130,7 @@ def test_restart_resumes_interrupted_jobs(library, tmp_path):
     job = library.create_job(str(src))
     assert library.claim_next_job().id == job.id  # a server died while running it
     assert library.get_job(job.id).status == "running"
-    with TestClient(create_app(library, worker=True)) as client:
+    with TestClient(create_app(library, worker=True), base_url=LOOPBACK) as client:
         deadline = time.monotonic() + 60
         status = None
         while time.monotonic() < deadline:
@@ -223,7 +223,7 @@ def test_translate_is_offered_when_a_model_is_configured(distill_home, monkeypat
     get_settings.cache_clear()
     lib = Library()
     lib.save_transcript(make_transcript("bees0000001", "Bees"))
-    with TestClient(create_app(lib, worker=False)) as client:
+    with TestClient(create_app(lib, worker=False), base_url=LOOPBACK) as client:
         form = parse(client.get("/v/bees0000001").text).find("form", class_="translate-form")
         assert form is not None and form.get("action") == "/v/bees0000001/translate"
         options = [o.get("value") for o in form.find_all("option")]

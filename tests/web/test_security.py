@@ -7,7 +7,7 @@ import wave
 from pathlib import Path
 
 import pytest
-from web_helpers import make_transcript, parse
+from web_helpers import LOOPBACK, make_transcript, parse
 
 from distill.jobs import Worker
 from distill.service import Distill
@@ -63,7 +63,7 @@ def test_upload_size_limit(distill_home, monkeypatch):
     monkeypatch.setenv("DISTILL_MAX_UPLOAD_MB", "1")
     get_settings.cache_clear()
     lib = Library()
-    with TestClient(create_app(lib, worker=False)) as client:
+    with TestClient(create_app(lib, worker=False), base_url=LOOPBACK) as client:
         big = client.post("/api/v1/jobs/upload", files={"file": ("big.wav", wav_bytes(80, 16000))})
         assert big.status_code == 413 and "1 MB" in big.json()["error"]["message"]
         # Without a Content-Length (chunked), reading stops at the limit all the same.
@@ -103,7 +103,7 @@ def test_token_needed_for_changes_when_set(distill_home, monkeypatch):
     get_settings.cache_clear()
     lib = Library()
     lib.save_transcript(make_transcript("bees0000001", "Bees"))
-    with TestClient(create_app(lib, worker=False)) as client:
+    with TestClient(create_app(lib, worker=False), base_url=LOOPBACK) as client:
         url = {"source": "https://youtu.be/dQw4w9WgXcQ"}
         assert client.post("/api/v1/jobs", json=url).status_code == 401
         bad = {"Authorization": "Bearer nope"}
@@ -168,3 +168,111 @@ def test_serve_refuses_public_address_without_token(cli):
     r = cli("serve", "--host", "0.0.0.0", "--port", "8765")
     assert r.returncode != 0
     assert "DISTILL_API_TOKEN" in r.stderr and "Traceback" not in r.stderr
+
+
+# --- DNS rebinding: only the loopback names and the configured hosts are served ---------------
+
+REBOUND = "attacker.example:8000"
+
+
+def test_a_rebinding_host_is_refused_on_every_route(client, library):
+    library.save_transcript(make_transcript("bees0000001", "Bees"))
+    headers = {"Host": REBOUND}
+    pages = [client.get(path, headers=headers) for path in ("/", "/v/bees0000001", "/search")]
+    for r in pages:
+        assert r.status_code == 421, r.text
+        assert r.headers["content-type"].startswith("text/html")
+        assert "DISTILL_ALLOWED_HOSTS" in parse(r.text).find("main").text
+    api = [
+        client.get("/api/v1/videos", headers=headers),
+        client.get("/api/v1/videos/bees0000001/summary", headers=headers),
+        client.delete(
+            "/api/v1/videos/bees0000001",
+            headers={**headers, "Origin": f"http://{REBOUND}"},
+        ),
+        client.post(
+            "/api/v1/jobs",
+            json={"source": "https://youtu.be/dQw4w9WgXcQ"},
+            headers={**headers, "Origin": f"http://{REBOUND}"},
+        ),
+    ]
+    for r in api:
+        assert r.status_code == 421, r.text
+        error = r.json()["error"]
+        assert error["status"] == 421 and "attacker.example" in error["message"]
+        assert "DISTILL_ALLOWED_HOSTS" in error["message"]
+    # Refused before anything ran: the video is there, without a summary made for the attacker.
+    assert library.has_video("bees0000001") and library.list_jobs() == []
+    assert library.get_summary("bees0000001") is None
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:8000", "localhost:8000", "LOCALHOST", "[::1]:8000", "127.0.0.1"]
+)
+def test_loopback_names_are_served(client, host):
+    assert client.get("/api/v1/videos", headers={"Host": host}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1.attacker.example", "localhost.attacker.example", "", "[::2]:8000"]
+)
+def test_lookalike_or_missing_hosts_are_refused(client, host):
+    assert client.get("/api/v1/videos", headers={"Host": host}).status_code in (400, 421)
+
+
+def test_configured_public_hosts_are_served(distill_home, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_ALLOWED_HOSTS", " distill.example.org , 192.168.1.20 ")
+    get_settings.cache_clear()
+    lib = Library()
+    with TestClient(create_app(lib, worker=False), base_url=LOOPBACK) as client:
+        for host in ("distill.example.org", "Distill.Example.org:8443", "192.168.1.20:8000"):
+            assert client.get("/api/v1/videos", headers={"Host": host}).status_code == 200, host
+        # The loopback names stay allowed; everything else is refused.
+        assert client.get("/", headers={"Host": "localhost:8000"}).status_code == 200
+        assert client.get("/", headers={"Host": "other.example.org"}).status_code == 421
+    lib.close()
+
+
+def test_origin_is_checked_against_the_allowed_hosts_not_the_host_header(distill_home, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_ALLOWED_HOSTS", "distill.example.org")
+    get_settings.cache_clear()
+    lib = Library()
+    url = {"source": "https://youtu.be/dQw4w9WgXcQ"}
+    with TestClient(create_app(lib, worker=False), base_url="http://127.0.0.1:8000") as client:
+
+        def post(origin: str, host: str = "127.0.0.1:8000") -> int:
+            r = client.post("/api/v1/jobs", json=url, headers={"Origin": origin, "Host": host})
+            return r.status_code
+
+        # A page of another site, even one whose name it made the Host header agree with.
+        assert post("http://attacker.example:8000", host="attacker.example:8000") == 421
+        assert post("http://attacker.example:8000") == 403
+        assert post("null") == 403
+        # Another local web app (another port of this machine) is another site too.
+        assert post("http://127.0.0.1:3000") == 403
+        assert post("http://localhost:3000", host="localhost:8000") == 403
+        # This server's own pages, directly or behind a proxy that rewrites the Host header.
+        assert post("http://127.0.0.1:8000") == 202
+        assert post("https://distill.example.org") == 202
+    lib.close()
+
+
+def test_serve_on_a_public_address_needs_the_token_and_an_allowed_host(cli):
+    token = {"DISTILL_API_TOKEN": "s3cret-token"}
+    for env in (token, {"DISTILL_ALLOWED_HOSTS": "distill.example.org"}, {}):
+        r = cli("serve", "--host", "0.0.0.0", "--port", "8767", env=env, timeout=60)
+        assert r.returncode != 0, env
+        lines = [line for line in r.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
+        assert "DISTILL_API_TOKEN" in lines[0] and "DISTILL_ALLOWED_HOSTS" in lines[0]
+        assert "serving on" not in r.stderr

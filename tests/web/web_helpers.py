@@ -157,3 +157,7 @@ def make_transcript(
         path=path,
     )
     return Transcript(meta=meta, language="en", origin="manual", segments=segments)
+
+
+# The address test clients use: a loopback name, the only kind the app answers by default.
+LOOPBACK = "http://127.0.0.1:8000"

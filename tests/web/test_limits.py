@@ -1,0 +1,307 @@
+"""Large and unauthenticated requests: every body has its endpoint's limit and the token is checked
+before a body is read; the page cache is bounded by bytes and never brings back a deleted page."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from web_helpers import LOOPBACK, make_transcript, parse
+
+from distill.settings import get_settings
+from distill.web.page_cache import PageCache
+
+TOKEN = "s3cret-token"
+
+
+class Sent:
+    """What an ASGI app answered, and how many body bytes it pulled from the client."""
+
+    def __init__(self) -> None:
+        self.status = 0
+        self.body = b""
+        self.consumed = 0
+
+
+def call(app, method: str, path: str, headers: dict[str, str], chunks: Iterator[bytes]) -> Sent:
+    """Drive the real app as a server would, counting the request body bytes it reads."""
+    sent = Sent()
+    raw = [
+        (k.lower().encode(), v.encode()) for k, v in {"host": "127.0.0.1:8000", **headers}.items()
+    ]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": raw,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    pending = iter(chunks)
+
+    async def receive() -> dict:
+        chunk = next(pending, None)
+        if chunk is None:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        sent.consumed += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": True}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            sent.status = message["status"]
+        elif message["type"] == "http.response.body":
+            sent.body += message.get("body", b"")
+
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+def megabytes(n: int, first: bytes = b"") -> Iterator[bytes]:
+    block = b"x" * (64 << 10)
+    if first:
+        yield first
+    for _ in range(n * 16):
+        yield block
+
+
+def test_a_question_body_is_capped_before_it_is_read(app, library):
+    library.save_transcript(make_transcript("bees0000001", "Bees"))
+    declared = call(
+        app,
+        "POST",
+        "/api/v1/videos/bees0000001/ask",
+        {"content-type": "application/json", "content-length": str(150 << 20)},
+        megabytes(150),
+    )
+    assert declared.status == 413 and declared.consumed == 0
+    assert b"32 KB" in declared.body and b'"error"' in declared.body
+    streamed = call(
+        app,
+        "POST",
+        "/api/v1/videos/bees0000001/ask",
+        {"content-type": "application/json", "transfer-encoding": "chunked"},
+        megabytes(150),
+    )
+    assert streamed.status == 413 and streamed.consumed <= 128 << 10
+    assert b"32 KB" in streamed.body
+
+
+def test_other_json_bodies_are_small(client):
+    big_url = "https://youtu.be/dQw4w9WgXcQ?x=" + "a" * (20 << 10)
+    r = client.post("/api/v1/jobs", json={"source": big_url})
+    assert r.status_code == 413 and "8 KB" in r.json()["error"]["message"]
+
+
+def test_the_longest_question_still_fits(client, library):
+    library.save_transcript(make_transcript("bees0000001", "Bees"))
+    question = "Why do bees make honey? " + "🐝" * 970  # the API takes up to 1,000
+    r = client.post("/api/v1/videos/bees0000001/ask", json={"question": question})
+    assert r.status_code == 200, r.text
+
+
+def test_changes_need_the_token_before_any_body_is_read(distill_home, monkeypatch):
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_API_TOKEN", TOKEN)
+    get_settings.cache_clear()
+    lib = Library()
+    lib.save_transcript(make_transcript("bees0000001", "Bees"))
+    app = create_app(lib, worker=False)
+    multipart = {"content-type": "multipart/form-data; boundary=XyZ"}  # case matters
+    file_first = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n'
+        b"Content-Type: audio/wav\r\n\r\nRIFF\0\0\0\0WAVE"
+    )
+    for method, path, headers, first in [
+        ("POST", "/api/v1/jobs/upload", multipart, file_first),
+        ("POST", "/api/v1/jobs", {"content-type": "application/json"}, b""),
+        ("POST", "/api/v1/videos/bees0000001/translate", {"content-type": "application/json"}, b""),
+        ("POST", "/submit", multipart, file_first),
+        ("POST", "/submit", multipart, file_first.replace(b'"file"', b'"token"', 1)),
+    ]:
+        r = call(app, method, path, headers, megabytes(100, first))
+        assert r.status == 401, (path, r.status, r.body[:300])
+        assert b"DISTILL_API_TOKEN" in r.body
+        # The API reads nothing; an upload form is read only as far as its first field.
+        assert r.consumed <= (0 if path.startswith("/api/") else 128 << 10), (path, r.consumed)
+    uploads = distill_home / "media" / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())
+    assert lib.list_jobs() == []
+    # The right token as the first field (a browser's boundary has capitals) is let through.
+    form = (
+        f'--XyZ\r\nContent-Disposition: form-data; name="token"\r\n\r\n{TOKEN}\r\n'
+        '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.srt"\r\n'
+        "Content-Type: application/x-subrip\r\n\r\n"
+        "1\n00:00:01,000 --> 00:00:02,000\nBees.\n\r\n--XyZ--\r\n"
+    ).encode()
+    ok = call(app, "POST", "/submit", multipart, iter([form[:50], form[50:]]))
+    assert ok.status == 303, ok.body[:300]
+    assert len(lib.list_jobs()) == 1
+    lib.close()
+
+
+SRT = b"1\n00:00:01,000 --> 00:00:04,000\nOctopuses have three hearts.\n"
+
+
+def test_the_upload_form_sends_its_token_first(distill_home, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_API_TOKEN", TOKEN)
+    get_settings.cache_clear()
+    lib = Library()
+    with TestClient(create_app(lib, worker=False), base_url=LOOPBACK) as client:
+        form = parse(client.get("/").text).by_id("submit-form")
+        names = [n.get("name") for n in form.iter() if n.tag == "input" and n.get("name")]
+        assert names[0] == "token", names
+        # The form as a browser sends it: fields in page order, the token first.
+        ok = client.post(
+            "/submit",
+            data={"token": TOKEN, "url": ""},
+            files={"file": ("octopus.srt", SRT, "application/x-subrip")},
+            follow_redirects=False,
+        )
+        assert ok.status_code == 303, ok.text
+        header = client.post(
+            "/submit",
+            files={"file": ("octopus2.srt", SRT.replace(b"three", b"blue"))},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            follow_redirects=False,
+        )
+        assert header.status_code == 303, header.text
+        wrong = client.post(
+            "/submit",
+            data={"token": "guess"},
+            files={"file": ("octopus3.srt", SRT)},
+            follow_redirects=False,
+        )
+        assert wrong.status_code == 401
+    assert len(lib.list_jobs()) == 2
+    lib.close()
+
+
+@pytest.mark.parametrize("captions_mb", ["1", "50"])
+def test_a_streamed_upload_over_the_limit_names_the_configured_limit(
+    distill_home, monkeypatch, captions_mb
+):
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_MAX_UPLOAD_MB", "1")
+    monkeypatch.setenv("DISTILL_MAX_CAPTION_MB", captions_mb)
+    get_settings.cache_clear()
+    lib = Library()
+    app = create_app(lib, worker=False)
+    head = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n'
+        b"Content-Type: audio/wav\r\n\r\nRIFF\0\0\0\0WAVE"
+    )
+
+    def body() -> Iterator[bytes]:
+        yield from megabytes(3, head)
+        yield b"\r\n--XyZ--\r\n"
+
+    r = call(
+        app,
+        "POST",
+        "/api/v1/jobs/upload",
+        {"content-type": "multipart/form-data; boundary=XyZ"},
+        body(),
+    )
+    assert r.status == 413
+    assert b"limit of 1 MB" in r.body and b"DISTILL_MAX_UPLOAD_MB" in r.body
+    if captions_mb == "1":  # the body itself is over every limit: reading stops at it
+        assert r.consumed <= (1 << 20) + (256 << 10)
+    uploads = distill_home / "media" / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())
+    lib.close()
+
+
+# --- the page cache --------------------------------------------------------------------------
+
+
+def test_the_page_cache_is_bounded_by_bytes():
+    cache = PageCache(ttl=60, max_bytes=1000)
+    for n in range(10):
+        cache.put(("/v/x", n), ([], b"x" * 200))
+    assert cache.nbytes <= 1000
+    assert cache.get(("/v/x", 9)) is not None and cache.get(("/v/x", 0)) is None
+    cache.put(("/v/big", 0), ([], b"x" * 2000))  # larger than the whole cache: not kept
+    assert cache.get(("/v/big", 0)) is None and cache.nbytes <= 1000
+
+
+def test_the_page_cache_drops_expired_pages():
+    cache = PageCache(ttl=0.05, max_bytes=10_000)
+    cache.put("a", ([], b"x" * 100))
+    cache.put("b", ([], b"y" * 100))
+    time.sleep(0.1)
+    assert cache.get("a") is None  # expired: forgotten when asked for
+    assert len(cache) == 1 and cache.nbytes == 100
+    cache.put("c", ([], b"z" * 100))  # and every expired page goes when another is kept
+    assert len(cache) == 1 and cache.nbytes == 100
+
+
+def test_many_addresses_of_a_big_page_keep_the_cache_bounded(app, client, library):
+    lines = [
+        f"Sentence number {i} about bees, flowers and the honey they make." for i in range(3000)
+    ]
+    library.save_transcript(make_transcript("bees0000001", "Bees", lines=lines, step=2.0))
+    cache = app.state.distill.cache
+    size = len(client.get("/v/bees0000001").content)
+    assert size > 200_000
+    cache.max_bytes = 5 * size  # the default 32 MB holds 90 such pages; the bound is the point
+    for n in range(40):
+        assert client.get(f"/v/bees0000001?cb={n}").status_code == 200
+    assert 0 < cache.nbytes <= cache.max_bytes and len(cache) <= 5
+
+
+def test_a_page_rendered_during_a_delete_is_not_kept(app, client, library, monkeypatch):
+    library.save_transcript(make_transcript("bees0000001", "Bees"))
+    state = app.state.distill
+    rendering = threading.Event()
+    release = threading.Event()
+    plain_render = state.render
+
+    def slow_render(name: str, **context):
+        html = plain_render(name, **context)
+        if name == "video.html":
+            rendering.set()
+            assert release.wait(30)
+        return html
+
+    monkeypatch.setattr(state, "render", slow_render)
+    statuses: list[int] = []
+    reader = threading.Thread(
+        target=lambda: statuses.append(client.get("/v/bees0000001").status_code)
+    )
+    reader.start()
+    assert rendering.wait(30)
+    assert client.delete("/api/v1/videos/bees0000001").status_code == 204
+    release.set()
+    reader.join(30)
+    assert statuses == [200]
+    monkeypatch.setattr(state, "render", plain_render)
+    after = client.get("/v/bees0000001")
+    assert after.status_code == 404
+    assert client.get("/api/v1/videos/bees0000001").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/v/bees0000001", "/embed/bees0000001", "/api/v1/search?q=bees"])
+def test_cached_pages_are_forgotten_on_delete(client, library, path):
+    library.save_transcript(make_transcript("bees0000001", "Bees"))
+    assert client.get(path).status_code == 200
+    assert client.delete("/api/v1/videos/bees0000001").status_code == 204
+    again = client.get(path)
+    assert again.status_code == 404 or b"bees0000001" not in again.content
