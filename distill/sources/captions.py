@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from distill.domain import ProgressFn, Segment, Transcript, VideoMeta
@@ -34,15 +36,26 @@ _PARENS = re.compile(r"\([^()]*\)")
 
 
 def parse_time(text: str) -> float:
-    """Seconds from `HH:MM:SS,mmm`, `MM:SS.mmm` (hours optional) and similar."""
+    """Seconds from `HH:MM:SS,mmm`, `MM:SS.mmm` (hours optional) and similar; minutes and
+    seconds go up to 59 (a ValueError otherwise)."""
     match = _TIME_PARTS.match(text.strip())
     if not match:
         raise ValueError(f"not a caption time: {text!r}")
     hours, minutes, seconds, frac = match.groups()
+    if int(minutes) > 59 or int(seconds) > 59:
+        raise ValueError(f"{text.strip()} is not a time (minutes and seconds go up to 59)")
     value = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
     if frac:
         value += int(frac) / (10 ** len(frac))
     return round(value, 3)
+
+
+def _valid_time(text: str) -> bool:
+    try:
+        parse_time(text)
+    except ValueError:
+        return False
+    return True
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -149,47 +162,74 @@ class _Cue:
         self.start, self.end, self.lines = start, end, lines
 
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text one by one (a big file is never held twice as a list of lines)."""
+    start = 0
+    for match in _NEWLINE.finditer(text):
+        yield text[start : match.start()]
+        start = match.end()
+    yield text[start:]
+
+
 def _split_cues(text: str) -> list[_Cue]:
-    """Cues of SRT/VTT text, tolerant of missing blank lines, ids, NOTE/STYLE blocks and settings."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
-    timing_rows: list[tuple[int, float, float]] = []
-    for i, line in enumerate(lines):
-        match = _TIMING.match(line)
-        if match:
-            try:
-                timing_rows.append((i, parse_time(match.group(1)), parse_time(match.group(2))))
-            except ValueError:
-                continue
+    """Cues of SRT/VTT text, tolerant of missing blank lines, ids, NOTE/STYLE blocks and settings.
+
+    A timing line with an impossible time (99:99:99) is a ValueError naming its line."""
     cues: list[_Cue] = []
-    for n, (row, start, end) in enumerate(timing_rows):
-        stop = timing_rows[n + 1][0] if n + 1 < len(timing_rows) else len(lines)
-        body = lines[row + 1 : stop]
-        # The line just before the next timing line is that cue's id when it is a number, or
-        # when it stands alone after a blank line (VTT ids may be any text).
-        if n + 1 < len(timing_rows) and body:
-            last = body[-1].strip()
-            before_blank = len(body) < 2 or not body[-2].strip()
-            if last and (last.isdigit() or (before_blank and len(body) >= 2)):
-                body = body[:-1]
-        while body and not body[0].strip():
-            body = body[1:]
-        kept: list[str] = []
-        in_block = False
-        after_blank = False
-        for line in body:
-            if not line.strip():
-                after_blank = True
-                in_block = False
-                continue
-            if after_blank and line.strip().split(" ", 1)[0] in _BLOCK_KEYWORDS:
-                in_block = True
-            if in_block:
-                continue
-            kept.append(line)
-        if end < start:
-            end = start
-        cues.append(_Cue(start, end, kept))
+    body: list[str] = []
+    current: _Cue | None = None
+    for number, line in enumerate(_lines(text.lstrip("\ufeff")), 1):
+        match = _TIMING.match(line)
+        if match is None:
+            if current is not None:
+                body.append(line)
+            continue
+        try:
+            start, end = parse_time(match.group(1)), parse_time(match.group(2))
+        except ValueError:
+            bad = next(t for t in match.group(1, 2) if not _valid_time(t))
+            raise ValueError(
+                f"line {number} has the time {bad}, but minutes and seconds go up to 59"
+            ) from None
+        if current is not None:
+            current.lines = _cue_lines(body, more=True)
+            cues.append(current)
+        current, body = _Cue(start, max(start, end), []), []
+    if current is not None:
+        current.lines = _cue_lines(body, more=False)
+        cues.append(current)
     return cues
+
+
+def _cue_lines(body: list[str], *, more: bool) -> list[str]:
+    """The text lines of one cue's body: no id of the next cue, leading blanks or NOTE blocks."""
+    # The line just before the next timing line is that cue's id when it is a number, or
+    # when it stands alone after a blank line (VTT ids may be any text).
+    if more and body:
+        last = body[-1].strip()
+        before_blank = len(body) < 2 or not body[-2].strip()
+        if last and (last.isdigit() or (before_blank and len(body) >= 2)):
+            body = body[:-1]
+    first = 0
+    while first < len(body) and not body[first].strip():
+        first += 1
+    kept: list[str] = []
+    in_block = False
+    after_blank = False
+    for line in body[first:]:
+        if not line.strip():
+            after_blank = True
+            in_block = False
+            continue
+        if after_blank and line.strip().split(" ", 1)[0] in _BLOCK_KEYWORDS:
+            in_block = True
+        if in_block:
+            continue
+        kept.append(line)
+    return kept
 
 
 def parse_srt(text: str) -> list[Piece]:
@@ -213,6 +253,7 @@ def _cues_to_pieces(cues: list[_Cue]) -> list[Piece]:
     pieces: list[Piece] = []
     for cue in cues:
         pieces.extend(pieces_from_cue(cue.start, cue.end, "\n".join(cue.lines)))
+        cue.lines = []  # a big file's cues are let go as its pieces are made
     return tidy_pieces(pieces)
 
 
@@ -298,10 +339,7 @@ def tidy_pieces(pieces: list[Piece]) -> list[Piece]:
 
 def parse_json3(text: str) -> list[Piece]:
     """Pieces of YouTube's timed-text JSON (`events` with tStartMs/dDurationMs/segs)."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    doc = _load_json(text)
     events = doc.get("events") if isinstance(doc, dict) else None
     if not isinstance(events, list):
         raise ValueError("no 'events' list")
@@ -312,16 +350,38 @@ def parse_json3(text: str) -> list[Piece]:
         segs = event.get("segs")
         if not isinstance(segs, list):
             continue
-        raw = "".join(str(s.get("utf8", "")) for s in segs if isinstance(s, dict))
-        if not raw.strip():
-            continue
-        try:
-            start = float(event.get("tStartMs", 0)) / 1000
-            end = start + float(event.get("dDurationMs", 0) or 0) / 1000
-        except (TypeError, ValueError):
-            continue
+        raw = "".join(s["utf8"] for s in segs if isinstance(s, dict) and _is_text(s.get("utf8")))
+        start = _milliseconds(event.get("tStartMs", 0))
+        if not raw.strip() or start is None:
+            continue  # no words, or no time they were said
+        end = start + (_milliseconds(event.get("dDurationMs", 0) or 0) or 0.0)
         pieces.extend(pieces_from_cue(round(start, 3), round(end, 3), raw.replace("\n", " ")))
     return tidy_pieces(pieces)
+
+
+def _load_json(text: str) -> object:
+    """Parsed JSON, or a ValueError saying why not (bad syntax, or nesting too deep to read)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    except RecursionError:
+        raise ValueError("its JSON is nested too deeply to read") from None
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _milliseconds(value: object) -> float | None:
+    """Seconds from a time in milliseconds, or None unless it is a finite number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        seconds = float(value) / 1000
+    except (ValueError, OverflowError):
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def _short_label(label: str) -> bool:
@@ -373,8 +433,8 @@ def parse_caption_text(text: str, fmt: str) -> list[Segment]:
 def _count_cues(text: str, fmt: str) -> int:
     if fmt == "json3":
         try:
-            doc = json.loads(text)
-        except json.JSONDecodeError:
+            doc = _load_json(text)
+        except ValueError:
             return 0
         events = doc.get("events") if isinstance(doc, dict) else None
         return sum(1 for e in events or [] if isinstance(e, dict) and e.get("segs"))
@@ -385,6 +445,8 @@ def load_caption_file(path: Path, *, lang: str | None = None) -> Transcript:
     """A Transcript from a caption or transcript file, with a content-hash id."""
     fmt = path.suffix.lower().lstrip(".")
     text, data = read_caption_text(path)
+    digest = hashlib.sha256(data).hexdigest()
+    del data  # only its hash is kept: parsing a big file holds its text once
     try:
         segments = parse_caption_text(text, fmt)
     except ValueError as exc:
@@ -409,7 +471,6 @@ def load_caption_file(path: Path, *, lang: str | None = None) -> Transcript:
             f"valid .{fmt} file."
         )
     stem, file_lang = split_stem(path, CAPTION_EXTENSIONS)
-    digest = hashlib.sha256(data).hexdigest()
     ends = [s.end for s in segments if s.end is not None]
     meta = VideoMeta(
         kind="captions",

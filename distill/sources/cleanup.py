@@ -79,7 +79,7 @@ def _clean_text(text: str) -> str:
     return text
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     """A cleaned piece of caption text with its times, before joining into sentences."""
 

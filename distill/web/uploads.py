@@ -78,11 +78,12 @@ def _decode_head(data: bytes) -> str | None:
     """The start of an upload as text, decoded as the CLI decodes caption files, or None."""
     from distill.sources.captions import decode_caption_bytes
 
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data":  # the head cut a character in two
-            return data[: exc.start].decode("utf-8-sig")
+            return body[: exc.start].decode("utf-8")
     try:
         return decode_caption_bytes(data, "upload")
     except SourceError:
