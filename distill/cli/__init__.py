@@ -8,6 +8,7 @@ import typer
 
 from distill.errors import DistillError
 
+INTERRUPTED = 130  # the shell's exit code for Ctrl-C
 app = typer.Typer(
     name="distill",
     help="Read a video instead of watching it: summaries with timestamps, local-first.",
@@ -32,17 +33,22 @@ from distill.cli import (  # noqa: E402,F401
 
 def main() -> None:
     """Run the CLI; a DistillError becomes one sentence on stderr and a non-zero exit."""
+    from distill.cli.output import plain
+
     try:
         # Without standalone mode, click returns the exit code of `typer.Exit` instead of exiting.
         code = app(prog_name="distill", standalone_mode=False)
+        if code == INTERRUPTED:  # typer turns Ctrl-C into this exit code, silently
+            raise KeyboardInterrupt
         if isinstance(code, int) and code:
             sys.exit(code)
     except DistillError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # Messages quote file names and titles: no terminal control codes get through.
+        print(f"error: {plain(str(exc))}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        print("error: interrupted; nothing was saved.", file=sys.stderr)
-        sys.exit(130)
+        print("error: interrupted; what was not finished was not saved.", file=sys.stderr)
+        sys.exit(INTERRUPTED)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:

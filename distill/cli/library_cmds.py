@@ -99,7 +99,7 @@ def add(
             except DistillError as exc:
                 failed += 1
                 # typer.echo, not Rich: a long sentence must stay one line on any terminal width.
-                typer.echo(f"error: {source}: {exc}", err=True)
+                typer.echo(f"error: {plain(source)}: {plain(str(exc))}", err=True)
                 continue
             console.print(
                 f"added {t.meta.id}  {plain(t.meta.title)}  ({len(t.segments)} segments)",

@@ -15,6 +15,7 @@ from distill.cli import app
 from distill.cli.output import (
     console,
     err_console,
+    plain,
     print_answer,
     print_summary,
     print_usage,
@@ -210,7 +211,7 @@ def summarize(
                 if len(sources) == 1:
                     raise
                 failed += 1
-                print(f"error: {source}: {exc}", file=sys.stderr)
+                print(f"error: {plain(source)}: {plain(str(exc))}", file=sys.stderr)
     if failed:
         print(
             f"error: {failed} of {len(sources)} sources failed; see the messages above.",
