@@ -8,6 +8,6 @@ from distill.cli import app
 @app.command("mcp")
 def mcp_server() -> None:
     """Run the MCP server on stdin/stdout, for AI assistants (Claude Desktop, editors, agents)."""
-    from distill.mcp import build_server
+    from distill.mcp import build_server, run_stdio
 
-    build_server().run("stdio")
+    run_stdio(build_server())
