@@ -37,9 +37,7 @@ def submit_file(
     try:
         meta = check_meta(MetaOverride(title=title)) if title and title.strip() else None
     except InputError:
-        folder = state.service.upload_folder(path)
-        if folder is not None:  # nothing is kept of a refused submission
-            shutil.rmtree(folder, ignore_errors=True)
+        _drop_upload(state, path)  # nothing is kept of a refused submission
         raise
     digest = sha256_file(path)
     extra = {"sha256": digest}
@@ -47,15 +45,22 @@ def submit_file(
     # concurrent uploads of one file make one job.
     key = {**extra, **({"lang": lang} if lang else {}), **({"title": meta.title} if meta else {})}
     same_as = "upload:" + json.dumps(key, sort_keys=True)
-    job = state.service.submit(
-        path, lang=lang, same_as=same_as, extra=extra, meta=meta, priority=PERSON_PRIORITY
-    )
+    try:
+        job = state.service.submit(
+            path, lang=lang, same_as=same_as, extra=extra, meta=meta, priority=PERSON_PRIORITY
+        )
+    except BaseException:
+        _drop_upload(state, path)  # no job will ever read it
+        raise
     if job.source != path:
-        # Each upload has its own random folder: drop this copy, keep the active job.
-        folder = state.service.upload_folder(path)
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+        _drop_upload(state, path)  # each upload has its own folder: keep the active job's
     return job
+
+
+def _drop_upload(state: AppState, path: str) -> None:
+    folder = state.service.upload_folder(path)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def submit_url(state: AppState, url: str, *, lang: str | None = None) -> Job:

@@ -276,3 +276,24 @@ def test_serve_on_a_public_address_needs_the_token_and_an_allowed_host(cli):
         assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
         assert "DISTILL_API_TOKEN" in lines[0] and "DISTILL_ALLOWED_HOSTS" in lines[0]
         assert "serving on" not in r.stderr
+
+
+def test_an_upload_whose_job_cannot_be_made_leaves_no_folder(client, library, distill_home):
+    import sqlite3
+
+    db = sqlite3.connect(distill_home / "distill.db")
+    db.execute(
+        "CREATE TRIGGER full BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
+    db.commit()
+    srt = b"1\n00:00:01,000 --> 00:00:04,000\nOctopuses have three hearts.\n"
+    api = client.post("/api/v1/jobs/upload", files={"file": ("a.srt", srt)})
+    page = client.post("/submit", files={"file": ("b.srt", srt)}, follow_redirects=False)
+    assert api.status_code >= 400 and page.status_code >= 400
+    assert api.json()["error"]["message"]
+    db.execute("DROP TRIGGER full")
+    db.commit()
+    db.close()
+    uploads = distill_home / "media" / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())
+    assert library.list_jobs() == []
