@@ -38,6 +38,9 @@ SOURCE_STAGES: dict[str, tuple[str, ...]] = {
 }
 # What a stored id (or a prefix of one) can look like: local slugs and YouTube ids.
 _ID_LIKE = re.compile(r"[A-Za-z0-9_-]+")
+# Built-in summaries made for readers (a page of a video added without one) at once, in the whole
+# process: each takes memory in proportion to its transcript, and any visitor can ask for many.
+_FIRST_SUMMARIES = threading.BoundedSemaphore(2)
 
 
 @dataclass(frozen=True)
@@ -414,7 +417,8 @@ class Distill(JobsService, KnowledgeService, Collections):
             if not transcript.segments:
                 return None
             try:
-                summary = self.summarize_transcript(transcript, model=BUILTIN)
+                with _FIRST_SUMMARIES:
+                    summary = self.summarize_transcript(transcript, model=BUILTIN)
             except SummarizeError:  # nothing to summarize (only fillers): the page shows none
                 return None
             if want and base_language(summary.language) != want:

@@ -305,3 +305,58 @@ def test_cached_pages_are_forgotten_on_delete(client, library, path):
     assert client.delete("/api/v1/videos/bees0000001").status_code == 204
     again = client.get(path)
     assert again.status_code == 404 or b"bees0000001" not in again.content
+
+
+# --- the built-in summary made on first view -------------------------------------------------
+
+
+def test_concurrent_first_views_make_one_summary_and_few_at_once(app, library, monkeypatch):
+    """4 readers of one video wait for one summary; readers of many videos share two slots."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fastapi.testclient import TestClient
+
+    from distill.service import Distill
+
+    lines = [
+        f"Bees visit flower number {i} and carry its nectar home to the hive." for i in range(400)
+    ]
+    for n in range(6):
+        library.save_transcript(make_transcript(f"bees000000{n}", f"Bees {n}", lines=lines))
+    running = 0
+    most = 0
+    made: list[str] = []
+    lock = threading.Lock()
+    real = Distill.summarize_transcript
+
+    def counted(self, transcript, **kwargs):
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+            made.append(transcript.meta.id)
+        try:
+            time.sleep(0.3)  # long enough for every reader to arrive while it runs
+            return real(self, transcript, **kwargs)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(Distill, "summarize_transcript", counted)
+    with TestClient(app, base_url=LOOPBACK) as client:
+
+        def get(video: str) -> tuple[int, str]:
+            r = client.get(f"/api/v1/videos/{video}/summary")
+            return r.status_code, r.json()["tldr"]
+
+        with ThreadPoolExecutor(4) as pool:
+            same = list(pool.map(get, ["bees0000000"] * 4))
+        assert made == ["bees0000000"] and {s for s, _ in same} == {200}
+        assert len({tldr for _, tldr in same}) == 1
+        with ThreadPoolExecutor(6) as pool:
+            many = list(pool.map(get, [f"bees000000{n}" for n in range(1, 6)]))
+    assert {s for s, _ in many} == {200} and sorted(made[1:]) == [
+        f"bees000000{n}" for n in range(1, 6)
+    ]
+    assert most <= 2
+    assert all(len(library.list_summaries(f"bees000000{n}")) == 1 for n in range(6))
