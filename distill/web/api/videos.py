@@ -52,7 +52,7 @@ async def list_videos(
     channel: str | None = channel_param(),
     channel_id: str | None = old_channel_param(),
     limit: int = Query(20, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000_000),  # SQLite integers stop at 2**63
 ) -> VideoPage:
     """Videos in the library, newest first; filter by channel."""
     lib = get_state(request).library
