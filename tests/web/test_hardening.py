@@ -387,3 +387,31 @@ def test_search_keeps_each_videos_moments_together(client, library):
     for i, hit in enumerate(hits):
         more = "hit-more" in hit.get("class").split()
         assert more == (i > 0 and videos[i - 1] == videos[i])
+
+
+def test_the_markdown_download_renders_no_markup(client, library):
+    """The page's .md download, rendered by a CommonMark renderer with raw HTML on: only text."""
+    from markdown_it import MarkdownIt
+
+    attacks = f"{HOSTILE} <javascript:alert(3)> [x](javascript:alert(4)) \x1b]0;owned\x07"
+    t = make_transcript("evil0000002", "Title " + attacks, channel="Chan " + attacks)
+    library.save_transcript(t)
+    library.save_summary(
+        "evil0000002",
+        Summary(
+            source=SourceRef.of(t.meta),
+            tldr="TLDR " + attacks,
+            insights=[Insight(emoji="🐝", text="Insight " + attacks, start=1.0)],
+        ),
+    )
+    md = client.get("/v/evil0000002/summary.md").text
+    assert "\x1b" not in md and "\x07" not in md
+    doc = parse(MarkdownIt("commonmark", {"html": True}).render(md))
+    assert {n.tag for n in doc.iter()} <= {"#document", "h1", "h2", "p", "ul", "li", "a", "strong"}
+    assert not [n for n in doc.iter() if any(k.startswith("on") or k == "src" for k in n.attrs)]
+    hrefs = [a.get("href") for a in doc.find_all("a")]
+    assert hrefs[0] == "https://www.youtube.com/watch?v=evil0000002"  # the source, as a link
+    assert hrefs[1:] and all(
+        h.startswith("http://127.0.0.1:8000/v/evil0000002?t=") for h in hrefs[1:]
+    )
+    assert "<script>alert(1)</script>" in doc.text and "javascript:alert(4)" in doc.text
