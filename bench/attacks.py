@@ -611,15 +611,26 @@ def smaller(args: argparse.Namespace, tmp: Path) -> None:
         db.execute("DROP TRIGGER no_jobs")
         db.commit()
         db.close()
+        boundary = "b0undary"
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n'
+            "Content-Type: audio/wav\r\n\r\nRIFF\0\0\0\0WAVE"
+        ).encode()
+        body = head + b"\0" * (3 << 20) + f"\r\n--{boundary}--\r\n".encode()
         for chunked in (False, True):
-            r = _post_big(
-                base + "/api/v1/jobs/upload",
-                3 << 20,
-                chunked=chunked,
-                headers={"content-type": "multipart/form-data; boundary=x"},
-            )
+            content = iter([body[i : i + 65536] for i in range(0, len(body), 65536)])
+            try:
+                r = httpx.post(
+                    base + "/api/v1/jobs/upload",
+                    content=content if chunked else body,
+                    headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+                    timeout=60,
+                )
+                answer = f"{r.status_code}: {r.text[:200]}"
+            except httpx.HTTPError as exc:
+                answer = f"connection closed ({type(exc).__name__})"
             how = "chunked" if chunked else "with Content-Length"
-            say(f"3 MB upload ({how}), DISTILL_MAX_UPLOAD_MB=1 -> {r.status_code}: {r.text[:200]}")
+            say(f"3 MB .wav upload ({how}), DISTILL_MAX_UPLOAD_MB=1 -> {answer}")
     bad = tmp / "corrupt"
     bad.mkdir()
     (bad / "distill.db").write_bytes(b"SQLite format 3\0" + b"garbage" * 100)

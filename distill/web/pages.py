@@ -18,7 +18,7 @@ from distill.web.deps import base_url, check_lang, full_id, get_state
 from distill.web.render import job_error, source_label
 from distill.web.security import check_origin, check_write
 from distill.web.state import AppState
-from distill.web.uploads import UploadError, refuse_oversized
+from distill.web.uploads import UploadError
 
 router = APIRouter(include_in_schema=False)
 
@@ -90,7 +90,6 @@ async def home(request: Request) -> Response:
 @router.post("/submit")
 async def submit(request: Request) -> Response:
     state = get_state(request)
-    refuse_oversized(request.headers.get("content-length"), state.max_upload_bytes)
     form = await checked_form(request, max_files=1, max_fields=10)
     try:
         url = form.get("url")

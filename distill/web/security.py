@@ -312,7 +312,11 @@ class RequestGuard:
             return message
 
         if path == "/submit" and not authorized and content_type.startswith("multipart/"):
-            given, replay = await _first_form_token(counted, raw_type)
+            try:
+                given, replay = await _first_form_token(counted, raw_type)
+            except BodyTooLarge:  # only with an upload limit under the peek's 64 KB
+                await _send_error(send, self.page, path, 413, too_large)
+                return
             if not token_ok(self.token, given or ""):
                 await _send_error(send, self.page, path, 401, TOKEN_NEEDED)
                 return

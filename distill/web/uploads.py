@@ -131,20 +131,6 @@ def safe_stem(filename: str | None) -> str:
     return stem or "upload"
 
 
-def refuse_oversized(content_length: str | None, limit: int) -> None:
-    """Refuse an upload whose declared size is over the limit before reading any of it."""
-    try:
-        length = int(content_length or 0)
-    except ValueError:
-        raise UploadError("The Content-Length header is not a number.") from None
-    if length > limit + (1 << 20):
-        raise UploadError(
-            f"The upload is larger than the limit of {limit >> 20} MB; "
-            "upload a smaller file or raise DISTILL_MAX_UPLOAD_MB.",
-            status=413,
-        )
-
-
 def store_upload(
     stream: BinaryIO, filename: str | None, media_dir: Path, *, max_media: int, max_text: int
 ) -> Path:

@@ -360,3 +360,28 @@ def test_concurrent_first_views_make_one_summary_and_few_at_once(app, library, m
     ]
     assert most <= 2
     assert all(len(library.list_summaries(f"bees000000{n}")) == 1 for n in range(6))
+
+
+def test_a_caption_under_its_own_limit_is_taken_when_media_have_a_lower_one(
+    distill_home, monkeypatch
+):
+    from fastapi.testclient import TestClient
+
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_MAX_UPLOAD_MB", "1")
+    monkeypatch.setenv("DISTILL_MAX_CAPTION_MB", "5")
+    get_settings.cache_clear()
+    lib = Library()
+    cue = "{n}\n00:00:01,000 --> 00:00:02,000\nWords about bees and honey.\n\n"
+    srt = "".join(cue.format(n=i) for i in range(1, 60_000)).encode()
+    assert 2 << 20 < len(srt) < 5 << 20
+    with TestClient(create_app(lib, worker=False), base_url=LOOPBACK) as client:
+        ok = client.post("/api/v1/jobs/upload", files={"file": ("bees.srt", srt)})
+        assert ok.status_code == 202, ok.text
+        form = client.post(
+            "/submit", files={"file": ("more.srt", srt + b"\n")}, follow_redirects=False
+        )
+        assert form.status_code == 303, form.text
+    lib.close()

@@ -13,7 +13,7 @@ from distill.web.api.auth import WRITE
 from distill.web.api.models import ErrorOut, JobOut, SubmitIn
 from distill.web.deps import full_id, get_state
 from distill.web.render import job_error, source_label
-from distill.web.uploads import UploadError, refuse_oversized
+from distill.web.uploads import UploadError
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
@@ -75,7 +75,6 @@ UPLOAD_BODY = {
 async def upload(request: Request) -> JobOut:
     """Summarize an uploaded audio/video file, caption file or transcript (checked by content)."""
     state = get_state(request)
-    refuse_oversized(request.headers.get("content-length"), state.max_upload_bytes)
     form = await request.form(max_files=1, max_fields=5)
     try:
         file = form.get("file")
