@@ -70,8 +70,11 @@ def mcp_call(service: Any, tool: str, args: dict[str, Any]) -> Any:
 
     from distill.mcp import build_server
 
+    # The folder of a local source is shared with the server, as an MCP client's root would be.
+    roots = [Path(args["source"]).parent] if tool == "summarize" else None
+
     async def run() -> Any:
-        async with Client(build_server(service)) as client:
+        async with Client(build_server(service, roots=roots)) as client:
             return await client.call_tool(tool, args)
 
     return asyncio.run(run())
