@@ -330,16 +330,16 @@ def big_bodies(args: argparse.Namespace, tmp: Path) -> None:
 @attack
 def page_cache(args: argparse.Namespace, tmp: Path) -> None:
     home = tmp / "cache"
-    vid = store(home, big_srt(tmp / "cache_talk.srt", 1.0), summarize=True)
+    vid = store(home, big_srt(tmp / "cache_talk.srt", args.page_mb), summarize=True)
     with serve(home) as (base, _, pid):
         size = len(httpx.get(base + f"/v/{vid}", timeout=300).content)
         with Peak(pid) as peak:
-            for n in range(20):
+            for n in range(args.fetches):
                 httpx.get(base + f"/v/{vid}?cb={n}", timeout=300).raise_for_status()
         time.sleep(1)
         say(
-            f"20 x GET /v/{vid}?cb=N (a {size / (1 << 20):.1f} MB page): {peak.line()}; "
-            f"{memory(pid)[0]:.0f} MB a second later"
+            f"{args.fetches} x GET /v/{vid}?cb=N (a {size / (1 << 20):.1f} MB page): "
+            f"{peak.line()}; {memory(pid)[0]:.0f} MB a second later"
         )
 
 
@@ -675,6 +675,8 @@ def main() -> int:
         "--big-mb", type=float, default=4.0, help="transcript for the summary attack"
     )
     parser.add_argument("--srt-mb", type=float, default=45.0, help="caption file for the upload")
+    parser.add_argument("--fetches", type=int, default=60, help="addresses of one cached page")
+    parser.add_argument("--page-mb", type=float, default=1.0, help="captions behind that page")
     parser.add_argument("--only", nargs="*", choices=sorted(ATTACKS), help="run only these")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="distill-attacks-") as name:
