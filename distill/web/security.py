@@ -387,8 +387,3 @@ def check_write(request: Request, form_token: str | None = None) -> None:
     token: str | None = request.app.state.distill.api_token
     if not token_ok(token, token_given(request.headers, form_token)):
         raise HTTPException(401, TOKEN_NEEDED)
-
-
-def require_write(request: Request) -> None:
-    """FastAPI dependency form of check_write for API endpoints (header token only)."""
-    check_write(request)
