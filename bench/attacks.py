@@ -93,10 +93,11 @@ def env_for(home: Path, **extra: str) -> dict[str, str]:
 
 @contextmanager
 def serve(home: Path, **extra: str) -> Iterator[tuple[str, int, int]]:
-    """A `distill serve` subprocess: (base URL, port, pid)."""
+    """A `distill serve` subprocess with one web process, whose memory is measured: (base URL,
+    port, pid)."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "distill", "serve", "--port", str(port)],
+        [sys.executable, "-m", "distill", "serve", "--port", str(port), "--processes", "1"],
         env=env_for(home, **extra),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

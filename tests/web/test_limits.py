@@ -253,6 +253,21 @@ def test_the_page_cache_drops_expired_pages():
     assert len(cache) == 1 and cache.nbytes == 100
 
 
+def test_forgetting_one_video_keeps_the_byte_count_and_refuses_older_renders():
+    cache = PageCache(ttl=60, max_bytes=10_000)
+    key = ("/v/bees0000001", (), "http://127.0.0.1:8000")
+    other = ("/v/ants0000001", (), "http://127.0.0.1:8000")
+    cache.put(key, ([], b"x" * 100))
+    cache.put(other, ([], b"y" * 100))
+    began = cache.generation  # a render of the bees page starts here
+    assert cache.invalidate(video_id="bees0000001") == 1
+    assert cache.nbytes == 100 and cache.get(other) is not None
+    cache.put(key, ([], b"old bees"), generation=began)  # it ends after the change: not kept
+    assert cache.get(key) is None
+    cache.put(key, ([], b"new bees"), generation=cache.generation)
+    assert cache.get(key) == ([], b"new bees") and cache.nbytes == 108
+
+
 def test_many_addresses_of_a_big_page_keep_the_cache_bounded(app, client, library):
     lines = [
         f"Sentence number {i} about bees, flowers and the honey they make." for i in range(3000)
