@@ -36,8 +36,14 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 UPLOAD_PATHS = frozenset({"/submit", "/api/v1/jobs/upload"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # API requests that change nothing although they are POSTs; every other one needs the token.
-READ_ONLY_POSTS = (re.compile(r"^/api/v1/videos/[^/]+/ask$"),)
-ASK_BODY_LIMIT = 32 << 10  # a question is at most 2,000 characters, JSON-escaped
+READ_ONLY_POSTS = (re.compile(r"^/api/v1/videos/[^/]+/ask$"), re.compile(r"^/api/v1/ask$"))
+# The most bytes a JSON body may have, by endpoint (the first pattern that matches), allowing
+# for every character written as a \uXXXX escape.
+BODY_LIMITS = (
+    (re.compile(r"^/api/v1/videos/[^/]+/ask$"), 32 << 10),  # a question of 1,000 characters
+    (re.compile(r"^/api/v1/ask$"), 256 << 10),  # a question and ten earlier turns with their ids
+    (re.compile(r"^/api/v1/highlights(/|$)"), 128 << 10),  # a quote, a 10,000-character note, tags
+)
 SMALL_BODY_LIMIT = 8 << 10  # every other body: a URL, a language code, a form token
 MULTIPART_OVERHEAD = 64 << 10  # the form's boundaries and part headers around an upload
 FIRST_PART_LIMIT = 64 << 10  # how much of an upload form is read to find its token field
@@ -231,7 +237,7 @@ def body_limit(path: str, content_type: str, media: int, captions: int) -> tuple
             f"The upload is larger than the limit of {biggest >> 20} MB; upload a smaller file or "
             f"raise {setting}."
         )
-    limit = ASK_BODY_LIMIT if path.endswith("/ask") else SMALL_BODY_LIMIT
+    limit = next((most for rx, most in BODY_LIMITS if rx.match(path)), SMALL_BODY_LIMIT)
     return limit, (
         f"The request body is larger than {limit >> 10} KB, the most this endpoint reads; "
         "send a shorter request."

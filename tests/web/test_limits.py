@@ -400,3 +400,41 @@ def test_a_caption_under_its_own_limit_is_taken_when_media_have_a_lower_one(
         )
         assert form.status_code == 303, form.text
     lib.close()
+
+
+def test_the_knowledge_bases_bodies_fit_their_limits(distill_home, monkeypatch):
+    """Asking the library with ten earlier turns, and a highlight with a long note, are taken;
+    asking needs no token (it changes nothing), highlighting does."""
+    from fastapi.testclient import TestClient
+
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_API_TOKEN", TOKEN)
+    get_settings.cache_clear()
+    lib = Library()
+    lib.save_transcript(make_transcript("bees0000001", "Bees"))
+    turn = {"question": "Ö" * 1900 + "?", "cited": ["bees0000001"] * 20}
+    asked = {"question": "And how do bees make honey? " + "é" * 1900, "history": [turn] * 10}
+    note = {"video_id": "bees0000001", "start": 5.0, "note": "ü" * 9_900, "tags": ["t"] * 20}
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    with TestClient(create_app(lib, worker=False), base_url=LOOPBACK) as client:
+        import json as _json
+
+        escaped = _json.dumps(asked).encode()  # \\u escapes, as JSON.stringify does not
+        assert len(escaped) > 100_000
+        r = client.post(
+            "/api/v1/ask", content=escaped, headers={"content-type": "application/json"}
+        )
+        assert r.status_code == 200, r.text
+        refused = client.post(
+            "/api/v1/ask",
+            content=b'{"question": "' + b"x" * (300 << 10) + b'"}',
+            headers={"content-type": "application/json"},
+        )
+        assert refused.status_code == 413 and "KB" in refused.json()["error"]["message"]
+        assert client.post("/api/v1/highlights", json=note).status_code == 401
+        made = client.post("/api/v1/highlights", content=_json.dumps(note).encode(),
+                           headers={**bearer, "content-type": "application/json"})  # fmt: skip
+        assert made.status_code == 201, made.text
+    lib.close()
