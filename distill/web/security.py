@@ -36,11 +36,13 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 UPLOAD_PATHS = frozenset({"/submit", "/api/v1/jobs/upload"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # API requests that change nothing although they are POSTs; every other one needs the token.
-READ_ONLY_POSTS = (re.compile(r"^/api/v1/videos/[^/]+/ask$"), re.compile(r"^/api/v1/ask$"))
+# /api/v1/documents is the same resource as /api/v1/videos under another name.
+ASK_ONE = re.compile(r"^/api/v1/(videos|documents)/[^/]+/ask$")
+READ_ONLY_POSTS = (ASK_ONE, re.compile(r"^/api/v1/ask$"))
 # The most bytes a JSON body may have, by endpoint (the first pattern that matches), allowing
 # for every character written as a \uXXXX escape.
 BODY_LIMITS = (
-    (re.compile(r"^/api/v1/videos/[^/]+/ask$"), 32 << 10),  # a question of 1,000 characters
+    (ASK_ONE, 32 << 10),  # a question of 1,000 characters
     (re.compile(r"^/api/v1/ask$"), 256 << 10),  # a question and ten earlier turns with their ids
     (re.compile(r"^/api/v1/highlights(/|$)"), 128 << 10),  # a quote, a 10,000-character note, tags
 )

@@ -3,74 +3,17 @@ before a body is read; the page cache is bounded by bytes and never brings back 
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Iterator
 
 import pytest
-from web_helpers import LOOPBACK, make_transcript, parse
+from web_helpers import LOOPBACK, call, make_transcript, megabytes, parse
 
 from distill.settings import get_settings
 from distill.web.page_cache import PageCache
 
 TOKEN = "s3cret-token"
-
-
-class Sent:
-    """What an ASGI app answered, and how many body bytes it pulled from the client."""
-
-    def __init__(self) -> None:
-        self.status = 0
-        self.body = b""
-        self.consumed = 0
-
-
-def call(app, method: str, path: str, headers: dict[str, str], chunks: Iterator[bytes]) -> Sent:
-    """Drive the real app as a server would, counting the request body bytes it reads."""
-    sent = Sent()
-    raw = [
-        (k.lower().encode(), v.encode()) for k, v in {"host": "127.0.0.1:8000", **headers}.items()
-    ]
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": raw,
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
-    pending = iter(chunks)
-
-    async def receive() -> dict:
-        chunk = next(pending, None)
-        if chunk is None:
-            return {"type": "http.request", "body": b"", "more_body": False}
-        sent.consumed += len(chunk)
-        return {"type": "http.request", "body": chunk, "more_body": True}
-
-    async def send(message: dict) -> None:
-        if message["type"] == "http.response.start":
-            sent.status = message["status"]
-        elif message["type"] == "http.response.body":
-            sent.body += message.get("body", b"")
-
-    asyncio.run(app(scope, receive, send))
-    return sent
-
-
-def megabytes(n: int, first: bytes = b"") -> Iterator[bytes]:
-    block = b"x" * (64 << 10)
-    if first:
-        yield first
-    for _ in range(n * 16):
-        yield block
 
 
 def test_a_question_body_is_capped_before_it_is_read(app, library):

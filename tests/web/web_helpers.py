@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
@@ -161,3 +162,59 @@ def make_transcript(
 
 # The address test clients use: a loopback name, the only kind the app answers by default.
 LOOPBACK = "http://127.0.0.1:8000"
+
+
+class Sent:
+    """What an ASGI app answered, and how many body bytes it pulled from the client."""
+
+    def __init__(self) -> None:
+        self.status = 0
+        self.body = b""
+        self.consumed = 0
+
+
+def call(app, method: str, path: str, headers: dict[str, str], chunks: Iterator[bytes]) -> Sent:
+    """Drive the real app as a server would, counting the request body bytes it reads."""
+    sent = Sent()
+    raw = [
+        (k.lower().encode(), v.encode()) for k, v in {"host": "127.0.0.1:8000", **headers}.items()
+    ]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": raw,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    pending = iter(chunks)
+
+    async def receive() -> dict:
+        chunk = next(pending, None)
+        if chunk is None:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        sent.consumed += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": True}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            sent.status = message["status"]
+        elif message["type"] == "http.response.body":
+            sent.body += message.get("body", b"")
+
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+def megabytes(n: int, first: bytes = b"") -> Iterator[bytes]:
+    block = b"x" * (64 << 10)
+    if first:
+        yield first
+    for _ in range(n * 16):
+        yield block
