@@ -9,6 +9,7 @@ well-formed (an undeclared `podcast:` prefix, a stray `&`) still reads.
 from __future__ import annotations
 
 import html.entities
+import math
 import re
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -375,17 +376,18 @@ def parse_chapters_json(text: str) -> list[tuple[float, str]]:
 
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # bad syntax, or nested too deeply to read
         return []
+    found = data.get("chapters") if isinstance(data, dict) else None
     chapters: list[tuple[float, str]] = []
-    for chapter in (data.get("chapters") if isinstance(data, dict) else None) or []:
+    for chapter in found if isinstance(found, list) else []:
         if not isinstance(chapter, dict) or chapter.get("toc") is False:
             continue
         title = " ".join(str(chapter.get("title") or "").split())
         try:
             start = float(chapter.get("startTime"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             continue
-        if title and start >= 0:
+        if title and 0 <= start < math.inf:
             chapters.append((start, title))
     return sorted(chapters)

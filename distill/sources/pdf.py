@@ -126,7 +126,10 @@ def read_pdf(
     progress: ProgressFn = no_progress,
 ) -> tuple[list[Segment], list[Chapter], dict[str, Any]]:
     """(segments with pages, headings as chapters, {title, author, pages}) of a PDF file."""
+    import pypdfium2 as pdfium
+
     pdf = _open(path, shown, password)
+    damaged = 0
     try:
         total = len(pdf)
         if total == 0:
@@ -139,14 +142,12 @@ def read_pdf(
         chars = 0
         progress("extract", 0.0, float(total))
         for index in range(total):
-            page = pdf[index]
-            textpage = page.get_textpage()
             try:
-                text = textpage.get_text_range()
-                heights = _line_heights(textpage, text)
-            finally:
-                textpage.close()
-                page.close()
+                text, heights = _page_text(pdf, index)
+            except pdfium.PdfiumError:  # a damaged page: the others may still be read
+                damaged += 1
+                progress("extract", float(index + 1), float(total))
+                continue
             lines = text.split("\r\n")
             for line, height in zip(lines, heights, strict=True):
                 if height:
@@ -163,6 +164,11 @@ def read_pdf(
             progress("extract", float(index + 1), float(total))
     finally:
         pdf.close()
+    if damaged and chars < 20 * min(total, 5):
+        raise PdfError(
+            f"{shown} is damaged ({damaged} of {total} pages could not be read); open it in a PDF "
+            "viewer to check, or pass another copy."
+        )
     if chars < 20 * min(total, 5):
         raise PdfError(
             f"{shown} has no text layer (its pages are images, as in a scan); run OCR on it "
@@ -174,6 +180,20 @@ def read_pdf(
         title = chapters[0].title if chapters and chapters[0].page == 1 else ""
     author = " ".join(str(info.get("Author") or "").split()) or None
     return segments, chapters, {"title": title, "author": author, "pages": total}
+
+
+def _page_text(pdf: Any, index: int) -> tuple[str, list[float]]:
+    """A page's text and the height of each of its lines."""
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_range()
+            return text, _line_heights(textpage, text)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
 
 
 def _outline(pdf: Any) -> list[Chapter]:

@@ -8,6 +8,7 @@ the feed alone. Every fetch goes through the guarded client.
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
@@ -106,19 +107,22 @@ def parse_transcript_json(text: str) -> list[Segment]:
 
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # bad syntax, or nested too deeply to read
         raise SourceError(
             "The episode's JSON transcript is not valid JSON; the feed's transcript is broken."
         ) from None
+    found = data.get("segments") if isinstance(data, dict) else None
     pieces: list[Piece] = []
-    for seg in (data.get("segments") if isinstance(data, dict) else None) or []:
+    for seg in found if isinstance(found, list) else []:
         if not isinstance(seg, dict):
             continue
         body = " ".join(str(seg.get("body") or "").split())
         try:
             start = float(seg["startTime"])
-            end = float(seg.get("endTime", start))
-        except (KeyError, TypeError, ValueError):
+            end = max(start, float(seg.get("endTime", start)))
+        except (KeyError, TypeError, ValueError, OverflowError):
+            continue
+        if not 0 <= start <= end < math.inf:  # NaN, infinities and negative times say nothing
             continue
         if body:
             speaker = seg.get("speaker")

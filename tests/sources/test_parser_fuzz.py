@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from distill.domain import Transcript
 from distill.errors import DistillError
 from distill.sources.captions import decode_caption_bytes, load_caption_file
+from distill.sources.kindle import read_clippings
 from distill.sources.media import media_score, sniff
+from distill.sources.pdf import load_pdf_file
 from distill.web.uploads import UploadError, sniff_media, sniff_text, store_upload
 
 FUZZ = settings(
@@ -128,7 +130,8 @@ def test_decoding_any_bytes_is_text_or_one_clear_error(data: bytes) -> None:
 MAGIC = st.sampled_from(
     [b"", b"RIFF\0\0\0\0WAVE", b"RIFF\0\0\0\0AVI ", b"fLaC", b"OggS", b"OggS" + b"\0" * 24 + b"OpusHead",
      b"ID3", b"\xff\xfb", b"\xff\xf1", b"\0\0\0\x18ftypM4A ", b"\0\0\0\x14ftypqt  ", b"\x1a\x45\xdf\xa3",
-     b"WEBVTT\n", b'{"events":', b"1\n00:00:01,000 --> ", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"]
+     b"WEBVTT\n", b'{"events":', b"1\n00:00:01,000 --> ", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff",
+     b"%PDF-1.7\n", b"Book (A)\n- Your Highlight on page 1 | Location 1 |\n\nx\n==========\n"]
 )  # fmt: skip
 
 
@@ -140,7 +143,7 @@ def test_sniffing_any_upload_never_fails_unexpectedly(head: bytes, rest: bytes) 
     kind = sniff_media(data[:65536])
     assert kind is None or kind.startswith(".")
     text = sniff_text(data[:65536])
-    assert text is None or text in {".vtt", ".json3", ".srt", ".txt"}
+    assert text is None or text in {".vtt", ".json3", ".srt", ".txt", ".pdf", ".clippings"}
     folder = Path(tempfile.mkdtemp(prefix="distill-fuzz-"))
     try:
         stored = store_upload(io.BytesIO(data), "fuzz.bin", folder, max_media=2000, max_text=1000)
@@ -149,11 +152,14 @@ def test_sniffing_any_upload_never_fails_unexpectedly(head: bytes, rest: bytes) 
     else:
         assert stored.is_file() and stored.read_bytes() == data
         assert stored.suffix in {".wav", ".avi", ".flac", ".ogg", ".opus", ".mp3", ".aac", ".m4a",
-                                 ".mov", ".mp4", ".webm", ".mkv", ".vtt", ".json3", ".srt", ".txt"}  # fmt: skip
-        # Stored text is read by the caption parsers later: that too ends in one of two ways.
-        if stored.suffix in {".vtt", ".json3", ".srt", ".txt"}:
+                                 ".mov", ".mp4", ".webm", ".mkv", ".vtt", ".json3", ".srt", ".txt",
+                                 ".pdf", ".clippings"}  # fmt: skip
+        # A stored file is read by its parser later: that too ends in one of two ways.
+        readers = {".pdf": lambda p: load_pdf_file(str(p)),
+                   ".clippings": lambda p: read_clippings(p.read_bytes(), p.name)}  # fmt: skip
+        if stored.suffix in {".vtt", ".json3", ".srt", ".txt", ".pdf", ".clippings"}:
             try:
-                load_caption_file(stored)
+                readers.get(stored.suffix, load_caption_file)(stored)
             except DistillError as exc:
                 assert str(exc).endswith(".")
     finally:
