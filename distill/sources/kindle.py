@@ -7,6 +7,7 @@ times is kept once (the last); a note is attached to the highlight whose locatio
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,44 +200,86 @@ def _overlaps(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
     return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
 
 
+# The most locations one highlight is taken to cover when looking for the ones it overlaps (a
+# Kindle lets a highlight cover a few pages at most); longer spans are cut to it, so each
+# highlight is compared with its neighbours only, however many the book has.
+_MOST_SPAN = 100
+
+
+class _Spans:
+    """The location spans of a book's highlights by their start, to find those overlapping a
+    span without looking at every highlight (a clippings file may hold hundreds of thousands)."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[int, int]] = []  # (start, position in the book), sorted
+        self.spans: dict[int, tuple[int, int]] = {}
+        self.words: dict[int, str] = {}  # each highlight's text, spaces made single
+
+    def add(self, position: int, span: tuple[int, int] | None, words: str = "") -> None:
+        if span is not None:
+            span = (span[0], min(span[1], span[0] + _MOST_SPAN))
+            bisect.insort(self.keys, (span[0], position))
+            self.spans[position] = span
+            self.words[position] = words
+
+    def remove(self, position: int) -> None:
+        span = self.spans.pop(position, None)
+        self.words.pop(position, None)
+        if span is not None:
+            del self.keys[bisect.bisect_left(self.keys, (span[0], position))]
+
+    def overlapping(self, span: tuple[int, int] | None) -> list[int]:
+        """The positions of the spans overlapping `span`, first to last."""
+        if span is None:
+            return []
+        span = (span[0], min(span[1], span[0] + _MOST_SPAN))
+        found = []
+        at = bisect.bisect_left(self.keys, (span[0] - _MOST_SPAN, -1))
+        while at < len(self.keys) and self.keys[at][0] <= span[1]:
+            position = self.keys[at][1]
+            if _overlaps(self.spans[position], span):
+                found.append(position)
+            at += 1
+        return sorted(found)
+
+
 def books_of(clippings: list[Clipping]) -> list[Book]:
     """Clippings grouped by book: revised highlights kept once, notes attached to their highlight."""
     books: dict[tuple[str, str | None], Book] = {}
+    spans: dict[tuple[str, str | None], _Spans] = {}
     for clip in clippings:
-        book = books.setdefault((clip.title, clip.authors), Book(clip.title, clip.authors))
-        if clip.type == "highlight":
-            span, words = clip.span(), " ".join(clip.text.split())
-            for i, old in enumerate(book.clippings):
-                if old.type != "highlight" or not _overlaps(old.span(), span):
-                    continue
-                old_words = " ".join(old.text.split())
-                old_span = old.span()
-                same_start = old_span is not None and span is not None and old_span[0] == span[0]
-                if same_start or old_words in words or words in old_words:
-                    book.clippings[i] = clip  # the later revision replaces the earlier one
-                    break
-            else:
-                book.clippings.append(clip)
+        key = (clip.title, clip.authors)
+        book = books.setdefault(key, Book(clip.title, clip.authors))
+        if clip.type != "highlight":
+            book.clippings.append(clip)
+            continue
+        index = spans.setdefault(key, _Spans())
+        span, words = clip.span(), " ".join(clip.text.split())
+        for i in index.overlapping(span):
+            old_words = index.words[i]
+            same_start = span is not None and index.spans[i][0] == span[0]
+            if same_start or old_words in words or words in old_words:
+                book.clippings[i] = clip  # the later revision replaces the earlier one
+                index.remove(i)
+                index.add(i, span, words)
+                break
         else:
+            index.add(len(book.clippings), span, words)
             book.clippings.append(clip)
     for book in books.values():
         kept: list[Clipping] = []
+        highlights = _Spans()
         for clip in book.clippings:
-            if clip.type == "note":
-                at = clip.span()
-                owner = next(
-                    (
-                        h
-                        for h in reversed(kept)
-                        if h.type == "highlight"
-                        and at is not None
-                        and _overlaps(h.span(), (at[1], at[1]))
-                    ),
-                    None,
-                )
+            at = clip.span()
+            if clip.type == "note" and at is not None:
+                # The latest highlight holding the note's last location owns it.
+                owners = highlights.overlapping((at[1], at[1]))
+                owner = kept[owners[-1]] if owners else None
                 if owner is not None and owner.note is None:
                     owner.note = clip.text
                     continue
+            if clip.type == "highlight":
+                highlights.add(len(kept), at)
             kept.append(clip)
         book.clippings = kept
     return list(books.values())

@@ -92,3 +92,37 @@ def test_parsing_memory_is_a_small_multiple_of_the_file(tmp_path: Path) -> None:
     # hold little more than that at its peak.
     assert peak <= kept + 4 * size, (peak / size, kept / size)
     assert peak <= 11 * size, peak / size
+
+
+def test_highlights_of_one_book_are_compared_with_their_neighbours_only(monkeypatch) -> None:
+    """A clippings file of thousands of highlights of one book is read in time proportional to
+    its size: each highlight is compared with those whose locations are near it, not with all."""
+    from distill.sources import kindle
+
+    compared = 0
+    overlaps = kindle._overlaps
+
+    def counted(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+        nonlocal compared
+        compared += 1
+        return overlaps(a, b)
+
+    monkeypatch.setattr(kindle, "_overlaps", counted)
+    added = "Added on Monday, 3 June 2024 09:15:02"
+    n = 3000
+    records = [
+        f"Beans (Green, Ana)\n- Your Highlight on page {i} | Location {i * 10}-{i * 10 + 3} | "
+        f"{added}\n\nHighlight number {i} about beans.\n==========\n"
+        for i in range(1, n + 1)
+    ]
+    records.append(  # a later revision of the 7th highlight, and a note inside the 2,000th
+        f"Beans (Green, Ana)\n- Your Highlight on page 7 | Location 70-75 | {added}\n\n"
+        "Highlight number 7 about beans, and more.\n==========\n"
+        f"Beans (Green, Ana)\n- Your Note on page 2000 | Location 20002 | {added}\n\n"
+        "Climbing beans.\n==========\n"
+    )
+    [book] = kindle.read_clippings("".join(records).encode(), "My Clippings.txt")
+    assert [c.type for c in book.clippings] == ["highlight"] * n
+    assert book.clippings[6].text == "Highlight number 7 about beans, and more."
+    assert book.clippings[1999].note == "Climbing beans."
+    assert compared < 20 * n, compared
