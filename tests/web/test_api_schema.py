@@ -87,7 +87,9 @@ def test_every_api_operation_answers_without_a_server_error(seeded_app) -> None:
 
 
 PAGES = ["/v/{}", "/embed/{}", "/c/{}", "/jobs/{}", "/media/{}", "/v/{}/summary.md",
-         "/v/{}/summary.json", "/search?q={}", "/search?channel={}&q=bees", "/?{}"]  # fmt: skip
+         "/v/{}/summary.json", "/search?q={}", "/search?channel={}&q=bees", "/?{}",
+         "/batches/{}", "/ask?q={}", "/ask?q=bees&h={}", "/highlights?q={}", "/highlights?tag={}",
+         "/highlights?video={}"]  # fmt: skip
 IDS = st.one_of(
     st.sampled_from(["bees0000001", "ants0000001", "UCtestchannel", "UCants"]),
     st.text(

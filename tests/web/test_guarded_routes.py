@@ -159,3 +159,33 @@ def test_pdfs_count_against_the_upload_limit_and_clippings_the_caption_limit(
     assert not uploads.exists() or not any(uploads.iterdir())
     assert lib.list_jobs() == [] and lib.list_videos() == []
     lib.close()
+
+
+def test_highlight_numbers_past_what_the_database_holds_are_refused(guarded):
+    """Ids and versions past a 64-bit integer, and infinite times, are a 4xx, never a 500."""
+    from fastapi.testclient import TestClient
+
+    app, _ = guarded
+    huge = 2**70
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    with TestClient(app, base_url=LOOPBACK) as client:
+        made = client.post(
+            "/api/v1/highlights", json={"video_id": "bees0000001", "start": 5.0}, headers=bearer
+        )
+        assert made.status_code == 201, made.text
+        answers = [
+            client.get(f"/api/v1/highlights/{huge}"),
+            client.delete(f"/api/v1/highlights/{huge}", headers=bearer),
+            client.patch(f"/api/v1/highlights/{huge}", json={"version": 1}, headers=bearer),
+            client.patch(
+                f"/api/v1/highlights/{made.json()['id']}", json={"version": huge}, headers=bearer
+            ),
+            client.post(
+                "/api/v1/highlights",
+                content=b'{"video_id": "bees0000001", "start": Infinity}',
+                headers={**bearer, **JSON},
+            ),
+        ]
+        for r in answers:
+            assert 400 <= r.status_code < 500, (r.request.method, r.request.url, r.text)
+            assert r.json()["error"]["status"] == r.status_code

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from distill.domain import Highlight
 from distill.web.api.auth import WRITE
 from distill.web.api.models import (
+    MOST_ID,
     ErrorOut,
     HighlightIn,
     HighlightOut,
@@ -82,8 +83,12 @@ async def add_highlight(request: Request, body: HighlightIn) -> HighlightOut:
     return out
 
 
+# A highlight's number as the database stores it (a 64-bit integer).
+HighlightId = Annotated[int, Path(ge=1, le=MOST_ID)]
+
+
 @router.get("/{highlight_id}", response_model=HighlightOut)
-async def get_highlight(request: Request, highlight_id: int) -> HighlightOut:
+async def get_highlight(request: Request, highlight_id: HighlightId) -> HighlightOut:
     lib = get_state(request).library
     return await run_in_threadpool(lambda: _out(request, [lib.get_highlight(highlight_id)])[0])
 
@@ -94,7 +99,9 @@ async def get_highlight(request: Request, highlight_id: int) -> HighlightOut:
     dependencies=WRITE["dependencies"],
     responses={**WRITE["responses"], **CONFLICT},
 )
-async def edit_highlight(request: Request, highlight_id: int, body: HighlightPatch) -> HighlightOut:
+async def edit_highlight(
+    request: Request, highlight_id: HighlightId, body: HighlightPatch
+) -> HighlightOut:
     """Change the note or tags; 409 when someone changed it after the `version` you read."""
     state = get_state(request)
 
@@ -108,7 +115,7 @@ async def edit_highlight(request: Request, highlight_id: int, body: HighlightPat
 
 
 @router.delete("/{highlight_id}", status_code=204, **WRITE)
-async def delete_highlight(request: Request, highlight_id: int) -> Response:
+async def delete_highlight(request: Request, highlight_id: HighlightId) -> Response:
     state = get_state(request)
     gone = await run_in_threadpool(state.service.delete_highlight, highlight_id)
     state.changed(gone.video_id)

@@ -301,12 +301,17 @@ class LibraryAnswerOut(BaseModel):
         return cls.model_validate(answer.model_dump(include={"answer", "citations", "found"}))
 
 
+MOST_ID = 2**63 - 1  # the largest integer the databases store: ids and versions past it are none
+
+
 class HighlightIn(BaseModel):
     """A passage to highlight: a stored video, a time range, and optionally the exact words."""
 
     video_id: str = Field(min_length=1, max_length=200, description="its id or a unique prefix")
-    start: float = Field(ge=0, examples=[5.0], description="seconds")
-    end: float | None = Field(default=None, ge=0, description="seconds (default: the line's end)")
+    start: float = Field(ge=0, allow_inf_nan=False, examples=[5.0], description="seconds")
+    end: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False, description="seconds (default: the line's end)"
+    )
     quote: str | None = Field(
         default=None, max_length=2000, description="the selected words (default: what is said)"
     )
@@ -317,7 +322,7 @@ class HighlightIn(BaseModel):
 class HighlightPatch(BaseModel):
     """A change to a highlight's note or tags; `version` is the one you read (no lost update)."""
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MOST_ID)
     note: str | None = Field(default=None, max_length=10_000)
     tags: list[str] | None = Field(default=None, max_length=20)
 
