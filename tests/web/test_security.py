@@ -54,6 +54,16 @@ def test_caption_that_does_not_parse_fails_its_job_with_the_reason(client, libra
     assert library.list_videos() == []
 
 
+def test_a_deeply_nested_json3_upload_fails_its_job_with_the_reason(client, library):
+    deep = b'{"events":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    r = client.post("/api/v1/jobs/upload", files={"file": ("deep.json3", deep)})
+    assert r.status_code == 202, r.text
+    Worker(Distill(library)).run_pending()
+    job = client.get(f"/api/v1/jobs/{r.json()['id']}").json()
+    assert job["status"] == "failed" and "nested too deeply" in job["error"], job
+    assert "Traceback" not in job["error"] and library.list_videos() == []
+
+
 def test_upload_size_limit(distill_home, monkeypatch):
     from fastapi.testclient import TestClient
 
