@@ -5,6 +5,7 @@ Every face (CLI, web pages, REST API, MCP, jobs) calls a `Distill`; none wires s
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Callable
@@ -41,6 +42,8 @@ _ID_LIKE = re.compile(r"[A-Za-z0-9_-]+")
 # Built-in summaries made for readers (a page of a video added without one) at once, in the whole
 # process: each takes memory in proportion to its transcript, and any visitor can ask for many.
 _FIRST_SUMMARIES = threading.BoundedSemaphore(2)
+# Built-in answers made at once, likewise: each holds its whole transcript, and asking needs no token.
+_BUILTIN_ANSWERS = threading.BoundedSemaphore(2)
 
 
 @dataclass(frozen=True)
@@ -473,10 +476,11 @@ class Distill(JobsService, KnowledgeService, Collections):
             self.index(transcript.meta.id)
         from distill.anchors import anchored_answer, is_timeless, with_stand_in_times
 
-        if is_timeless(transcript):
-            timed, amap = with_stand_in_times(transcript)
-            return anchored_answer(ask(timed, question, model=chosen), amap)
-        return ask(transcript, question, model=chosen)
+        with _BUILTIN_ANSWERS if chosen == BUILTIN else contextlib.nullcontext():
+            if is_timeless(transcript):
+                timed, amap = with_stand_in_times(transcript)
+                return anchored_answer(ask(timed, question, model=chosen), amap)
+            return ask(transcript, question, model=chosen)
 
     def translate(
         self,

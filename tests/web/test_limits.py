@@ -320,6 +320,46 @@ def test_concurrent_first_views_make_one_summary_and_few_at_once(app, library, m
     assert all(len(library.list_summaries(f"bees000000{n}")) == 1 for n in range(6))
 
 
+def test_questions_answered_at_once_by_the_built_in_answerer_are_few(app, library, monkeypatch):
+    """Asking needs no token and the built-in answerer holds a whole transcript: six questions
+    at once are all answered, at most two at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fastapi.testclient import TestClient
+
+    import distill.summarize as summarize
+
+    lines = [f"Bees visit flower number {i} and carry its nectar home." for i in range(200)]
+    for n in range(6):
+        library.save_transcript(make_transcript(f"bees000000{n}", f"Bees {n}", lines=lines))
+    running = most = 0
+    lock = threading.Lock()
+    real = summarize.ask
+
+    def counted(*args, **kwargs):
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            time.sleep(0.3)  # long enough for every question to arrive while it runs
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(summarize, "ask", counted)
+    with TestClient(app, base_url=LOOPBACK) as client:
+
+        def ask(video: str) -> int:
+            r = client.post(f"/api/v1/videos/{video}/ask", json={"question": "Why nectar?"})
+            return r.status_code
+
+        with ThreadPoolExecutor(6) as pool:
+            answered = list(pool.map(ask, [f"bees000000{n}" for n in range(6)]))
+    assert answered == [200] * 6 and most <= 2
+
+
 def test_a_caption_under_its_own_limit_is_taken_when_media_have_a_lower_one(
     distill_home, monkeypatch
 ):
