@@ -132,6 +132,36 @@ def summary_in_request(args: argparse.Namespace, tmp: Path) -> None:
         say(f"  a fifth GET afterwards: {time.perf_counter() - start:.2f} s (stored)")
 
 
+@attack
+def questions_at_once(args: argparse.Namespace, tmp: Path) -> None:
+    home = tmp / "questions"
+    vid = store(home, big_srt(tmp / "questions_talk.srt", args.big_mb))
+    with serve(home) as (base, _, pid):
+        times: list[float] = []
+
+        def ask(n: int) -> None:
+            start = time.perf_counter()
+            r = httpx.post(
+                base + f"/api/v1/videos/{vid}/ask",
+                json={"question": f"Why do bees dance, question {n}?"},
+                timeout=900,
+            )
+            times.append(time.perf_counter() - start)
+            assert r.status_code == 200, r.text
+
+        with Peak(pid) as peak:
+            threads = [threading.Thread(target=ask, args=(n,)) for n in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        say(
+            f"4 concurrent POST /api/v1/videos/{vid}/ask (different questions, {args.big_mb} MB "
+            f"transcript, no token needed): {', '.join(f'{t:.1f}' for t in sorted(times))} s; "
+            f"{peak.line()}"
+        )
+
+
 def _post_big(url: str, size: int, *, chunked: bool, **kw: object) -> httpx.Response:
     block = b"x" * (1 << 20)
 
