@@ -40,7 +40,7 @@ JSON = {"content-type": "application/json"}
 
 @pytest.fixture
 def guarded(distill_home, monkeypatch) -> Iterator[tuple[object, object]]:
-    """An app with a token, over a library holding one video and one highlight of it."""
+    """An app with a token, over a library holding one video."""
     from distill.library import Library
     from distill.web import create_app
 
