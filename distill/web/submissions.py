@@ -12,7 +12,7 @@ from distill.errors import InputError
 from distill.files import sha256_file
 from distill.jobs.dispatch import PERSON_PRIORITY
 from distill.service import check_meta
-from distill.web.uploads import canonical_url, store_upload, youtube_video_id
+from distill.web.uploads import UploadError, canonical_url, store_upload, youtube_video_id
 
 if TYPE_CHECKING:
     from distill.library import Batch, Job
@@ -34,6 +34,13 @@ def submit_file(
     state: AppState, path: str, *, lang: str | None = None, title: str | None = None
 ) -> Job:
     """A job for a stored upload; the same content already queued or running gives that job."""
+    if path.endswith(".clippings"):  # books made at once by the form's import, never a job
+        _drop_upload(state, path)
+        raise UploadError(
+            "Kindle clippings are imported as books, not summarized as a job: upload them with "
+            "the home page's form, or run `distill import kindle FILE`.",
+            status=415,
+        )
     try:
         meta = check_meta(MetaOverride(title=title)) if title and title.strip() else None
     except InputError:

@@ -137,3 +137,17 @@ def test_feed_link_makes_a_batch(client, library, site: Site) -> None:
     assert api.status_code == 202 and api.json()["counts"] == {"stored": 2}
     one = client.post("/api/v1/batches", json={"source": site.route("/a", article_html().encode())})
     assert one.status_code == 400 and "/api/v1/jobs" in one.json()["error"]["message"]
+
+
+def test_kindle_clippings_sent_to_the_jobs_api_are_refused_with_the_way_to_import_them(
+    client, library
+) -> None:
+    r = client.post(
+        "/api/v1/jobs/upload",
+        files={"file": ("My Clippings.txt", CLIPPINGS.encode(), "text/plain")},
+    )
+    assert r.status_code == 415
+    assert "distill import kindle" in r.json()["error"]["message"]
+    assert library.list_jobs() == []
+    uploads = get_settings().media_dir / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())
