@@ -21,6 +21,7 @@ from distill.checks import (
 )
 from distill.domain import Answer, MetaOverride, ProgressFn, Summary, Transcript, no_progress
 from distill.errors import DistillError, InputError, NotFoundError, SummarizeError
+from distill.exports.service import ExportService
 from distill.knowledge.service import KnowledgeService, Reindexed
 from distill.llm import BUILTIN, resolve_model_string
 from distill.service_collections import Collections
@@ -76,11 +77,11 @@ def pick_summary(summaries: list[Summary], want: str, original: str) -> Summary 
     return next(iter(same or originals), None)
 
 
-class Distill(JobsService, KnowledgeService, Collections):
+class Distill(JobsService, KnowledgeService, Collections, ExportService):
     """Add, summarize, ask and translate sources over one library (opened when first needed);
     search it, ask it as a whole and keep highlights (the knowledge methods); expand playlists,
     channels and feeds, follow them, import Kindle clippings (the collection methods); queue
-    and run jobs, delete videos (the job methods)."""
+    and run jobs, delete videos (the job methods); export it (the export methods)."""
 
     def __init__(
         self,

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     max_enclosure_mb: int = 500
     # How often the embedded worker checks followed channels and feeds for new entries.
     follow_interval_minutes: float = 60.0
+    # The address people reach this server at (https://distill.example.org): exported notes and
+    # cards link to the pages there.
+    public_url: str | None = None
 
     @property
     def db_url(self) -> str:

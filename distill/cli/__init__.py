@@ -19,6 +19,7 @@ app = typer.Typer(
 
 # Each module adds its commands to `app` on import; they import heavy libraries lazily.
 from distill.cli import (  # noqa: E402,F401
+    export_cmds,
     knowledge_cmds,
     library_cmds,
     llm_cmds,

@@ -14,6 +14,7 @@ from distill.errors import LibraryError, NotFoundError
 from distill.files import sha256_text
 from distill.library.collections import Collections
 from distill.library.database import HEAD_REVISION, MIGRATIONS_DIR, reason, utcnow
+from distill.library.exports import ExportStore
 from distill.library.highlights import HighlightStore
 from distill.library.ids import ids_with_prefix, pick_one
 from distill.library.job_queue import JobQueue
@@ -59,7 +60,7 @@ def summary_lines(summary: Summary) -> list[tuple[float | None, str]]:
     return [(start, clean_text(text)) for start, text in lines if text and text.strip()]
 
 
-class Library(JobQueue, HighlightStore, PassageStore, SearchStore, Collections):
+class Library(JobQueue, HighlightStore, PassageStore, SearchStore, Collections, ExportStore):
     """Everything distill has stored: one object per database URL."""
 
     # --- videos and transcripts -----------------------------------------------------------

@@ -281,10 +281,12 @@ async def summary_markdown(request: Request, video_id: str, lang: str | None = N
     )
     if ctx["s"] is None:
         raise HTTPException(404, "This video has no summary in that language yet.")
-    from distill.exports.markdown import page_link, summary_markdown
+    from distill.exports.markdown import highlights_markdown, summary_markdown
+    from distill.exports.moments import page_links
 
-    text = summary_markdown(ctx["s"], page_link(ctx["page_url"]))
-    text += render.highlights_markdown(ctx["highlights"], page_link(ctx["page_url"]))
+    place = page_links(ctx["page_url"])
+    text = summary_markdown(ctx["s"], place=place)
+    text += highlights_markdown(ctx["highlights"], place=place)
     return Response(
         text,
         media_type="text/markdown; charset=utf-8",

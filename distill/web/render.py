@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -303,26 +303,6 @@ def video_jsonld(
             for h in notes[:50]
         ]
     return json_for_script(data)
-
-
-def highlights_markdown(highlights: list[Highlight], link: Callable[[float], str | None]) -> str:
-    """The reader's highlights and notes as a Markdown section (every text made inert)."""
-    from distill.exports.markdown import md, safe_url
-
-    if not highlights:
-        return ""
-    lines = ["", "## Highlights", ""]
-    for h in highlights:
-        url = safe_url(link(h.start))
-        shown = fmt_time(h.start)
-        stamp = f"[{shown}]({url})" if url else shown
-        line = f"- {stamp} “{md(h.quote)}”"
-        if h.note:
-            line += f" — {md(h.note)}"
-        if h.tags:
-            line += " " + " ".join(f"\\#{md(t)}" for t in h.tags)
-        lines.append(line)
-    return "\n".join(lines) + "\n"
 
 
 def safe_http_url(url: str | None) -> str | None:

@@ -1,0 +1,63 @@
+"""CLI commands that take the library elsewhere: `distill export obsidian|anki|json|readwise` and
+`distill import json`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from distill.cli import app
+from distill.cli.output import console, err_console, progress_bar, term
+
+export_app = typer.Typer(
+    name="export",
+    help="Take the library elsewhere: Obsidian, Anki, a JSON backup, Readwise.",
+    no_args_is_help=True,
+)
+app.add_typer(export_app)
+
+ChannelOption = Annotated[
+    str | None, typer.Option("--channel", help="Only this channel's documents (id or name).")
+]
+TagOption = Annotated[
+    str | None, typer.Option("--tag", help="Only documents with a highlight carrying this tag.")
+]
+
+
+def _shown(path: Path) -> str:
+    return term(str(path))
+
+
+@export_app.command("obsidian")
+def export_obsidian(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="The vault folder (or one in it).")],
+    channel: ChannelOption = None,
+    tag: TagOption = None,
+) -> None:
+    """Write a note per document into an Obsidian vault; again updates them, keeping your edits."""
+    from distill.service import Distill
+
+    with Distill() as service, progress_bar() as progress:
+        report = service.export_obsidian(folder, channel=channel, tag=tag, progress=progress)
+    console.print(
+        f"{len(report.created)} new, {len(report.updated)} updated, {report.unchanged} unchanged "
+        f"notes in {_shown(report.folder)}",
+        highlight=False,
+    )
+    if report.without_summary:
+        err_console.print(
+            f"{report.without_summary} document(s) have no summary yet (their notes show the "
+            "highlights only); `distill summarize ID` makes one."
+        )
+    for path in report.kept:
+        err_console.print(
+            f"kept {_shown(path)} as it is: its %% distill:start %% … %% distill:end %% block is "
+            "gone, so only its properties were updated."
+        )
+    if not report.is_vault:
+        err_console.print(
+            f"{_shown(report.folder)} is not inside an Obsidian vault yet (no .obsidian folder); "
+            "open it in Obsidian with “Open folder as vault”."
+        )

@@ -1,0 +1,84 @@
+"""The service's export methods (Obsidian, Anki, JSON backups, Readwise). `Distill` has them;
+they read the library one document at a time (bounded memory for any library) and hand each to
+the export module of its target."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from distill.domain import ProgressFn, Summary, no_progress
+from distill.exports.documents import ExportDoc
+
+if TYPE_CHECKING:
+    from distill.exports.obsidian import ObsidianReport
+    from distill.library import Library
+
+HIGHLIGHTS_PER_DOCUMENT = 10_000
+
+
+def public_url() -> str | None:
+    """This server's public address (DISTILL_PUBLIC_URL) without a trailing slash, if set."""
+    from distill.settings import get_settings
+
+    url = (get_settings().public_url or "").strip().rstrip("/")
+    return url or None
+
+
+class ExportService:
+    """Exports of the library; mixed into `Distill`, which gives the rest."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def library(self) -> Library: ...
+
+        def summary(
+            self, video_id: str, lang: str | None = None, *, make: bool = True
+        ) -> Summary | None: ...
+
+        def channel_id(self, ref: str) -> str: ...
+
+    def export_ids(self, *, channel: str | None = None, tag: str | None = None) -> list[str]:
+        """The documents an export covers: all, one channel's (id or name), or those with a
+        highlight tagged `tag`; oldest first."""
+        channel_id = self.channel_id(channel) if channel else None
+        return self.library.export_video_ids(channel_id=channel_id, tag=(tag or "").strip() or None)
+
+    def export_doc(self, video_id: str) -> ExportDoc:
+        """One document as the exports see it (its stored summary; none is made here)."""
+        return ExportDoc(
+            meta=self.library.get_video(video_id),
+            summary=self.summary(video_id, make=False),
+            highlights=self.library.list_highlights(
+                video_id=video_id, limit=HIGHLIGHTS_PER_DOCUMENT
+            ),
+            public_url=public_url(),
+        )
+
+    def export_docs(
+        self, ids: list[str], progress: ProgressFn = no_progress, stage: str = "export"
+    ) -> Iterator[ExportDoc]:
+        """The documents one at a time, with progress."""
+        total = float(len(ids))
+        progress(stage, 0.0, total)
+        for done, video_id in enumerate(ids, 1):
+            yield self.export_doc(video_id)
+            progress(stage, float(done), total)
+
+    def export_obsidian(
+        self,
+        folder: str | Path,
+        *,
+        channel: str | None = None,
+        tag: str | None = None,
+        progress: ProgressFn = no_progress,
+    ) -> ObsidianReport:
+        """Write a note per document into an Obsidian vault folder, updating earlier notes in place."""
+        from distill.exports.obsidian import Vault
+
+        vault = Vault(Path(folder))  # refused before any work when it cannot be written
+        for doc in self.export_docs(self.export_ids(channel=channel, tag=tag), progress):
+            vault.write(doc)
+        return vault.report
