@@ -61,3 +61,26 @@ def export_obsidian(
             f"{_shown(report.folder)} is not inside an Obsidian vault yet (no .obsidian folder); "
             "open it in Obsidian with “Open folder as vault”."
         )
+
+
+@export_app.command("anki")
+def export_anki(
+    path: Annotated[Path, typer.Argument(metavar="FILE.apkg", help="The deck file to write.")],
+    channel: ChannelOption = None,
+    tag: TagOption = None,
+) -> None:
+    """Write an Anki deck of the questions and insights; importing it again updates the cards."""
+    from distill.service import Distill
+
+    with Distill() as service, progress_bar() as progress:
+        report = service.export_anki(path, channel=channel, tag=tag, progress=progress)
+    console.print(
+        f"{report.notes} cards from {report.documents - report.without_summary} summaries in "
+        f"{_shown(report.path)}",
+        highlight=False,
+    )
+    if report.without_summary:
+        err_console.print(
+            f"{report.without_summary} document(s) have no summary yet, so no cards; "
+            "`distill summarize ID` makes one."
+        )

@@ -12,6 +12,7 @@ from distill.domain import ProgressFn, Summary, no_progress
 from distill.exports.documents import ExportDoc
 
 if TYPE_CHECKING:
+    from distill.exports.anki import AnkiReport
     from distill.exports.obsidian import ObsidianReport
     from distill.library import Library
 
@@ -82,3 +83,19 @@ class ExportService:
         for doc in self.export_docs(self.export_ids(channel=channel, tag=tag), progress):
             vault.write(doc)
         return vault.report
+
+    def export_anki(
+        self,
+        path: str | Path,
+        *,
+        channel: str | None = None,
+        tag: str | None = None,
+        progress: ProgressFn = no_progress,
+    ) -> AnkiReport:
+        """An Anki deck of every summary's questions and insights, with stable ids."""
+        from distill.exports.anki import AnkiDeck
+
+        deck = AnkiDeck(Path(path))
+        for doc in self.export_docs(self.export_ids(channel=channel, tag=tag), progress):
+            deck.add(doc)
+        return deck.write()
