@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +12,7 @@ import typer
 
 from distill.cli import app
 from distill.cli.output import console, err_console, progress_bar, term
+from distill.cli.sources_cmds import import_app  # `distill import kindle` lives there too
 
 export_app = typer.Typer(
     name="export",
@@ -84,3 +87,66 @@ def export_anki(
             f"{report.without_summary} document(s) have no summary yet, so no cards; "
             "`distill summarize ID` makes one."
         )
+
+
+@contextmanager
+def _table_progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar of rows per table, drawn from the first row on (an early refusal draws none)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    bar = Progress(*columns, console=err_console, transient=True)
+    task = bar.add_task("rows", total=None)
+
+    def progress(table: str, done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, description=table, completed=done, total=total)
+
+    try:
+        yield progress
+    finally:
+        if bar.live.is_started:  # stopping a bar never drawn would still print a blank line
+            bar.stop()
+
+
+@export_app.command("json")
+def export_json(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="An empty folder for the backup.")],
+) -> None:
+    """Back up the whole library as JSON Lines files (lossless; `distill import json` restores)."""
+    from distill.service import Distill
+
+    with Distill() as service, _table_progress() as progress:
+        report = service.export_json(folder, progress=progress)
+    console.print(
+        f"backed up {report.total} rows into "
+        f"{_shown(report.folder)} (checksum {report.checksum[:16]})",
+        highlight=False,
+    )
+
+
+@import_app.command("json")
+def import_json(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder `export json` wrote.")],
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            help="The empty database to restore into (default: the configured library).",
+        ),
+    ] = None,
+) -> None:
+    """Restore a JSON backup into an empty library (SQLite or PostgreSQL), verified."""
+    from distill.library import Library
+    from distill.service import Distill
+
+    with Distill(Library(target) if target else None) as service, _table_progress() as progress:
+        report = service.import_json(folder, progress=progress)
+        where = repr(service.library)
+        if target:
+            service.library.close()
+    console.print(
+        f"restored and verified {report.total} rows into {term(where)}",
+        highlight=False,
+    )

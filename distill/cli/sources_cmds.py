@@ -10,7 +10,10 @@ import typer
 from distill.cli import app
 from distill.cli.output import console, err_console, progress_bar, term
 
-import_app = typer.Typer(help="Import highlights from other tools.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import highlights from other tools, or a library from a JSON backup.",
+    no_args_is_help=True,
+)
 app.add_typer(import_app, name="import")
 
 

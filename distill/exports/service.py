@@ -13,6 +13,8 @@ from distill.exports.documents import ExportDoc
 
 if TYPE_CHECKING:
     from distill.exports.anki import AnkiReport
+    from distill.exports.backup import BackupReport
+    from distill.exports.backup import ProgressFn as BackupProgress
     from distill.exports.obsidian import ObsidianReport
     from distill.library import Library
 
@@ -99,3 +101,19 @@ class ExportService:
         for doc in self.export_docs(self.export_ids(channel=channel, tag=tag), progress):
             deck.add(doc)
         return deck.write()
+
+    def export_json(
+        self, folder: str | Path, *, progress: BackupProgress | None = None
+    ) -> BackupReport:
+        """A lossless backup of the whole library (every row of every table)."""
+        from distill.exports.backup import export_library
+
+        return export_library(self.library, Path(folder), progress=progress)
+
+    def import_json(
+        self, folder: str | Path, *, progress: BackupProgress | None = None
+    ) -> BackupReport:
+        """Restore a backup into this (empty) library, verified row by row."""
+        from distill.exports.backup import import_library
+
+        return import_library(self.library, Path(folder), progress=progress)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,8 +31,9 @@ class CopyReport:
         return sum(self.rows.values())
 
 
-def _tables() -> list[sa.Table]:
-    return list(metadata.sorted_tables)  # parents before children: foreign keys hold as rows go in
+def tables() -> list[sa.Table]:
+    """Every table of a library, parents before children: foreign keys hold as rows go in."""
+    return list(metadata.sorted_tables)
 
 
 def _key(table: sa.Table) -> list[sa.Column[Any]]:
@@ -46,12 +47,29 @@ def _normal(value: Any) -> Any:
     return value
 
 
+def table_rows(conn: sa.Connection, table: sa.Table) -> Iterator[tuple[Any, ...]]:
+    """A table's rows in key order, values normalised, streamed (the walk every copy makes)."""
+    result = conn.execution_options(stream_results=True).execute(
+        sa.select(*table.columns).order_by(*_key(table))
+    )
+    while batch := result.fetchmany(BATCH):
+        for row in batch:
+            yield tuple(_normal(v) for v in row)
+
+
+def add_to_digest(digest: Any, table: sa.Table, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Fold one table's rows (in key order, normalised) into a checksum."""
+    digest.update(f"\0{table.name}\0".encode())
+    for row in rows:
+        digest.update(repr(row).encode())
+
+
 def count_rows(library: Library) -> dict[str, int]:
     """Rows per table of the library."""
     with library.engine.connect() as conn:
         return {
             t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
-            for t in _tables()
+            for t in tables()
         }
 
 
@@ -59,23 +77,18 @@ def checksum(library: Library) -> str:
     """A hash of every row of every table, in key order, with values normalised."""
     digest = hashlib.sha256()
     with library.engine.connect() as conn:
-        for table in _tables():
-            digest.update(f"\0{table.name}\0".encode())
-            rows = conn.execution_options(stream_results=True).execute(
-                sa.select(*table.columns).order_by(*_key(table))
-            )
-            for row in rows:
-                digest.update(repr(tuple(_normal(v) for v in row)).encode())
+        for table in tables():
+            add_to_digest(digest, table, table_rows(conn, table))
     return digest.hexdigest()
 
 
-def ensure_empty(target: Library) -> None:
+def ensure_empty(target: Library, doing: str = "migrate") -> None:
     """A LibraryError unless the target holds no rows at all."""
     have = count_rows(target)
     if any(have.values()):
         filled = ", ".join(f"{n} {t}" for t, n in have.items() if n)
         raise LibraryError(
-            f"the target library already holds data ({filled}); migrate into an empty database."
+            f"the target library already holds data ({filled}); {doing} into an empty database."
         )
 
 
@@ -89,7 +102,7 @@ def copy_library(
     done = 0
     try:
         with source.engine.connect() as src, target.engine.begin() as dst:
-            for table in _tables():
+            for table in tables():
                 result = src.execution_options(stream_results=True).execute(
                     sa.select(*table.columns).order_by(*_key(table))
                 )
@@ -100,7 +113,7 @@ def copy_library(
                     done += len(values)
                     if progress is not None:
                         progress(table.name, done, total)
-            _reset_sequences(target, dst)
+            reset_sequences(target, dst)
     except sa.exc.SQLAlchemyError as exc:
         raise LibraryError(
             f"copying the library failed: {reason(exc)}; nothing was kept in the target, "
@@ -118,11 +131,11 @@ def copy_library(
     return CopyReport(rows=copied, checksum=mine)
 
 
-def _reset_sequences(target: Library, conn: sa.Connection) -> None:
+def reset_sequences(target: Library, conn: sa.Connection) -> None:
     """PostgreSQL's id counters continue after the copied ids (SQLite needs nothing)."""
     if target.dialect != "postgresql":
         return
-    for table in _tables():
+    for table in tables():
         for column in _key(table):
             if column.autoincrement is True or (
                 column.autoincrement == "auto" and isinstance(column.type, sa.Integer)

@@ -27,3 +27,7 @@ def service(library: object) -> Iterator[object]:
 
     with Distill(library) as s:  # type: ignore[arg-type]
         yield s
+
+
+# The backup's PostgreSQL test uses the library tests' server (started once per session).
+from tests.library.conftest import postgres_server, postgres_template  # noqa: E402,F401
