@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # The address people reach this server at (https://distill.example.org): exported notes and
     # cards link to the pages there.
     public_url: str | None = None
+    # Readwise's highlight API; the address is a setting so the same code talks to a test server.
+    readwise_token: str | None = None
+    readwise_url: str = "https://readwise.io"
 
     @property
     def db_url(self) -> str:

@@ -150,3 +150,26 @@ def import_json(
         f"restored and verified {report.total} rows into {term(where)}",
         highlight=False,
     )
+
+
+@export_app.command("readwise")
+def export_readwise(
+    summaries: Annotated[
+        bool,
+        typer.Option("--summaries", help="Also send each summary's insights, answers, takeaways."),
+    ] = False,
+    channel: ChannelOption = None,
+    tag: TagOption = None,
+) -> None:
+    """Send your highlights and notes to Readwise (DISTILL_READWISE_TOKEN); again sends only changes."""
+    from distill.service import Distill
+
+    with Distill() as service, progress_bar() as progress:
+        report = service.push_readwise(
+            channel=channel, tag=tag, summaries=summaries, progress=progress
+        )
+    console.print(
+        f"sent {report.sent} highlights from {report.documents} documents to Readwise "
+        f"({report.unchanged} already there unchanged)",
+        highlight=False,
+    )

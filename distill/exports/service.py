@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from distill.exports.backup import BackupReport
     from distill.exports.backup import ProgressFn as BackupProgress
     from distill.exports.obsidian import ObsidianReport
+    from distill.exports.readwise import ReadwiseReport
     from distill.library import Library
 
 HIGHLIGHTS_PER_DOCUMENT = 10_000
@@ -117,3 +118,39 @@ class ExportService:
         from distill.exports.backup import import_library
 
         return import_library(self.library, Path(folder), progress=progress)
+
+    def push_readwise(
+        self,
+        *,
+        channel: str | None = None,
+        tag: str | None = None,
+        summaries: bool = False,
+        progress: ProgressFn = no_progress,
+    ) -> ReadwiseReport:
+        """Send highlights (and with `summaries` the summaries' items) to Readwise; only what is
+        new or changed since the last push is sent."""
+        from distill.errors import InputError
+        from distill.exports.readwise import TARGET, ReadwiseClient, ReadwiseReport, push_document
+        from distill.settings import get_settings
+
+        settings = get_settings()
+        token = (settings.readwise_token or "").strip()
+        if not token:
+            raise InputError(
+                "no Readwise token is set; set DISTILL_READWISE_TOKEN to the token from "
+                "readwise.io/access_token."
+            )
+        client = ReadwiseClient(token, settings.readwise_url)
+        client.check()  # a wrong token is one sentence before anything is sent
+        report = ReadwiseReport()
+        lib = self.library
+        for doc in self.export_docs(self.export_ids(channel=channel, tag=tag), progress):
+            push_document(
+                doc,
+                client,
+                lib.pushed(TARGET, doc.meta.id),
+                lambda done: lib.record_pushes(TARGET, done),
+                report,
+                summaries=summaries,
+            )
+        return report

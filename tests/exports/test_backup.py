@@ -14,6 +14,7 @@ from distill.exports.backup import export_library, import_library
 from distill.library import Library
 from distill.library.collections import ClippingRow
 from distill.library.copy import checksum, count_rows
+from distill.library.exports import Push
 from distill.service import Distill
 from tests.library.conftest import new_postgres_db
 from tests.library.test_library import make_summary, make_transcript
@@ -23,7 +24,7 @@ from tests.library.test_page_reads import fill
 def full_library(lib: Library) -> list[str]:
     """Every kind of row: videos in channels, transcripts and summaries in several languages,
     a translation, highlights with notes, passages with vectors, jobs, facts, a follow with its
-    batch, clippings."""
+    batch, clippings, pushes."""
     ids = fill(lib)
     service = Distill(lib)
     service.index(ids[0])  # passages, with vectors when the embedding model loads
@@ -39,6 +40,7 @@ def full_library(lib: Library) -> list[str]:
     items = [{"source": "https://example.org/1", "entry_id": "1", "title": "One", "skipped": True}]
     lib.create_batch("https://example.org/feed.xml", "A feed", "feed", items, follow_id=follow.id)
     lib.save_clippings(ids[1], [ClippingRow(type="highlight", text="a line", page="4", note="n")])
+    lib.record_pushes("readwise", [Push("highlight:1", ids[0], "abc", "1001")])
     return ids
 
 
@@ -61,6 +63,7 @@ def test_a_backup_restores_every_row(distill_home: Path, tmp_path: Path):
         assert target.list_summaries(vid) == source.list_summaries(vid)
     assert target.list_highlights() == source.list_highlights()
     assert target.list_jobs(limit=10) == source.list_jobs(limit=10)
+    assert target.pushed("readwise", ids[0]) == source.pushed("readwise", ids[0])
     # Search works in the restored library (its indexes were filled as rows went in), and new
     # rows get new ids after the restored ones.
     assert target.search("talk")
