@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,12 +38,19 @@ class Settings(BaseSettings):
     max_enclosure_mb: int = 500
     # How often the embedded worker checks followed channels and feeds for new entries.
     follow_interval_minutes: float = 60.0
-    # The address people reach this server at (https://distill.example.org): exported notes and
-    # cards link to the pages there.
+    # The address people reach this server at (https://distill.example.org): share links,
+    # og:url, canonical links, the embed snippet and exported notes and cards use it instead of
+    # the address a request came in on (127.0.0.1 behind a proxy).
     public_url: str | None = None
     # Readwise's highlight API; the address is a setting so the same code talks to a test server.
     readwise_token: str | None = None
     readwise_url: str = "https://readwise.io"
+
+    @property
+    def public_base(self) -> str | None:
+        """The public address without its trailing slash, if set; one sentence if it is not a
+        plain http(s) address."""
+        return check_public_url(self.public_url)
 
     @property
     def db_url(self) -> str:
@@ -58,6 +66,32 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.home / "cache"
+
+
+def check_public_url(value: str | None) -> str | None:
+    """A public base URL made canonical (no trailing slash), None when unset; an InputError
+    naming the setting when it is not an http(s) address with a host and nothing after its path."""
+    from urllib.parse import urlsplit
+
+    from distill.errors import InputError
+
+    url = (value or "").strip().rstrip("/")
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or re.search(r"[\s\"'<>\\`]", url)
+    ):
+        raise InputError(
+            f"DISTILL_PUBLIC_URL is {value!r}, not a plain http(s) address; set it to the address "
+            "people reach this server at, such as https://distill.example.org."
+        )
+    return url
 
 
 @lru_cache(maxsize=1)

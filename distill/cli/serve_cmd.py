@@ -51,7 +51,7 @@ def serve(
     ),
 ) -> None:
     """Serve the web app and REST API (pages at /, API at /api/v1, OpenAPI at /docs)."""
-    from distill.settings import get_settings
+    from distill.settings import check_public_url, get_settings
     from distill.web.security import allowed_hosts, public_hosts
 
     settings = get_settings()
@@ -65,6 +65,7 @@ def serve(
                 "to reach this server, so other sites cannot reach it through DNS rebinding); "
                 "set both, or serve on 127.0.0.1."
             )
+    check_public_url(settings.public_url)  # a bad one is one sentence before serving
     check_port_free(host, port)
     import uvicorn
 

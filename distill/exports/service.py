@@ -26,8 +26,7 @@ def public_url() -> str | None:
     """This server's public address (DISTILL_PUBLIC_URL) without a trailing slash, if set."""
     from distill.settings import get_settings
 
-    url = (get_settings().public_url or "").strip().rstrip("/")
-    return url or None
+    return get_settings().public_base
 
 
 class ExportService:

@@ -175,6 +175,7 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
         api_token=(settings.api_token or "").strip() or None,
         max_upload_bytes=settings.max_upload_mb * (1 << 20),
         max_caption_bytes=settings.max_caption_mb * (1 << 20),
+        public_url=settings.public_base,
         changes_file=settings.home / "web-changes",
         allowed_hosts=allowed_hosts(settings.allowed_hosts),
     )

@@ -47,5 +47,6 @@ def check_lang(lang: str | None) -> str | None:
 
 
 def base_url(request: Request) -> str:
-    """scheme://host[:port] of the request, for absolute links on pages."""
-    return scope_base(request.scope)
+    """The public address (DISTILL_PUBLIC_URL) if set, else scheme://host[:port] of the request,
+    for absolute links on pages: share links, og:url, canonical links, the embed snippet."""
+    return get_state(request).public_url or scope_base(request.scope)

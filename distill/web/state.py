@@ -53,6 +53,7 @@ class AppState:
     max_upload_bytes: int
     max_caption_bytes: int
     allowed_hosts: frozenset[str] = frozenset({"127.0.0.1", "localhost", "[::1]"})
+    public_url: str | None = None  # the address people reach the server at, for absolute links
     worker: Any = None  # the job worker run in this process (embedded or Procrastinate), if any
     cache: PageCache = field(default_factory=PageCache)
     changes_file: Path | None = None  # where web processes tell each other the library changed
