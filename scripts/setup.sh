@@ -13,7 +13,7 @@ export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON 
 
 if [ "$mode" = "--test" ]; then
   missing=()
-  for pkg in postgresql chromium espeak-ng ffmpeg sox; do
+  for pkg in postgresql chromium espeak-ng ffmpeg sox fonts-dejavu-core fonts-noto-color-emoji; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then

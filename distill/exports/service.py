@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from distill.domain import ProgressFn, Summary, no_progress
 from distill.exports.documents import ExportDoc
@@ -85,6 +85,43 @@ class ExportService:
         for doc in self.export_docs(self.export_ids(channel=channel, tag=tag), progress):
             vault.write(doc)
         return vault.report
+
+    def quote_card(self, video_id: str, item: str, lang: str | None = None) -> bytes:
+        """A PNG quote card of one item of a document: 'summary' (its TL;DR, the page's preview
+        image), 'insight-N', 'qa-N', 'takeaway-N' (counted from 1) or 'highlight-ID'."""
+        from distill.errors import NotFoundError
+        from distill.exports.cards import Card, parse_item, render_card
+        from distill.exports.moments import Moment
+
+        kind, number = parse_item(item)
+        meta = self.library.get_video(video_id)
+        byline = meta.author or meta.channel
+        if kind == "highlight":
+            h = self.library.get_highlight(number)
+            if h.video_id != video_id:
+                raise NotFoundError(f"highlight {number} is not one of {video_id}'s highlights.")
+            when = Moment.of(h).label()
+            return render_card(Card(h.quote, "Highlight", meta.title, byline, when))
+        s = self.summary(video_id, lang, make=False)
+        if s is None:
+            raise NotFoundError(f"{video_id} has no summary in that language yet, so no card.")
+        if kind == "summary":
+            return render_card(Card(s.tldr, "TL;DR", meta.title, byline))
+        groups: dict[str, list[Any]] = {
+            "insight": list(s.insights),
+            "qa": list(s.qa),
+            "takeaway": list(s.takeaways),
+        }
+        items = groups[kind]
+        if number > len(items):
+            raise NotFoundError(f"the summary of {video_id} has no {kind} {number}.")
+        found = items[number - 1]
+        when = Moment.of(found).label()
+        if kind == "qa":
+            question = f"Q: {found.question}"
+            return render_card(Card(found.answer, question, meta.title, byline, when))
+        label, emoji = ("Key insight", found.emoji) if kind == "insight" else ("Takeaway", None)
+        return render_card(Card(found.text, label, meta.title, byline, when, emoji))
 
     def export_anki(
         self,

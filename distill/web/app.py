@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from distill.service import Distill
 
 log = logging.getLogger(__name__)
-ASSET_VERSION = "6"
+ASSET_VERSION = "7"
 
 HEADINGS = {
     400: "That request could not be used",

@@ -294,6 +294,20 @@ async def summary_markdown(request: Request, video_id: str, lang: str | None = N
     )
 
 
+@router.get("/v/{video_id}/card/{item}.png")
+async def quote_card(
+    request: Request, video_id: str, item: str, lang: str | None = None
+) -> Response:
+    """A PNG quote card of one item (summary, insight-N, qa-N, takeaway-N, highlight-ID)."""
+    full = await full_id(request, video_id)
+    if full != video_id:
+        return moved(request, f"/v/{full}/card/{item}.png")
+    png = await run_in_threadpool(
+        get_state(request).service.quote_card, video_id, item, check_lang(lang)
+    )
+    return Response(png, media_type="image/png", headers={"cache-control": "no-cache"})
+
+
 @router.get("/v/{video_id}/summary.json")
 async def summary_json(request: Request, video_id: str, lang: str | None = None) -> Response:
     state = get_state(request)
