@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     # Readwise's highlight API; the address is a setting so the same code talks to a test server.
     readwise_token: str | None = None
     readwise_url: str = "https://readwise.io"
+    # Notion: an internal integration's secret, the database (id) pages go into, the API's address.
+    notion_token: str | None = None
+    notion_database: str | None = None
+    notion_url: str = "https://api.notion.com"
 
     @property
     def public_base(self) -> str | None:

@@ -1,5 +1,5 @@
-"""CLI commands that take the library elsewhere: `distill export obsidian|anki|json|readwise` and
-`distill import json`."""
+"""CLI commands that take the library elsewhere: `distill export obsidian|anki|json|readwise|notion`
+and `distill import json`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from distill.cli.sources_cmds import import_app  # `distill import kindle` lives
 
 export_app = typer.Typer(
     name="export",
-    help="Take the library elsewhere: Obsidian, Anki, a JSON backup, Readwise.",
+    help="Take the library elsewhere: Obsidian, Anki, a JSON backup, Readwise, Notion.",
     no_args_is_help=True,
 )
 app.add_typer(export_app)
@@ -171,5 +171,19 @@ def export_readwise(
     console.print(
         f"sent {report.sent} highlights from {report.documents} documents to Readwise "
         f"({report.unchanged} already there unchanged)",
+        highlight=False,
+    )
+
+
+@export_app.command("notion")
+def export_notion(channel: ChannelOption = None, tag: TagOption = None) -> None:
+    """Put a page per document in your Notion database (DISTILL_NOTION_*); again updates them."""
+    from distill.service import Distill
+
+    with Distill() as service, progress_bar() as progress:
+        report = service.push_notion(channel=channel, tag=tag, progress=progress)
+    console.print(
+        f"{report.created} new, {report.updated} updated, {report.unchanged} unchanged pages "
+        "in Notion",
         highlight=False,
     )

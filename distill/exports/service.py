@@ -1,4 +1,4 @@
-"""The service's export methods (Obsidian, Anki, JSON backups, Readwise). `Distill` has them;
+"""The service's export methods (Obsidian, Anki, JSON backups, Readwise, Notion, quote cards). `Distill` has them;
 they read the library one document at a time (bounded memory for any library) and hand each to
 the export module of its target."""
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from distill.exports.anki import AnkiReport
     from distill.exports.backup import BackupReport
     from distill.exports.backup import ProgressFn as BackupProgress
+    from distill.exports.notion import NotionReport
     from distill.exports.obsidian import ObsidianReport
     from distill.exports.readwise import ReadwiseReport
     from distill.library import Library
@@ -189,4 +190,41 @@ class ExportService:
                 report,
                 summaries=summaries,
             )
+        return report
+
+    def push_notion(
+        self,
+        *,
+        channel: str | None = None,
+        tag: str | None = None,
+        progress: ProgressFn = no_progress,
+    ) -> NotionReport:
+        """A page per document in the Notion database of the settings, updated in place; pages
+        whose content did not change are left alone."""
+        from distill.errors import InputError
+        from distill.exports.notion import TARGET, NotionExport, NotionReport
+        from distill.settings import get_settings
+
+        settings = get_settings()
+        token = (settings.notion_token or "").strip()
+        database = (settings.notion_database or "").strip()
+        if not token:
+            raise InputError(
+                "no Notion token is set; set DISTILL_NOTION_TOKEN to the secret of an internal "
+                "integration (notion.so/my-integrations) that the database is shared with."
+            )
+        if not database:
+            raise InputError(
+                "no Notion database is set; set DISTILL_NOTION_DATABASE to the id in the "
+                "database's link (the 32 characters before ?v=)."
+            )
+        notion = NotionExport(token, database, settings.notion_url)
+        notion.check()  # a wrong token or an unshared database is one sentence before any page
+        report = NotionReport()
+        lib = self.library
+        for doc in self.export_docs(self.export_ids(channel=channel, tag=tag), progress):
+            known = lib.pushed(TARGET, doc.meta.id).get("page")
+            done = notion.push(doc, known, report)
+            if done is not known:
+                lib.record_pushes(TARGET, [done])
         return report
