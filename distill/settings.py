@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     notion_token: str | None = None
     notion_database: str | None = None
     notion_url: str = "https://api.notion.com"
+    # YouTube's image host: a video's thumbnail is fetched from <host>/vi/<id>/hqdefault.jpg only.
+    youtube_images: str = "https://i.ytimg.com"
+
+    @property
+    def images_dir(self) -> Path:
+        """Thumbnails kept from YouTube and drawn for other documents."""
+        return self.home / "images"
 
     @property
     def public_base(self) -> str | None:

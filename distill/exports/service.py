@@ -124,6 +124,20 @@ class ExportService:
         label, emoji = ("Key insight", found.emoji) if kind == "insight" else ("Takeaway", None)
         return render_card(Card(found.text, label, meta.title, byline, when, emoji))
 
+    def thumbnail(self, video_id: str) -> tuple[bytes, str]:
+        """A document's thumbnail and its media type: a YouTube video's own image (fetched once
+        and kept), else one drawn from its kind and title."""
+        from distill.exports.thumbnails import drawn_thumbnail, youtube_thumbnail
+        from distill.settings import get_settings
+
+        meta = self.library.get_video(video_id)
+        settings = get_settings()
+        if meta.kind == "youtube":
+            kept = youtube_thumbnail(meta.id, settings.images_dir, settings.youtube_images)
+            if kept is not None:
+                return kept, "image/jpeg"
+        return drawn_thumbnail(meta, settings.images_dir), "image/png"
+
     def export_anki(
         self,
         path: str | Path,

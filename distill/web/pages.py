@@ -308,6 +308,16 @@ async def quote_card(
     return Response(png, media_type="image/png", headers={"cache-control": "no-cache"})
 
 
+@router.get("/thumb/{video_id}")
+async def thumbnail(request: Request, video_id: str) -> Response:
+    """A document's thumbnail, served from here (YouTube's kept, others drawn)."""
+    full = await full_id(request, video_id)
+    if full != video_id:
+        return moved(request, f"/thumb/{full}")
+    image, media_type = await run_in_threadpool(get_state(request).service.thumbnail, video_id)
+    return Response(image, media_type=media_type, headers={"cache-control": "max-age=86400"})
+
+
 @router.get("/v/{video_id}/summary.json")
 async def summary_json(request: Request, video_id: str, lang: str | None = None) -> Response:
     state = get_state(request)

@@ -16,7 +16,7 @@ CSP = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data: https://i.ytimg.com",
+        "img-src 'self' data:",  # thumbnails are served from here (/thumb/...)
         "media-src 'self'",
         "connect-src 'self'",
         "frame-src 'self' https://www.youtube-nocookie.com https://www.youtube.com",
