@@ -55,17 +55,18 @@ def serve(
     from distill.web.security import allowed_hosts, public_hosts
 
     settings = get_settings()
+    public_url = check_public_url(settings.public_url)  # a bad one is one sentence before serving
     if not is_loopback(host):
         has_token = bool((settings.api_token or "").strip())
-        has_hosts = bool(public_hosts(allowed_hosts(settings.allowed_hosts)))
+        has_hosts = bool(public_hosts(allowed_hosts(settings.allowed_hosts, public_url)))
         if not (has_token and has_hosts):
             raise ServeError(
                 f"Refusing to listen on {host} without both DISTILL_API_TOKEN (so only you can "
-                "submit and delete) and DISTILL_ALLOWED_HOSTS (the name or address browsers use "
-                "to reach this server, so other sites cannot reach it through DNS rebinding); "
+                "submit and delete) and DISTILL_ALLOWED_HOSTS or DISTILL_PUBLIC_URL (the name or "
+                "address browsers use to reach this server, so other sites cannot reach it "
+                "through DNS rebinding); "
                 "set both, or serve on 127.0.0.1."
             )
-    check_public_url(settings.public_url)  # a bad one is one sentence before serving
     check_port_free(host, port)
     import uvicorn
 

@@ -177,7 +177,7 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
         max_caption_bytes=settings.max_caption_mb * (1 << 20),
         public_url=settings.public_base,
         changes_file=settings.home / "web-changes",
-        allowed_hosts=allowed_hosts(settings.allowed_hosts),
+        allowed_hosts=allowed_hosts(settings.allowed_hosts, settings.public_base),
     )
     state.templates.globals["asset_version"] = ASSET_VERSION
 

@@ -79,9 +79,13 @@ def host_name(value: str) -> str | None:
     return name
 
 
-def allowed_hosts(setting: str | None) -> frozenset[str]:
-    """The loopback names and the comma-separated names of DISTILL_ALLOWED_HOSTS."""
-    names = {host_name(part) for part in (setting or "").split(",") if part.strip()}
+def allowed_hosts(setting: str | None, public_url: str | None = None) -> frozenset[str]:
+    """The loopback names, the comma-separated names of DISTILL_ALLOWED_HOSTS and the host of
+    DISTILL_PUBLIC_URL (the address people reach the server at is one it must answer)."""
+    parts = [part for part in (setting or "").split(",") if part.strip()]
+    if public_url:
+        parts.append(urlsplit(public_url).netloc)
+    names = {host_name(part) for part in parts}
     return LOOPBACK_HOSTS | {n for n in names if n}
 
 

@@ -248,6 +248,21 @@ def test_configured_public_hosts_are_served(distill_home, monkeypatch):
     lib.close()
 
 
+def test_the_public_address_is_an_allowed_host(distill_home, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from distill.library import Library
+    from distill.web import create_app
+
+    monkeypatch.setenv("DISTILL_PUBLIC_URL", "https://notes.example.org/distill")
+    get_settings.cache_clear()
+    lib = Library()
+    with TestClient(create_app(lib, worker=False), base_url=LOOPBACK) as client:
+        assert client.get("/", headers={"Host": "notes.example.org"}).status_code == 200
+        assert client.get("/", headers={"Host": "other.example.org"}).status_code == 421
+    lib.close()
+
+
 def test_origin_is_checked_against_the_allowed_hosts_not_the_host_header(distill_home, monkeypatch):
     from fastapi.testclient import TestClient
 
