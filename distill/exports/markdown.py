@@ -68,6 +68,9 @@ def summary_markdown(summary: Summary, link: LinkFn | None = None) -> str:
     source_url = safe_url(src.url)
     if source_url:
         lines += [f"<{source_url}>", ""]
+    note = summary.fallback_note()
+    if note:
+        lines += [f"*{md(note)}*", ""]
     lines += ["## TL;DR", "", md(summary.tldr), ""]
     if summary.insights:
         lines += ["## Key Insights", ""]

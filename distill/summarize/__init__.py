@@ -54,9 +54,10 @@ def ask(transcript: Transcript, question: str, *, model: str = BUILTIN) -> Answe
         from distill.summarize.builtin.ask import answer_builtin
 
         return answer_builtin(transcript, question)
+    from distill.summarize.builtin.ask import answer_builtin
     from distill.summarize.llm.ask import ask_with_llm
 
-    return ask_with_llm(transcript, question, model)
+    return ask_with_llm(transcript, question, model, fallback=answer_builtin)
 
 
 def translate(
@@ -95,8 +96,9 @@ def ground(
     """For each (claim, index of the passage it cites): the passage that supports it and how.
 
     The verdict is "grounded" (the cited passage says it), "repaired" (another passage does) or
-    "dropped" (none does), by the check summary items get: a sentence of the passage shares two
-    content words with the claim, or its only one.
+    "dropped" (none does), by the test summary items get (`llm.grounding.supports`): most of the
+    claim's content words, weighted by how rare they are among the passages, and every number,
+    name and quoted term of it are in the passage.
     """
     from distill.domain import Segment, VideoMeta
     from distill.summarize.llm.grounding import Grounder, Lines
@@ -117,13 +119,13 @@ def ground(
         else:
             spans.append((i, i))
             first_unit[u.seg] = i
-    grounder = Grounder(analysis, Lines(spans, units))
+    # A passage is exactly one of those given: no neighbours, no speaker labels.
+    grounder = Grounder(analysis, Lines(spans, units), neighbours=0, speakers=False)
     out: list[tuple[int | None, str]] = []
     for text, cite in claims:
         at = first_unit.get(cite) if cite is not None else None
-        unit, verdict = grounder.locate(text, None if at is None else at + 1, after=0)
-        found = units[unit].seg if unit is not None else None
-        if found is not None and found == cite:
-            verdict = "grounded"
-        out.append((found, verdict))
+        found = grounder.locate(text, None if at is None else at + 1)
+        passage = units[found.unit].seg if found.unit is not None else None
+        verdict = "grounded" if passage is not None and passage == cite else found.verdict
+        out.append((passage, verdict))
     return out
