@@ -250,6 +250,34 @@ def test_a_capable_models_paraphrases_are_kept_and_its_inventions_dropped(
     assert summary.fallback_note() is None  # every section is the model's
 
 
+def test_an_answer_is_kept_only_where_its_citations_say_it(
+    distill_home: Path, replay: Any, short_transcript: Transcript, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distill.summarize import ask
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-recorded")
+    said = {"found": True, "answer": "They stay in the blood for years.", "cites": [5]}
+    misplaced = {"found": True, "answer": "They stay in the blood for years.", "cites": [1]}
+    invented = {"found": True, "answer": "They stay in the blood for 40 years.", "cites": [5]}
+    server = replay([_openai_ok(r, 300, 30) for r in (said, misplaced, invented)])
+    model = f"openai:gpt-4o-mini?base_url={server.url}/v1&json=json_object"
+    starts = [s.start for s in short_transcript.segments]
+
+    answer = ask(short_transcript, "How long do memory cells stay in the blood?", model=model)
+    assert answer.found and answer.provenance == "model"
+    assert [c.start for c in answer.citations] == [starts[4]]
+    # Cited at the wrong sentence: cited where the passages shown say it.
+    answer = ask(short_transcript, "How long do memory cells remain in the blood?", model=model)
+    assert answer.provenance == "model-repaired" and [c.start for c in answer.citations] == [
+        starts[4]
+    ]
+    # A number the transcript does not say: the built-in answer (the speaker's words) instead.
+    answer = ask(short_transcript, "For how long do memory cells stay in blood?", model=model)
+    assert answer.provenance == "builtin" and "40" not in answer.answer
+    assert answer.citations and answer.citations[0].start == starts[4]
+    assert answer.contract()["provenance"] == "builtin"
+
+
 def _anthropic(
     status: int, body: dict[str, Any], headers: dict[str, str] | None = None
 ) -> dict[str, Any]:

@@ -179,18 +179,21 @@ def check_reply(
     kept_tldr: list[str] = []
     s_tldr = _Section()
     # First: where a sentence is reused, the TL;DR keeps it and the later copy goes.
-    for sentence in tldr_sentences[: shape.tldr[1] * 2]:
+    for sentence in tldr_sentences:
+        if len(kept_tldr) >= shape.tldr[1]:
+            break
         # A TL;DR cites nothing: each sentence must be said somewhere in the transcript.
-        found = c.judge(sentence, None, s_tldr)
-        if found.unit is not None and len(kept_tldr) < shape.tldr[1]:
+        if c.judge(sentence, None, s_tldr).unit is not None:
             kept_tldr.append(sentence)
 
     insights: list[Insight] = []
     s_insights = _Section()
-    for ins in reply.insights[: shape.insights[1] * 2]:
+    for ins in reply.insights:
+        if len(insights) >= shape.insights[1]:
+            break
         text = clean(ins.text)
         found = c.judge(text, ins.cite, s_insights)
-        if found.unit is None or len(insights) >= shape.insights[1]:
+        if found.unit is None:
             continue
         if not fresh(text):
             c.unkeep(found, s_insights)
@@ -202,14 +205,16 @@ def check_reply(
     seen.clear()
     qa: list[QA] = []
     s_qa = _Section()
-    for item in reply.qa[: shape.qa[1] * 2]:
+    for item in reply.qa:
+        if len(qa) >= shape.qa[1]:
+            break
         question, answer = clean(item.question), clean(item.answer)
         if not question or not answer:
             c.stats.add("dropped", "empty")
             s_qa.failed += 1
             continue
         found = c.judge(answer, item.cite, s_qa, framing=question)
-        if found.unit is None or len(qa) >= shape.qa[1]:
+        if found.unit is None:
             continue
         if not fresh(question):
             c.unkeep(found, s_qa)
@@ -219,10 +224,12 @@ def check_reply(
     seen.clear()
     takeaways: list[Takeaway] = []
     s_takeaways = _Section()
-    for tk in reply.takeaways[: shape.takeaways[1] * 2]:
+    for tk in reply.takeaways:
+        if len(takeaways) >= shape.takeaways[1]:
+            break
         text = clean(tk.text)
         found = c.judge(text, tk.cite, s_takeaways)
-        if found.unit is None or len(takeaways) >= shape.takeaways[1]:
+        if found.unit is None:
             continue
         if not fresh(text):
             c.unkeep(found, s_takeaways)
@@ -235,10 +242,12 @@ def check_reply(
         chapters = list(page.meta.chapters)
     else:
         starts: set[int] = set()
-        for ch in reply.chapters[: shape.chapters[1] * 2]:
+        for ch in reply.chapters:
+            if len(chapters) >= shape.chapters[1]:
+                break
             title = clean(ch.title)
             found = c.judge(title, ch.cite, s_chapters, after=CHAPTER_AFTER)
-            if found.unit is None or len(chapters) >= shape.chapters[1]:
+            if found.unit is None:
                 continue
             if found.unit in starts:
                 c.unkeep(found, s_chapters)
@@ -256,9 +265,8 @@ def check_reply(
     if failing and not final:
         # Asked again with the reason: a model that can do better often does.
         return None, f"had {' and '.join(failing)} the transcript does not support: {KEPT}", c.stats
-    builtin = (
-        page.builtin() if failing or s_tldr.mostly_failed or s_chapters.mostly_failed else None
-    )
+    chapters_failed = s_chapters.mostly_failed and not own_chapters
+    builtin = page.builtin() if failing or s_tldr.mostly_failed or chapters_failed else None
     stats = c.stats
 
     def stand_in(items: Sequence[T], limit: int) -> list[T]:
@@ -273,7 +281,7 @@ def check_reply(
             insights = stand_in(builtin.insights, shape.insights[1])
         if s_takeaways.mostly_failed:
             takeaways = stand_in(builtin.takeaways, shape.takeaways[1])
-        if s_chapters.mostly_failed and not own_chapters and builtin.chapters:
+        if chapters_failed and builtin.chapters:
             chapters = stand_in(builtin.chapters, shape.chapters_for(len(units))[1])
     else:
         empty = [
