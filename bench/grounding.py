@@ -7,8 +7,8 @@ the passage they come from, and meetings-dev's reference answers, sentence by se
 passage of their meeting that supports them best. Negatives: the same items with a passage of
 another video or meeting (at the same place, and the best one a repair search there finds), and
 items whose passage has a number or a name that is changed in the item. A passage is what a
-citation points at in the pipeline (`Grounder.span`): the cited line with a sentence before and
-after (chapter titles: and `CHAPTER_AFTER` lines more), lines grouped as the prompt groups them.
+citation points at in the pipeline (`Grounder.span`): the cited line with two sentences before
+and after (chapter titles: and `CHAPTER_AFTER` lines more), lines grouped as the prompt groups them.
 Chapter titles (a few words) are counted in rows of their own.
 
 Targets: at most 1 % of the negatives accepted, at least 95 % of the positives kept.

@@ -43,7 +43,7 @@ MIN_LINE_TOKENS = 40
 ECHO_SHARE = 0.5
 ECHO_RUN = 4
 # A passage: the cited line with this many sentences before and after it (bench/grounding.py).
-NEIGHBOURS = 1
+NEIGHBOURS = 2
 # Content terms weigh their idf in the transcript (rare words say what an item is about).
 WEIGHTED = True
 # A chapter title is looked for in its cited line and this many lines after.
