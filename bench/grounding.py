@@ -13,7 +13,8 @@ Chapter titles (a few words) are counted in rows of their own.
 
 Targets: at most 1 % of the negatives accepted, at least 95 % of the positives kept.
 `--sweep` prints both rates for other word shares, passage sizes and unweighted words;
-`--semantic` adds the WordLlama cosine as an alternative to the word share.
+`--semantic` adds the cosine of the knowledge base's sentence vectors (`distill.embed`,
+WordLlama) as an alternative to the word share.
 """
 
 from __future__ import annotations
@@ -381,35 +382,10 @@ def rates(pairs: list[Pair], share: float, similar: float | None) -> tuple[float
 
 
 def semantic_embedder() -> Callable[[Sequence[str]], object]:
-    """WordLlama's unit-length sentence vectors, its weights and tokenizer loaded from the wheel.
+    """The knowledge base's sentence vectors (distill.embed: WordLlama, loaded from its wheel)."""
+    from distill.embed import get_embedder
 
-    The loader looks for the bundled tokenizer under another folder and would then download it;
-    a copy in a cache folder keeps it offline.
-    """
-    import shutil
-    import tempfile
-
-    import numpy as np
-
-    try:
-        import wordllama
-        from wordllama import WordLlama
-    except ImportError:
-        sys.exit("--semantic needs the wordllama package: pip install wordllama==0.4.0.post1")
-    name = "l2_supercat_tokenizer_config.json"
-    cache = Path(tempfile.gettempdir()) / "distill-bench-wordllama"
-    for folder in ("tokenizer", "tokenizers"):
-        (cache / folder).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(
-            Path(wordllama.__file__).parent / "tokenizers" / name, cache / folder / name
-        )
-    model = WordLlama.load(config="l2_supercat", dim=256, cache_dir=cache, disable_download=True)
-
-    def embed(texts: Sequence[str]) -> object:
-        vecs = np.asarray(model.embed([t or "." for t in texts], norm=False), dtype=np.float32)
-        return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
-
-    return embed
+    return get_embedder().embed
 
 
 def configure(sources: list[Source], neighbours: int, weighted: bool) -> None:
