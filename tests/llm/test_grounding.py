@@ -78,6 +78,18 @@ def test_echo_reuse_and_titles_of_nothing_are_rejected_as_such() -> None:
     assert screen.screen_item(g.item("Vaccines train memory cells.")) is None
 
 
+def test_text_cut_off_mid_phrase_is_rejected_as_such() -> None:
+    # A small model's chapter titles and items often stop mid-phrase; a window of common words
+    # may still "support" them, so they are caught before the support test.
+    screen = Screen("Write chapters.", "How vaccines work", "en")
+    assert screen.screen_text("Memory cells stay in the blood for years after the") == "cut"
+    assert screen.screen_text("Vaccines help a good team of people who") == "cut"
+    assert screen.screen_text("Antibodies and your.") == "cut"
+    assert screen.screen_text("Memory cells stay in the blood for years.") is None
+    assert screen.screen_text("What the immune system is made of") is None  # may end a title
+    assert Screen("Escribe capítulos.", "Vacunas", "es").screen_text("Las vacunas y la") is None
+
+
 def _vaccines() -> Transcript:
     from tests.llm.helpers import VACCINES, make_transcript
 

@@ -51,7 +51,14 @@ CHAPTER_AFTER = 5
 
 Verdict = Literal["grounded", "repaired", "dropped"]
 # Why an item was dropped: the support test's reasons, and the checks made before it.
-Why = Literal["empty", "words", "number", "name", "quote", "echo", "repeat", "title"]
+Why = Literal["empty", "words", "number", "name", "quote", "echo", "repeat", "title", "cut"]
+# Words no English sentence or title ends with ("her", "his" may): a text ending in one was cut
+# off mid-phrase.
+CUT_ENDINGS = {
+    "en": frozenset(
+        {"a", "an", "the", "your", "my", "our", "their", "its", "who", "whose", "and", "or", "but"}
+    )
+}
 
 
 @dataclass
@@ -355,9 +362,10 @@ def key_of(text: str) -> str:
 
 
 class Screen:
-    """The checks made before support: prompt echo, titles of nothing, sentences reused."""
+    """The checks made before support: prompt echo, text cut off, titles of nothing, reuse."""
 
     def __init__(self, instructions: str, title: str, language: str) -> None:
+        self.cut_endings = CUT_ENDINGS.get(language.split("-")[0].lower(), frozenset())
         toks = words(instructions)
         self.runs = {tuple(toks[i : i + ECHO_RUN]) for i in range(len(toks) - ECHO_RUN + 1)}
         self.instructions = key_of(instructions)
@@ -396,10 +404,17 @@ class Screen:
         self.seen.add(key)
         return False
 
+    def cut(self, text: str) -> bool:
+        """The text stops mid-phrase ("... a good team of people who"): no sentence, no title."""
+        toks = words(text)
+        return bool(toks) and toks[-1] in self.cut_endings
+
     def screen_text(self, text: str) -> Why | None:
-        """Why a text of an item is rejected before the support test: echo, or reuse."""
+        """Why a text of an item is rejected before the support test: echo, cut off, or reuse."""
         if self.echo(text):
             return "echo"
+        if self.cut(text):
+            return "cut"
         if self.repeat(text):
             return "repeat"
         return None
