@@ -91,17 +91,22 @@ def detect_language(text: str) -> str | None:
 
 
 def ground(
-    passages: Sequence[str], claims: Sequence[tuple[str, int | None]]
+    passages: Sequence[str],
+    claims: Sequence[tuple[str, int | None]],
+    *,
+    titles: Sequence[str] | None = None,
 ) -> list[tuple[int | None, str]]:
     """For each (claim, index of the passage it cites): the passage that supports it and how.
 
     The verdict is "grounded" (the cited passage says it), "repaired" (another passage does) or
     "dropped" (none does), by the test summary items get (`llm.grounding.supports`): most of the
     claim's content words, weighted by how rare they are among the passages, and every number,
-    name and quoted term of it are in the passage.
+    name and quoted term of it are in the passage. `titles` (one per passage: what it was shown
+    with, e.g. its video's title) may be named by a claim citing that passage.
     """
     from distill.domain import Segment, VideoMeta
     from distill.summarize.llm.grounding import Grounder, Lines
+    from distill.summarize.llm.support import name_keys
     from distill.summarize.text.analysis import Analysis
 
     # Each passage is its own speaker's turn, so no sentence runs from one into the next.
@@ -121,6 +126,9 @@ def ground(
             first_unit[u.seg] = i
     # A passage is exactly one of those given: no neighbours, no speaker labels.
     grounder = Grounder(analysis, Lines(spans, units), neighbours=0, speakers=False)
+    if titles is not None:
+        named = [name_keys(t, analysis.language) for t in titles]
+        grounder.unit_names = [named[u.seg] if u.seg < len(named) else frozenset() for u in units]
     out: list[tuple[int | None, str]] = []
     for text, cite in claims:
         at = first_unit.get(cite) if cite is not None else None

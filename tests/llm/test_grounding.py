@@ -211,3 +211,42 @@ def test_builtin_summaries_carry_no_provenance(short_transcript: Transcript) -> 
     assert "tldr_provenance" not in data
     assert all("provenance" not in i for i in data["insights"] + data["qa"] + data["chapters"])
     assert summary.fallback_note() is None
+
+
+def test_asked_passages_lend_their_titles_names_to_the_test() -> None:
+    from distill.summarize import ground
+
+    passages = [
+        "Bees fan the nectar with their wings until it thickens into honey.",
+        "Workers cap each cell with wax once the honey is ready.",
+    ]
+    claims = [
+        ("In Hive Farm Diaries, bees fan the nectar with their wings until it thickens.", 0),
+        ("At Hive Farm, workers cap each cell with wax.", 0),
+        ("Dr Okafor says bees fan the nectar with their wings.", 0),
+    ]
+    titles = ["Hive Farm Diaries", "Hive Farm Diaries"]
+    # The model is shown each passage with its video's title: names from it are no invention.
+    assert ground(passages, claims, titles=titles) == [
+        (0, "grounded"),
+        (1, "repaired"),
+        (None, "dropped"),
+    ]
+    # The title's words name things; they do not make a passage say more than it does.
+    assert ground(passages, [("Hive Farm Diaries explains honey prices.", 1)], titles=titles) == [
+        (None, "dropped")
+    ]
+    assert ground(passages, claims[:1]) == [(None, "dropped")]
+
+
+def test_the_title_the_model_was_shown_may_be_named() -> None:
+    from tests.llm.helpers import VACCINES, make_transcript
+
+    g = Grounder(Analysis(make_transcript(VACCINES, "Dr Alvarez on Vaccines")))
+    assert g.locate("Dr Alvarez says memory cells remain in the blood for years.", 5).verdict == (
+        "grounded"
+    )
+    # A name neither the passage nor the title has is still an invention.
+    assert g.locate("Dr Chen says memory cells remain in the blood for years.", 5) == Located(
+        None, "dropped", "name"
+    )

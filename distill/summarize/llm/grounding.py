@@ -192,6 +192,11 @@ class Grounder:
             for u in self.units
         ]
         self.term_sets = self._unit_terms
+        # Words that may be named where a unit is cited though it does not say them: the title
+        # the model was shown (of the whole transcript, or of one passage's video). They count as
+        # names only, never as words.
+        self.title_names = name_keys(analysis.transcript.meta.title, lang)
+        self.unit_names: list[frozenset[str]] = []
         self._passages: dict[tuple[int, int], Passage] = {}
         self._range_terms: dict[tuple[int, int], frozenset[str]] = {}
         self._scores: dict[tuple[str, int, int], float] = {}
@@ -221,10 +226,11 @@ class Grounder:
             said = self.units[first : last + 1]
             texts = [passage_text(u) if self.speakers else u.text for u in said]
             text = normalise(" ".join(texts))
+            lent = frozenset().union(*self.unit_names[first : last + 1])
             found = Passage(
                 terms=self.range_terms(first, last),
                 numbers=numbers(text),
-                names=name_keys(text, self.language),
+                names=name_keys(text, self.language) | self.title_names | lent,
                 words=tuple(words(text)),
                 text=text,
             )
