@@ -26,7 +26,7 @@ Provenance = Literal["model", "model-repaired", "builtin"]
 
 # Said (on the page, in the CLI) when sections of a model's summary are the built-in summary.
 FALLBACK_NOTE = (
-    "{most} of the model's summary could not be verified against the transcript; "
+    "{most} of the model's summary could not be verified against the {what}; "
     "these sections are the built-in summary"
 )
 SECTION_NAMES = {
@@ -302,7 +302,8 @@ class Summary(BaseModel):
                 model_made.append(name)
         most = "Most" if len(builtin) >= len(model_made) else "Part"
         names = ", ".join(SECTION_NAMES[n] for n in builtin)
-        return FALLBACK_NOTE.format(most=most) + f": {names}."
+        what = "text" if self.source.kind in TIMELESS_KINDS else "transcript"
+        return FALLBACK_NOTE.format(most=most, what=what) + f": {names}."
 
 
 class Citation(BaseModel):

@@ -195,6 +195,13 @@ def test_sections_that_mostly_fail_are_the_builtin_summary(
         "sections are the built-in summary: TL;DR, Key insights, Questions & answers, "
         "Key takeaways."
     )
+    # An article, a PDF or a book has a text, not a transcript.
+    article = summary.model_copy(
+        update={"source": summary.source.model_copy(update={"kind": "article"})}
+    )
+    assert (article.fallback_note() or "").startswith(
+        "Most of the model's summary could not be verified against the text; "
+    )
     assert stats.builtin == 1 + len(summary.insights) + len(summary.qa) + len(summary.takeaways)
     contract = summary.contract()
     assert contract["tldr_provenance"] == "builtin"
