@@ -173,6 +173,29 @@ def test_a_cached_reply_is_grounded_again_for_a_retimed_transcript(
     assert_grounded(again, later)
 
 
+def test_a_stored_summary_is_verified_again_when_the_verifier_changes(
+    distill_home: Path,
+    replay: Any,
+    short_transcript: Transcript,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from distill.summarize.llm import grounding
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-recorded")
+    server = replay([_openai_ok(SUMMARY_REPLY, 1200, 600)])
+    model = f"openai:gpt-4o-mini?base_url={server.url}/v1&json=json_object"
+    first = summarize_with_llm(short_transcript, model, fallback=summary_of)
+    assert "👶" in [i.emoji for i in first.insights]
+    # A stricter verifier (here: one that reads "newborns" as a cut-off ending) is a new
+    # version: the model is not asked again, but its cached reply is checked again.
+    monkeypatch.setattr(grounding, "CUT_ENDINGS", {"en": frozenset({"newborns"})})
+    monkeypatch.setattr(grounding, "VERIFIER_VERSION", grounding.VERIFIER_VERSION + "-stricter")
+    again = summarize_with_llm(short_transcript, model, fallback=summary_of)
+    assert len(server.requests) == 1
+    assert again.usage is not None and again.usage.calls == 0
+    assert "👶" not in [i.emoji for i in again.insights]
+
+
 # A capable model's quieter failures: good paraphrases next to a changed number, an invented
 # name or detail, and a right sentence cited at the wrong line.
 CAREFUL_REPLY = {

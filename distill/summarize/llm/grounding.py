@@ -49,6 +49,10 @@ WEIGHTED = True
 # A chapter title is looked for in its cited line and this many lines after.
 CHAPTER_AFTER = 5
 
+# Part of a model summary's cache key: a summary made by an older verifier is checked again
+# (from the cached model replies, so the model is not asked again). Bump it when the test changes.
+VERIFIER_VERSION = "support-2"
+
 Verdict = Literal["grounded", "repaired", "dropped"]
 # Why an item was dropped: the support test's reasons, and the checks made before it.
 Why = Literal["empty", "words", "number", "name", "quote", "echo", "repeat", "title", "cut"]

@@ -17,6 +17,7 @@ from distill.domain import (
 from distill.llm import Message, Model, get_model
 from distill.llm.cache import ResultCache, cache_key
 from distill.settings import get_settings
+from distill.summarize.llm import grounding
 from distill.summarize.llm.calls import PROMPT_VERSION, Ledger, prompt_id, template
 from distill.summarize.llm.grounding import CHAPTER_AFTER, Grounder, GroundingStats, Lines
 from distill.summarize.llm.schemas import (
@@ -372,7 +373,10 @@ def setup_run(
     lang = (language or analysis.language or "en").split("-")[0]
     ledger = Ledger(model=llm, model_string=model, cache=ResultCache())
     run = _Run(llm, analysis, ledger, lang, shape, progress, fallback)
-    key = cache_key("summary", _fingerprint(transcript), model, prompt_id(), lang, repr(shape))
+    # The verifier's version too: a summary checked by an older test is checked again.
+    verifier = grounding.VERIFIER_VERSION
+    fingerprint = _fingerprint(transcript)
+    key = cache_key("summary", fingerprint, model, prompt_id(), verifier, lang, repr(shape))
     return run, Budget.of(llm), key
 
 
