@@ -208,6 +208,12 @@ class Judge:
         lacking = missing_facts(item, passage)
         if lacking is not None:
             return -1.0, lacking[0]
+        # Every clause must hold on its own too (at the same threshold).
+        for clause in item.clauses:
+            got, found = term_share(clause, passage.terms, g.weight)
+            if found < min(2, len(clause.subject)):
+                return -1.0, "a clause"
+            share = min(share, got)
         return share, "too few words"
 
     def sem(self, g: Grounder, item: Item, first: int, last: int) -> float:

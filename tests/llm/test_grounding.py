@@ -257,3 +257,59 @@ def test_the_title_the_model_was_shown_may_be_named() -> None:
     assert g.locate("Dr Chen says memory cells remain in the blood for years.", 5) == Located(
         None, "dropped", "name"
     )
+
+
+def _eight_topics() -> Transcript:
+    from tests.llm.helpers import FRAMES, TOPICS, make_transcript
+
+    sentences = [
+        frame + (s[0].lower() + s[1:] if frame else s)
+        for topic in TOPICS.values()
+        for frame in FRAMES[:2]
+        for s in topic
+    ]
+    return make_transcript(sentences, "Eight things explained")
+
+
+def test_every_clause_of_an_item_must_be_supported() -> None:
+    g = Grounder(Analysis(_eight_topics()))
+    volcano = "Volcanoes form where magma rises through cracks in the crust"
+    assert g.locate(volcano + ".", 13).verdict == "grounded"
+    # A true clause does not carry an invented one, however many words it has.
+    invented = g.locate(volcano + ", and honey bees sleep underground all winter.", 13)
+    assert invented == Located(None, "dropped", "words")
+    # A part with one content word is no clause of its own.
+    assert g.locate(volcano + ", so it erupts.", 13).verdict == "grounded"
+    assert g.locate("Indeed; " + volcano + ".", 13).verdict == "grounded"
+    # A list is one clause: "sand, soda ash, and lime".
+    assert g.locate("Glass is made by melting sand, soda ash, and lime.", 85).verdict == "grounded"
+
+
+def test_a_tldr_sentence_may_join_what_is_said_in_different_places(
+    distill_home: Path,
+) -> None:
+    transcript = _eight_topics()
+    run = _run(transcript)
+    joined = (
+        "Honey bees dance to tell their sisters where the flowers are, while glass is made by "
+        "melting sand with soda ash."
+    )
+    invented = (
+        "Honey bees dance to tell their sisters where the flowers are, while glass is made of "
+        "frozen seawater."
+    )
+    reply = SummaryReply.model_validate(
+        {
+            "tldr": f"{joined} {invented}",
+            "insights": [{"emoji": "🐝", "text": transcript.segments[0].text, "cite": 1}],
+            "qa": [
+                {"question": "Why does dough rise?", "answer": transcript.segments[24].text,
+                 "cite": 25}
+            ],
+            "takeaways": [{"text": transcript.segments[12].text, "cite": 13}],
+            "chapters": [],
+        }
+    )  # fmt: skip
+    summary, problem, _ = check_reply(_page(run), reply, own_chapters=False, final=True)
+    assert problem is None and summary is not None
+    assert summary.tldr == joined and summary.tldr_provenance == "model"

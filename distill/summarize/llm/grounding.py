@@ -51,7 +51,7 @@ CHAPTER_AFTER = 5
 
 # Part of a model summary's cache key: a summary made by an older verifier is checked again
 # (from the cached model replies, so the model is not asked again). Bump it when the test changes.
-VERIFIER_VERSION = "support-2"
+VERIFIER_VERSION = "support-3"
 
 Verdict = Literal["grounded", "repaired", "dropped"]
 # Why an item was dropped: the support test's reasons, and the checks made before it.
@@ -321,6 +321,21 @@ class Grounder:
             first, last = found
             return Located(self._best_unit(item, first, last, anchor), "repaired")
         return Located(None, "dropped", why)
+
+    def locate_anywhere(self, text: str) -> Located:
+        """Where the transcript supports `text` (a TL;DR sentence, which cites nothing): one
+        passage, or, for a sentence joining clauses, a passage for each clause."""
+        found = self.locate(text, None)
+        clauses = self.item(text).clauses
+        if found.unit is not None or not clauses:
+            return found
+        units = []
+        for clause in clauses:
+            part = self.locate(clause.text, None)
+            if part.unit is None:
+                return Located(None, "dropped", part.why)
+            units.append(part.unit)
+        return Located(units[0], "repaired")
 
     def candidates(
         self, item: Item, lo: int, hi: int, anchor: int, after: int = 0

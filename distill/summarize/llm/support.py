@@ -3,11 +3,13 @@
 The test: most of the item's content words, stemmed, occur in the passage (optionally weighted,
 e.g. by their idf in the transcript; words that only describe a summary, like "the speaker
 explains", and the words of a question framing an answer count only where the passage has them
-too); and every number, name and quoted term of the item occurs in the passage, whatever the
-share of words. A passage is the text a citation points at: the cited sentence with its
-neighbours. A semantic check (an embedding model's cosine) may plug in as an alternative to the
-word share; `bench/grounding.py --semantic` measured WordLlama adding about as many false
-accepts as kept positives, so the pipeline runs without one. Thresholds: `bench/grounding.py`.
+too), and of each of its clauses when it joins several; and every number, name and quoted term
+of the item occurs in the passage, whatever the share of words. A passage is the text a citation
+points at: the cited sentence with its neighbours. A semantic check (an embedding model's
+cosine) may plug in as an alternative to the word share; `bench/grounding.py --semantic`
+measured WordLlama adding about as many false accepts as kept positives (whole passages or their
+best sentence alike; its word vectors as synonyms did no better), so the pipeline runs without
+one. Thresholds: `bench/grounding.py`.
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ _TENS = {
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 _DIGITS = re.compile(r"(?<![^\W\d_])\d{1,3}(?:,\d{3})+(?![\d])|(?<![^\W\d_])\d+(?:\.\d+)?")
 _QUOTED = re.compile(r"[\"“„«]([^\"“”„«»\n]{1,80})[\"”“»]|(?<!\w)[‘']([^‘’'\n]{2,60})[’'](?!\w)")
+# Where a sentence joins clauses: a semicolon, or a comma before "and", "but", "while",
+# "whereas", "so" or "yet". Each clause of two or more content words is judged on its own.
+_CLAUSE = re.compile(r";\s*|,\s+(?=(?:and|but|while|whereas|so|yet)\s)", re.IGNORECASE)
 # Acronyms spelled letter by letter in some transcripts ("L_C_D_"): read as the word ("LCD").
 _SPELLED = re.compile(r"(?<![^\W_])(?:[A-Za-z]_){2,}")
 # Languages whose capital letters mark names only (German capitalizes every noun).
@@ -229,6 +234,8 @@ class Item:
     numbers: frozenset[float]
     names: frozenset[str]
     quotes: tuple[tuple[str, ...], ...]
+    # The item's clauses, each of which must be supported too (empty for a single clause).
+    clauses: tuple[Item, ...] = ()
 
     @classmethod
     def of(cls, text: str, language: str = "en", framing: str = "") -> Item:
@@ -252,12 +259,31 @@ class Item:
             numbers=numbers(text) | numbers(framing),
             names=names(text, language) | names(framing, language),
             quotes=quoted(text) + quoted(framing),
+            clauses=_clauses(text, language),
         )
 
     @property
     def subject(self) -> frozenset[str]:
         """The terms that say what the item is about, all of which count."""
         return self.terms - self.optional
+
+
+def _clauses(text: str, language: str) -> tuple[Item, ...]:
+    """The clauses of a sentence with two or more content words each; a shorter part (a list's
+    last item, "so it works") stays with the clause before it."""
+    parts: list[str] = []
+    for part in _CLAUSE.split(text):
+        terms = content_terms(part, language) - meta_terms(language)
+        if parts and len(terms) < 2:
+            parts[-1] = f"{parts[-1]}, {part}"
+        else:
+            parts.append(part)
+    if len(parts) > 1 and len(content_terms(parts[0], language) - meta_terms(language)) < 2:
+        lead = parts.pop(0)
+        parts[0] = f"{lead}, {parts[0]}"
+    if len(parts) < 2:
+        return ()
+    return tuple(Item.of(p, language) for p in parts)
 
 
 @dataclass(frozen=True)
@@ -356,6 +382,9 @@ def check(
         return Support(False, 0.0, "empty")
     words_ok, got = words_support(item, passage.terms, share, weight)
     if not words_ok and not (similarity is not None and similarity >= similar):
+        return Support(False, got, "words", similarity=similarity)
+    # Every clause holds on its own: a true clause does not carry an invented one.
+    if not all(words_support(c, passage.terms, share, weight)[0] for c in item.clauses):
         return Support(False, got, "words", similarity=similarity)
     lacking = missing_facts(item, passage)
     if lacking is not None:

@@ -119,14 +119,17 @@ class _Checker:
         *,
         after: int = 0,
         framing: str = "",
+        anywhere: bool = False,
     ) -> Located:
-        """Screen an item, then locate its support; count the verdict."""
+        """Screen an item, then locate its support (`anywhere`: clause by clause); count it."""
         g = self.page.grounder
         why = self.screen.screen_text(framing) if framing else None
         why = why or self.screen.screen_text(text)
         why = why or self.screen.screen_item(g.item(text, framing))
         if why:
             found = Located(None, "dropped", why)
+        elif anywhere:
+            found = g.locate_anywhere(text)
         else:
             found = g.locate(text, cite, framing=framing, after=after, at_cite=after > 0)
         if cite is None and found.unit is not None:
@@ -182,8 +185,9 @@ def check_reply(
     for sentence in tldr_sentences:
         if len(kept_tldr) >= shape.tldr[1]:
             break
-        # A TL;DR cites nothing: each sentence must be said somewhere in the transcript.
-        if c.judge(sentence, None, s_tldr).unit is not None:
+        # A TL;DR cites nothing: each sentence (or each of its clauses) must be said somewhere
+        # in the transcript.
+        if c.judge(sentence, None, s_tldr, anywhere=True).unit is not None:
             kept_tldr.append(sentence)
 
     insights: list[Insight] = []
