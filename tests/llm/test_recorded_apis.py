@@ -301,6 +301,35 @@ def test_an_answer_is_kept_only_where_its_citations_say_it(
     assert answer.contract()["provenance"] == "builtin"
 
 
+def test_an_answer_may_name_the_video_and_its_speakers(
+    distill_home: Path, replay: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distill.domain import Segment
+    from distill.summarize import ask
+    from tests.llm.helpers import VACCINES, make_transcript
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-recorded")
+    talk = make_transcript(VACCINES, "Dr Alvarez on Vaccines")
+    talk.segments = [
+        Segment(**{**s.model_dump(), "speaker": "Nurse Okafor"}) for s in talk.segments
+    ]
+    titled = {"found": True, "answer": "Dr Alvarez says they stay in the blood for years.",
+              "cites": [5]}  # fmt: skip
+    spoken = {"found": True, "answer": "Okafor says they stay in the blood for years.",
+              "cites": [5]}  # fmt: skip
+    invented = {"found": True, "answer": "Dr Chen says they stay in the blood for years.",
+                "cites": [5]}  # fmt: skip
+    server = replay([_openai_ok(r, 300, 30) for r in (titled, spoken, invented)])
+    model = f"openai:gpt-4o-mini?base_url={server.url}/v1&json=json_object"
+    # The title and the speakers were shown to the model with the passages: naming them is fine.
+    answer = ask(talk, "How long do memory cells stay in the blood?", model=model)
+    assert answer.provenance == "model" and answer.answer.startswith("Dr Alvarez")
+    answer = ask(talk, "How long do memory cells remain in the blood?", model=model)
+    assert answer.provenance == "model" and answer.answer.startswith("Okafor")
+    answer = ask(talk, "For how long do memory cells stay in blood?", model=model)
+    assert answer.provenance == "builtin" and "Chen" not in answer.answer
+
+
 def _anthropic(
     status: int, body: dict[str, Any], headers: dict[str, str] | None = None
 ) -> dict[str, Any]:

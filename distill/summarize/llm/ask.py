@@ -8,7 +8,7 @@ from distill.domain import Answer, Citation, Provenance, Transcript
 from distill.llm import Message, get_model
 from distill.llm.cache import ResultCache
 from distill.summarize.llm.calls import Ledger, template
-from distill.summarize.llm.grounding import Grounder, supports
+from distill.summarize.llm.grounding import Grounder, passage_text, supports
 from distill.summarize.llm.pipeline import Budget, system_message
 from distill.summarize.llm.schemas import AnswerReply, answer_schema
 from distill.summarize.llm.verify import clean, sentences
@@ -93,10 +93,13 @@ def _verified(
     parts = sentences(answer)
     language = analysis.language
 
+    title = (analysis.transcript.meta.title,)
+
     def supported(units: list[int]) -> bool:
-        texts = [analysis.units[j].text for j in units]
+        # As the summary's passages: with the speakers' names, and the title may be named.
+        texts = [passage_text(analysis.units[j]) for j in units]
         return bool(units) and all(
-            supports(part, texts, language=language, weight=g.weight) for part in parts
+            supports(part, texts, language=language, weight=g.weight, named=title) for part in parts
         )
 
     if supported(near):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -402,6 +402,7 @@ def supports(
     weight: Weight = None,
     semantic: Similarity | None = None,
     similar: float = SIMILAR,
+    named: Sequence[str] = (),
 ) -> Support:
     """Whether the passage (the cited sentence and its neighbours, as texts) supports the item.
 
@@ -410,12 +411,19 @@ def supports(
     term of the item is in the passage. Include speaker names in the passage texts when an item
     may name who said what ("Marketing: ..."). `framing` is text that frames the item rather than
     asserts it (the question of an answer): its words count only where the passage has them.
-    `weight` weighs terms (e.g. by idf; default: equally). The result is truthy when supported
-    and says why not otherwise (`reason`, `missing`).
+    `weight` weighs terms (e.g. by idf; default: equally). `named`: texts shown with the passage
+    (a title) whose words the item may name; they count neither for nor against its words.
+    The result is truthy when supported and says why not otherwise (`reason`, `missing`).
     """
     lang = (language or "en").split("-")[0].lower()
     item = Item.of(item_text, lang, framing)
     passage = Passage.of(passage_texts, lang)
+    if named:
+        # Naming the title is neither an invention nor support: its words count only as names.
+        lent = frozenset().union(*(name_keys(t, lang) for t in named))
+        passage = replace(passage, names=passage.names | lent)
+        titled = item.terms & content_terms(" ".join(named), lang)
+        item = replace(item, optional=item.optional | (titled - passage.terms))
     verdict = check(item, passage, share=share, weight=weight, similar=similar)
     if verdict.reason == "words" and semantic is not None:
         score = float(semantic([(item.text, passage.text)])[0])
