@@ -106,7 +106,7 @@ def ground(
     """
     from distill.domain import Segment, VideoMeta
     from distill.summarize.llm.grounding import Grounder, Lines
-    from distill.summarize.llm.support import name_keys
+    from distill.summarize.llm.support import content_terms, name_keys
     from distill.summarize.text.analysis import Analysis
 
     # Each passage is its own speaker's turn, so no sentence runs from one into the next.
@@ -129,6 +129,9 @@ def ground(
     if titles is not None:
         named = [name_keys(t, analysis.language) for t in titles]
         grounder.unit_names = [named[u.seg] if u.seg < len(named) else frozenset() for u in units]
+        grounder.title_terms = frozenset().union(
+            *(content_terms(t, analysis.language) for t in titles)
+        )
     out: list[tuple[int | None, str]] = []
     for text, cite in claims:
         at = first_unit.get(cite) if cite is not None else None

@@ -253,6 +253,13 @@ def test_the_title_the_model_was_shown_may_be_named() -> None:
     assert g.locate("Dr Alvarez says memory cells remain in the blood for years.", 5).verdict == (
         "grounded"
     )
+    # The title's names count neither for nor against the item's words.
+    said = "According to Dr Alvarez, memory cells stay in the blood for years."
+    assert g.locate(said, 5).verdict == "grounded"
+    assert g.locate("According to Dr Alvarez, vaccines are cheap.", 5).verdict == "dropped"
+    # The title's other words say what it is about: they count as any other word.
+    about = Grounder(Analysis(make_transcript(VACCINES, "Autism and measles myths")))
+    assert about.locate("Autism and measles stay in the blood for years.", 5).verdict == "dropped"
     # A name neither the passage nor the title has is still an invention.
     assert g.locate("Dr Chen says memory cells remain in the blood for years.", 5) == Located(
         None, "dropped", "name"

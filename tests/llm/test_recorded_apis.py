@@ -313,7 +313,7 @@ def test_an_answer_may_name_the_video_and_its_speakers(
     talk.segments = [
         Segment(**{**s.model_dump(), "speaker": "Nurse Okafor"}) for s in talk.segments
     ]
-    titled = {"found": True, "answer": "Dr Alvarez says they stay in the blood for years.",
+    titled = {"found": True, "answer": "According to Dr Alvarez, they stay in the blood for years.",
               "cites": [5]}  # fmt: skip
     spoken = {"found": True, "answer": "Okafor says they stay in the blood for years.",
               "cites": [5]}  # fmt: skip
@@ -323,7 +323,7 @@ def test_an_answer_may_name_the_video_and_its_speakers(
     model = f"openai:gpt-4o-mini?base_url={server.url}/v1&json=json_object"
     # The title and the speakers were shown to the model with the passages: naming them is fine.
     answer = ask(talk, "How long do memory cells stay in the blood?", model=model)
-    assert answer.provenance == "model" and answer.answer.startswith("Dr Alvarez")
+    assert answer.provenance == "model" and "Dr Alvarez" in answer.answer
     answer = ask(talk, "How long do memory cells remain in the blood?", model=model)
     assert answer.provenance == "model" and answer.answer.startswith("Okafor")
     answer = ask(talk, "For how long do memory cells stay in blood?", model=model)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from distill.summarize.llm.support import (
@@ -51,7 +51,7 @@ CHAPTER_AFTER = 5
 
 # Part of a model summary's cache key: a summary made by an older verifier is checked again
 # (from the cached model replies, so the model is not asked again). Bump it when the test changes.
-VERIFIER_VERSION = "support-3"
+VERIFIER_VERSION = "support-4"
 
 Verdict = Literal["grounded", "repaired", "dropped"]
 # Why an item was dropped: the support test's reasons, and the checks made before it.
@@ -201,6 +201,8 @@ class Grounder:
         # names only, never as words.
         self.title_names = name_keys(analysis.transcript.meta.title, lang)
         self.unit_names: list[frozenset[str]] = []
+        # The content terms of those titles: an item's count only where the passage has them.
+        self.title_terms = content_terms(analysis.transcript.meta.title, lang)
         self._passages: dict[tuple[int, int], Passage] = {}
         self._range_terms: dict[tuple[int, int], frozenset[str]] = {}
         self._scores: dict[tuple[str, int, int], float] = {}
@@ -306,6 +308,13 @@ class Grounder:
         item = self.item(text, framing)
         if not item.subject:
             return Located(None, "dropped", "empty")
+        # A name from the title ("Dr Alvarez on Vaccines") is neither an invention nor support;
+        # the title's other words say what it is about and count as any other.
+        titled = item.terms & self.title_terms & item.names
+        if titled:
+            item = replace(item, optional=item.optional | titled)
+            if not item.subject:
+                return Located(None, "dropped", "title")
         why: Why = "words"
         anchor = lo
         if cite is not None and lo <= cite - 1 < hi:

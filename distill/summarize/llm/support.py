@@ -51,7 +51,7 @@ clarify clarifies clarified report reports reported express expresses expressed 
 raised question questions answer answers answered decide decides decided decision ask asks
 asked wonder wonders wondered concern concerns concerned confirm confirms confirmed inform
 informs informed consider considers considered respond responds responded reply replies replied
-indicate indicates indicated
+indicate indicates indicated according
 """
 
 _UNITS = {
@@ -412,17 +412,17 @@ def supports(
     may name who said what ("Marketing: ..."). `framing` is text that frames the item rather than
     asserts it (the question of an answer): its words count only where the passage has them.
     `weight` weighs terms (e.g. by idf; default: equally). `named`: texts shown with the passage
-    (a title) whose words the item may name; they count neither for nor against its words.
+    (a title) whose names the item may use; they count neither for nor against its words.
     The result is truthy when supported and says why not otherwise (`reason`, `missing`).
     """
     lang = (language or "en").split("-")[0].lower()
     item = Item.of(item_text, lang, framing)
     passage = Passage.of(passage_texts, lang)
     if named:
-        # Naming the title is neither an invention nor support: its words count only as names.
+        # A name from the title is neither an invention nor support; its other words count.
         lent = frozenset().union(*(name_keys(t, lang) for t in named))
         passage = replace(passage, names=passage.names | lent)
-        titled = item.terms & content_terms(" ".join(named), lang)
+        titled = item.terms & content_terms(" ".join(named), lang) & item.names
         item = replace(item, optional=item.optional | (titled - passage.terms))
     verdict = check(item, passage, share=share, weight=weight, similar=similar)
     if verdict.reason == "words" and semantic is not None:
