@@ -348,9 +348,11 @@ def render_page(summary: Summary, transcript: Transcript) -> str:
     try:
         library.save_transcript(transcript)
         library.save_summary(transcript.meta.id, summary)
-        with TestClient(create_app(library, worker=False)) as client:
+        with TestClient(
+            create_app(library, worker=False), base_url="http://127.0.0.1:8000"
+        ) as client:
             response = client.get(f"/v/{transcript.meta.id}")
-        assert response.status_code == 200
+        assert response.status_code == 200, response.text[:500]
         return response.text
     finally:
         library.close()
