@@ -6,7 +6,8 @@ Positives: the built-in summary's items of every channel-dev video and meetings-
 the passage they come from, and meetings-dev's reference answers, sentence by sentence, with the
 passage of their meeting that supports them best. Negatives: the same items with a passage of
 another video or meeting (at the same place, and the best one a repair search there finds), and
-items whose passage has a number or a name that is changed in the item. A passage is what a
+items whose passage has a number or a name that is changed in the item, or that are joined to a
+clause of another source (", and ..."). A passage is what a
 citation points at in the pipeline (`Grounder.span`): the cited line with two sentences before
 and after (chapter titles: and `CHAPTER_AFTER` lines more), lines grouped as the prompt groups them.
 Chapter titles (a few words) are counted in rows of their own.
@@ -295,6 +296,20 @@ def swap_name(
     return None
 
 
+def join_clause(text: str, other: Grounder, rng: random.Random) -> str | None:
+    """The text with a short clause of another source joined to it (", and ..."): up to eight
+    words of one of its sentences, with three content words or more (a claim, not "and so on")."""
+    clauses = []
+    for u in other.units:
+        head = " ".join(u.text.split()[:8]).rstrip(".!?,;: ")
+        if not any(c in head for c in ".!?;") and len(Item.of(head).subject) >= 3:
+            clauses.append(head)
+    if not clauses:
+        return None
+    clause = rng.choice(clauses)
+    return f"{text.rstrip('.!? ')}, and {clause[:1].lower()}{clause[1:]}."
+
+
 def collect(sources: list[Source], judge: Judge, eval_dir: Path) -> list[Pair]:
     rng = random.Random(19)
     pairs: list[Pair] = []
@@ -329,6 +344,15 @@ def collect(sources: list[Source], judge: Judge, eval_dir: Path) -> list[Pair]:
                 clex, cwhy = judge.lex(g, c, first, last)
                 csem = judge.sem(g, c, first, last)
                 pairs.append(Pair("changed number", False, changed, clex, csem, cwhy))
+        if "chapter" not in group:
+            joined = join_clause(text, og, rng)
+            if joined is not None:
+                c = Item.of(joined, framing=framing)
+                jlex, jwhy = judge.lex(g, c, first, last)
+                jsem = judge.sem(g, c, first, last)
+                pairs.append(
+                    Pair("joined clause of another source", False, joined, jlex, jsem, jwhy)
+                )
         if item.names and item.names <= passage.names:
             swapped = swap_name(text, item, s, passage.names, rng)
             if swapped is not None:
