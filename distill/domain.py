@@ -19,6 +19,24 @@ TextOrigin = Literal["manual", "auto", "translated", "file", "whisper"]
 # The keys of the summary JSON contract (DESIGN.md), in order.
 SUMMARY_KEYS = ("source", "model", "language", "tldr", "insights", "qa", "takeaways", "chapters")
 
+# Where an item of a model's summary comes from: the model's text kept as cited, kept with its
+# citation moved to the passage that supports it, or the built-in summary standing in for a
+# section the model's text could not be verified in. None: not a model's item (a built-in summary).
+Provenance = Literal["model", "model-repaired", "builtin"]
+
+# Said (on the page, in the CLI) when sections of a model's summary are the built-in summary.
+FALLBACK_NOTE = (
+    "{most} of the model's summary could not be verified against the {what}; "
+    "these sections are the built-in summary"
+)
+SECTION_NAMES = {
+    "tldr": "TL;DR",
+    "insights": "Key insights",
+    "qa": "Questions & answers",
+    "takeaways": "Key takeaways",
+    "chapters": "Chapters",
+}
+
 # Progress callback: (stage, done, total). total is None when unknown.
 ProgressFn = Callable[[str, float, float | None], None]
 
@@ -34,6 +52,16 @@ def _unset(value: object) -> bool:
 def page_field() -> Any:
     """A 1-based PDF page: where an item is in a source without times; left out of JSON when unset."""
     return Field(default=None, exclude_if=_unset, description="1-based PDF page; only for PDFs")
+
+
+def provenance_field() -> Any:
+    """Where a model's summary item comes from; left out of JSON when unset (built-in summaries)."""
+    return Field(
+        default=None,
+        exclude_if=_unset,
+        description="a model's summary only: model (as cited), model-repaired (moved to the "
+        "passage that says it) or builtin (the built-in summary stood in)",
+    )
 
 
 def paragraph_field() -> Any:
@@ -52,6 +80,7 @@ class Chapter(BaseModel):
     start: float | None = None
     page: int | None = page_field()
     paragraph: int | None = paragraph_field()
+    provenance: Provenance | None = provenance_field()
 
 
 class VideoMeta(BaseModel):
@@ -161,6 +190,7 @@ class Insight(BaseModel):
     start: float | None = Field(default=None, description=START_DOC)
     page: int | None = page_field()
     paragraph: int | None = paragraph_field()
+    provenance: Provenance | None = provenance_field()
 
 
 class QA(BaseModel):
@@ -171,6 +201,7 @@ class QA(BaseModel):
     start: float | None = Field(default=None, description=START_DOC)
     page: int | None = page_field()
     paragraph: int | None = paragraph_field()
+    provenance: Provenance | None = provenance_field()
 
 
 class Takeaway(BaseModel):
@@ -180,6 +211,7 @@ class Takeaway(BaseModel):
     start: float | None = Field(default=None, description=START_DOC)
     page: int | None = page_field()
     paragraph: int | None = paragraph_field()
+    provenance: Provenance | None = provenance_field()
 
 
 class Usage(BaseModel):
@@ -195,6 +227,8 @@ class Usage(BaseModel):
     repaired: int = 0
     dropped: int = 0
     retries: int = 0
+    # Items of sections the built-in summary stood in for (their model text could not be verified).
+    builtin: int = 0
 
     def from_cache(self) -> Usage:
         """This usage for a result served from the cache: no calls, tokens, cost or retries."""
@@ -228,11 +262,48 @@ class Summary(BaseModel):
     translated_from: str | None = Field(
         default=None, description="the language of the summary this one was translated from"
     )
+    tldr_provenance: Provenance | None = Field(
+        default=None, description="where a model's summary's TL;DR comes from (see items)"
+    )
 
     def contract(self) -> dict[str, Any]:
         """The summary as the JSON object of the documented contract (`summarize --format json`)."""
         data = self.model_dump(mode="json")
-        return {key: data[key] for key in SUMMARY_KEYS}
+        out = {key: data[key] for key in SUMMARY_KEYS}
+        if self.tldr_provenance is not None:
+            out["tldr_provenance"] = self.tldr_provenance
+        return out
+
+    def builtin_sections(self) -> list[str]:
+        """The sections of a model's summary that are the built-in summary (keys of SECTION_NAMES)."""
+        sections: dict[str, list[Insight | QA | Takeaway | Chapter]] = {
+            "insights": list(self.insights),
+            "qa": list(self.qa),
+            "takeaways": list(self.takeaways),
+            "chapters": list(self.chapters),
+        }
+        out = ["tldr"] if self.tldr_provenance == "builtin" else []
+        out += [
+            name
+            for name, items in sections.items()
+            if items and all(i.provenance == "builtin" for i in items)
+        ]
+        return out
+
+    def fallback_note(self) -> str | None:
+        """One quiet sentence naming the sections the built-in summary stood in for, if any."""
+        builtin = self.builtin_sections()
+        if not builtin:
+            return None
+        model_made = ["tldr"] if self.tldr_provenance in ("model", "model-repaired") else []
+        for name in ("insights", "qa", "takeaways", "chapters"):
+            items: list[Insight | QA | Takeaway | Chapter] = list(getattr(self, name))
+            if any(i.provenance in ("model", "model-repaired") for i in items):
+                model_made.append(name)
+        most = "Most" if len(builtin) >= len(model_made) else "Part"
+        names = ", ".join(SECTION_NAMES[n] for n in builtin)
+        what = "text" if self.source.kind in TIMELESS_KINDS else "transcript"
+        return FALLBACK_NOTE.format(most=most, what=what) + f": {names}."
 
 
 class Citation(BaseModel):
@@ -250,11 +321,19 @@ class Answer(BaseModel):
     answer: str
     citations: list[Citation] = Field(default_factory=list)
     found: bool = True
+    provenance: Provenance | None = Field(
+        default=None,
+        exclude_if=_unset,
+        description="for a model's answer: model, model-repaired or builtin",
+    )
 
     def contract(self) -> dict[str, Any]:
         """The answer as the JSON object of the documented contract (`ask --format json`)."""
         data = self.model_dump(mode="json")
-        return {"answer": data["answer"], "citations": data["citations"]}
+        out = {"answer": data["answer"], "citations": data["citations"]}
+        if self.provenance is not None:
+            out["provenance"] = self.provenance
+        return out
 
 
 class Highlight(BaseModel):

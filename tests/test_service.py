@@ -122,9 +122,18 @@ def test_every_face_summarizes_with_the_configured_model(
     srt = write_srt(tmp_path / "glaciers.srt", TALK)
     by_cli = cli("summarize", str(srt), "--format", "json")
     assert by_cli.returncode == 0, by_cli.stderr
-    assert json.loads(by_cli.stdout)["model"] == fake_model.model()
+    data = json.loads(by_cli.stdout)
+    assert data["model"] == fake_model.model()
     asked = len(fake_model.requests)
     assert asked >= 1
+    # The stand-in model writes nothing the transcript says: the page is the built-in summary,
+    # and every face says so.
+    assert data["tldr_provenance"] == "builtin"
+    assert {i["provenance"] for i in data["insights"] + data["qa"]} == {"builtin"}
+    assert (
+        "Most of the model's summary could not be verified against the transcript; these "
+        "sections are the built-in summary: TL;DR, Key insights, Questions & answers"
+    ) in " ".join(by_cli.stderr.split())
 
     library = Library()
     by_mcp = mcp_data(mcp_call(Distill(library), "summarize", {"source": str(srt)}))

@@ -180,11 +180,20 @@ def print_usage(usage: Usage | None, *, what: str = "summary") -> None:
         return
     cost = "unknown cost" if usage.cost_usd is None else f"~${usage.cost_usd:.4f}"
     grounding = ""
-    if usage.grounded or usage.repaired or usage.dropped:
+    if usage.grounded or usage.repaired or usage.dropped or usage.builtin:
         grounding = (
             f"; items grounded {usage.grounded}, repaired {usage.repaired}, dropped {usage.dropped}"
         )
+        if usage.builtin:
+            grounding += f", built-in {usage.builtin}"
     err_console.print(
         f"{what}: {usage.calls} calls, {usage.prompt_tokens} prompt + "
         f"{usage.completion_tokens} completion tokens, {cost}{grounding}"
     )
+
+
+def print_fallback_note(summary: Summary) -> None:
+    """One quiet stderr line when sections of a model's summary are the built-in summary."""
+    note = summary.fallback_note()
+    if note:
+        err_console.print(f"[dim]{term(note)}[/dim]")

@@ -17,6 +17,7 @@ from distill.cli.output import (
     err_console,
     plain,
     print_answer,
+    print_fallback_note,
     print_summary,
     print_usage,
     progress_bar,
@@ -195,6 +196,7 @@ def summarize(
                         source, model=model, lang=lang, progress=progress, meta=meta
                     )
                 print_usage(done.summary.usage)
+                print_fallback_note(done.summary)
                 if out is not None:
                     stem = base = output_stem(source, done.transcript)
                     n = 2

@@ -72,7 +72,9 @@ def summary_sections(summary: Summary, place: PlaceLink, esc: EscapeFn = md) -> 
         shown = stamp(Moment.of(item), place)
         return f" ({shown})" if shown else ""
 
-    lines = ["## TL;DR", "", esc(summary.tldr), ""]
+    note = summary.fallback_note()  # a model's summary mostly replaced by the built-in one
+    lines = [f"*{esc(note)}*", ""] if note else []
+    lines += ["## TL;DR", "", esc(summary.tldr), ""]
     if summary.insights:
         lines += ["## Key Insights", ""]
         lines += [f"- {esc(i.emoji)} {esc(i.text)}{at(i)}" for i in summary.insights]

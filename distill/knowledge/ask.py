@@ -3,8 +3,10 @@
 Built-in: the best video's retrieved passages go through the single-video answerer
 (`distill.summarize.ask`), and the answer cites those moments and the next best passages of other
 videos. With a model: it may only cite the numbered passages it is shown; each sentence it writes
-is checked against the passage it cites (`distill.summarize.ground`), moved to the passage that
-says it, or dropped, and the counts are kept. Nothing relevant retrieved: it says so.
+is checked against the passage it cites by the support test of summaries
+(`distill.summarize.ground`: most of its words, every number, name and quoted term; names of the
+video's title count), moved to the passage that says it, or dropped, and the counts are kept.
+Nothing relevant retrieved: it says so.
 """
 
 from __future__ import annotations
@@ -246,7 +248,9 @@ def _answer_with_model(question: str, hits: list[Hit], model: str) -> LibraryAns
     claims = [
         (text, (n - 1) if n is not None and 1 <= n <= len(shown) else None) for text, n in sentences
     ]
-    verdicts = ground([h.passage.text for h in shown], claims)
+    # Each passage was shown with its video's title, which the answer may name.
+    titles = [h.passage.title for h in shown]
+    verdicts = ground([h.passage.text for h in shown], claims, titles=titles)
     kept: list[str] = []
     cited: list[int] = []
     counts = {"grounded": 0, "repaired": 0, "dropped": 0}

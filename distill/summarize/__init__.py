@@ -54,9 +54,10 @@ def ask(transcript: Transcript, question: str, *, model: str = BUILTIN) -> Answe
         from distill.summarize.builtin.ask import answer_builtin
 
         return answer_builtin(transcript, question)
+    from distill.summarize.builtin.ask import answer_builtin
     from distill.summarize.llm.ask import ask_with_llm
 
-    return ask_with_llm(transcript, question, model)
+    return ask_with_llm(transcript, question, model, fallback=answer_builtin)
 
 
 def translate(
@@ -90,16 +91,22 @@ def detect_language(text: str) -> str | None:
 
 
 def ground(
-    passages: Sequence[str], claims: Sequence[tuple[str, int | None]]
+    passages: Sequence[str],
+    claims: Sequence[tuple[str, int | None]],
+    *,
+    titles: Sequence[str] | None = None,
 ) -> list[tuple[int | None, str]]:
     """For each (claim, index of the passage it cites): the passage that supports it and how.
 
     The verdict is "grounded" (the cited passage says it), "repaired" (another passage does) or
-    "dropped" (none does), by the check summary items get: a sentence of the passage shares two
-    content words with the claim, or its only one.
+    "dropped" (none does), by the test summary items get (`llm.grounding.supports`): most of the
+    claim's content words, weighted by how rare they are among the passages, and every number,
+    name and quoted term of it are in the passage. `titles` (one per passage: what it was shown
+    with, e.g. its video's title) may be named by a claim citing that passage.
     """
     from distill.domain import Segment, VideoMeta
     from distill.summarize.llm.grounding import Grounder, Lines
+    from distill.summarize.llm.support import content_terms, name_keys
     from distill.summarize.text.analysis import Analysis
 
     # Each passage is its own speaker's turn, so no sentence runs from one into the next.
@@ -117,13 +124,19 @@ def ground(
         else:
             spans.append((i, i))
             first_unit[u.seg] = i
-    grounder = Grounder(analysis, Lines(spans, units))
+    # A passage is exactly one of those given: no neighbours, no speaker labels.
+    grounder = Grounder(analysis, Lines(spans, units), neighbours=0, speakers=False)
+    if titles is not None:
+        named = [name_keys(t, analysis.language) for t in titles]
+        grounder.unit_names = [named[u.seg] if u.seg < len(named) else frozenset() for u in units]
+        grounder.title_terms = frozenset().union(
+            *(content_terms(t, analysis.language) for t in titles)
+        )
     out: list[tuple[int | None, str]] = []
     for text, cite in claims:
         at = first_unit.get(cite) if cite is not None else None
-        unit, verdict = grounder.locate(text, None if at is None else at + 1, after=0)
-        found = units[unit].seg if unit is not None else None
-        if found is not None and found == cite:
-            verdict = "grounded"
-        out.append((found, verdict))
+        found = grounder.locate(text, None if at is None else at + 1)
+        passage = units[found.unit].seg if found.unit is not None else None
+        verdict = "grounded" if passage is not None and passage == cite else found.verdict
+        out.append((passage, verdict))
     return out

@@ -194,6 +194,40 @@ def test_a_model_answer_may_only_cite_what_it_was_shown(service, monkeypatch) ->
     assert set(json.loads(json.dumps(answer.contract()))) == {"answer", "citations"}
 
 
+def test_a_model_answer_may_name_the_video_it_was_shown(service, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from tests import fake_openai
+
+    farm = talk("hive0000001")
+    farm.meta = farm.meta.model_copy(update={"title": "Bees at Hive Farm"})
+    service.library.save_transcript(farm)
+    service.index("hive0000001")
+
+    def reply(messages):  # type: ignore[no-untyped-def]
+        shown = re.search(r"\[(\d+)\] \(Bees at Hive Farm", messages[-1]["content"])
+        assert shown is not None
+        n = int(shown.group(1))
+        return {
+            "found": True,
+            "sentences": [
+                {"text": "At Hive Farm, bees fan the nectar with their wings.", "cite": n},
+                {"text": "At Hive Farm, Dr Okafor fans the nectar with wings.", "cite": n},
+            ],
+        }
+
+    monkeypatch.setattr(fake_openai, "reply_to", reply)
+    server = fake_openai.FakeOpenAI()
+    try:
+        answer = service.ask_library("How do bees fan the nectar?", model=server.model())
+    finally:
+        server.close()
+    # The title it was shown with is no invention; a name no passage or title has is.
+    assert answer.found and answer.answer == "At Hive Farm, bees fan the nectar with their wings."
+    assert (answer.grounded, answer.dropped) == (1, 1)
+    assert answer.citations[0].video_id == "hive0000001"
+
+
 def test_a_model_saying_nothing_answers_is_believed(service, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from tests import fake_openai
 

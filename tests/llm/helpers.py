@@ -13,7 +13,10 @@ from typing import Any
 import httpx
 
 from distill.domain import Segment, Summary, Transcript, VideoMeta
+from distill.speech.sentences import sentence_spans
+from distill.summarize.llm.grounding import CHAPTER_AFTER, Grounder, passage_text, supports
 from distill.summarize.llm.schemas import Shape
+from distill.summarize.text.analysis import Analysis
 
 N_CTX = 2048
 
@@ -269,6 +272,7 @@ SMALL = Shape(
 )
 
 _WORD = re.compile(r"[a-z]{4,}")
+_WORDS = re.compile(r"\w+")
 
 
 def stems(text: str) -> set[str]:
@@ -290,6 +294,68 @@ def assert_grounded(summary: Summary, transcript: Transcript, *, chapter_window:
         i = starts.index(start)
         nearby = " ".join(s.text for s in transcript.segments[max(0, i - 1) : i + window + 1])
         assert stems(text) & stems(nearby), f"{text!r} shares no word with the text at {start}"
+
+
+def assert_supported(summary: Summary, transcript: Transcript) -> None:
+    """Every item of the model's text is supported, by the grounding test, where it is placed.
+
+    The passage is the sentences around the item's time (a chapter's: and those after it), a
+    superset of the passage its citation points at; the TL;DR against the whole transcript.
+    """
+    analysis = Analysis(transcript)
+    g = Grounder(analysis)
+    units = analysis.units
+
+    def near(start: float | None, after: int) -> list[str]:
+        i = next(u.index for u in units if u.start == start)
+        return [passage_text(u) for u in units[max(0, i - 4) : i + 5 + after]]
+
+    def check(text: str, passage: list[str], framing: str = "") -> None:
+        verdict = supports(text, passage, framing=framing, weight=g.weight)
+        assert verdict, f"{framing} {text!r} is not supported where it is placed: {verdict}"
+
+    model_made = ("model", "model-repaired")
+    for i in [*summary.insights, *summary.takeaways]:
+        if i.provenance in model_made:
+            check(i.text, near(i.start, 0))
+    for q in summary.qa:
+        if q.provenance in model_made:
+            check(q.answer, near(q.start, 0), q.question)
+    for c in summary.chapters:
+        if c.provenance in model_made:
+            check(c.title, near(c.start, 8 * CHAPTER_AFTER))
+    if summary.tldr_provenance == "model":
+        everything = [passage_text(u) for u in units]
+        for b, e in sentence_spans(summary.tldr):
+            check(summary.tldr[b:e], everything)
+
+
+def shared_runs(text: str, other: str, n: int) -> list[str]:
+    """The runs of `n` words of `text` that `other` also has (lower-cased, punctuation ignored)."""
+    a, b = _WORDS.findall(text.lower()), _WORDS.findall(other.lower())
+    theirs = {tuple(b[i : i + n]) for i in range(len(b) - n + 1)}
+    return [" ".join(a[i : i + n]) for i in range(len(a) - n + 1) if tuple(a[i : i + n]) in theirs]
+
+
+def render_page(summary: Summary, transcript: Transcript) -> str:
+    """The video page of a stored summary, served by the real app over a real SQLite library."""
+    from fastapi.testclient import TestClient
+
+    from distill.library import Library
+    from distill.web import create_app
+
+    library = Library()
+    try:
+        library.save_transcript(transcript)
+        library.save_summary(transcript.meta.id, summary)
+        with TestClient(
+            create_app(library, worker=False), base_url="http://127.0.0.1:8000"
+        ) as client:
+            response = client.get(f"/v/{transcript.meta.id}")
+        assert response.status_code == 200, response.text[:500]
+        return response.text
+    finally:
+        library.close()
 
 
 def assert_page_shape(summary: Summary, shape: Shape) -> None:

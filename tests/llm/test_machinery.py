@@ -14,11 +14,10 @@ from distill.llm import get_model, parse_model_string, resolve_model_string
 from distill.llm.cache import ResultCache
 from distill.llm.jsonfix import JSONReplyError, parse_json
 from distill.llm.pricing import estimate_cost
-from distill.summarize.builtin.summary import summary_of
-from distill.summarize.llm.grounding import MIN_LINE_TOKENS, Grounder, Lines
-from distill.summarize.llm.pipeline import _ground_summary, _Run, summarize_with_llm
+from distill.summarize.llm.grounding import MIN_LINE_TOKENS, Grounder, Lines, Located
+from distill.summarize.llm.pipeline import summarize_with_llm
 from distill.summarize.llm.plan import plan
-from distill.summarize.llm.schemas import PAGE, SummaryReply
+from distill.summarize.llm.schemas import PAGE
 from distill.summarize.text.analysis import Analysis
 from tests.llm.helpers import N_CTX, model_for
 
@@ -34,19 +33,6 @@ def test_parse_json_repairs_fences_chatter_and_cut_off_replies() -> None:
     }
     with pytest.raises(JSONReplyError):
         parse_json("I cannot summarize this video.")
-
-
-def test_citations_are_checked_repaired_or_dropped(long_transcript: Transcript) -> None:
-    g = Grounder(Analysis(long_transcript))
-    # The first sentence is about honey bees dancing.
-    assert g.locate("Honey bees dance to show where flowers are.", 1) == (0, "grounded")
-    # Cited the wrong sentence: repaired to one that says it (a bees sentence).
-    idx, verdict = g.locate("Honey bees dance to show where flowers are.", 100)
-    assert verdict == "repaired" and idx is not None
-    assert "bee" in long_transcript.segments[idx].text.lower()
-    # Nothing in the transcript supports it: dropped.
-    assert g.locate("Quantum computers factor large integers.", 3) == (None, "dropped")
-    assert g.locate("", 3) == (None, "dropped")
 
 
 def test_numbered_lines_halve_the_numbering_cost_and_cite_to_the_sentence(
@@ -70,77 +56,8 @@ def test_numbered_lines_halve_the_numbering_cost_and_cite_to_the_sentence(
     first, last = next((a, b) for a, b in lines.spans if b > a)
     assert lines.text(lines.line_of[first]).startswith(f"[{first + 1}] {units[first].text} ")
     g = Grounder(analysis, lines)
-    assert g.locate(units[last].text, first + 1) == (last, "grounded")
-    assert g.locate(units[last].text, last + 1) == (last, "grounded")
-
-
-def test_grounding_maps_citations_to_segment_starts_and_trims_sections(
-    distill_home: Path, short_transcript: Transcript
-) -> None:
-    from distill.llm.cache import ResultCache
-    from distill.summarize.llm.calls import Ledger
-
-    analysis = Analysis(short_transcript)
-    llm = get_model("openai:gpt-4o-mini?base_url=http://127.0.0.1:9/v1")
-    run = _Run(
-        llm, analysis, Ledger(llm, "m", ResultCache()), "en", PAGE, lambda *a: None, summary_of
-    )
-    insight = {"emoji": "🧠", "text": "Memory cells remain in the blood for years.", "cite": 5}
-    reply = SummaryReply.model_validate(
-        {
-            "tldr": "Vaccines train the immune system. Memory cells respond fast. Herd immunity "
-            "protects others. Side effects are mild.",
-            "insights": [insight] * 3
-            + [
-                {"emoji": "nope", "text": "Vaccines train the immune system.", "cite": "[1]"}
-                for i in range(12)
-            ]
-            + [{"emoji": "🐝", "text": "Bees make honey.", "cite": 2}],
-            "qa": [
-                {
-                    "question": "What is herd immunity?",
-                    "answer": "Protection of newborns.",
-                    "cite": 7,
-                }
-            ],
-            "takeaways": [{"text": "Measles needs high coverage.", "cite": 99}],
-            "chapters": [{"title": "Memory cells", "cite": 5}, {"title": "Vaccines", "cite": 1}],
-        }
-    )
-    summary, problem, stats = _ground_summary(run, reply, own_chapters=False)
-    assert problem is None and summary is not None
-    assert summary.tldr.count(".") == 3  # at most three sentences
-    assert len(summary.insights) == 2  # duplicates of one point are dropped
-    assert summary.insights[0].start == short_transcript.segments[4].start
-    assert summary.insights[1].emoji == "💡"  # a textual emoji is replaced, not kept
-    assert summary.takeaways[0].start == short_transcript.segments[7].start  # repaired cite
-    assert [c.start for c in summary.chapters] == [0.0, 20.0]  # sorted by time
-    assert stats.dropped == 2 + 11 + 1 and stats.repaired == 1
-
-    # No grounded takeaway: the grounded insights stand in, counted as repaired.
-    no_takeaways = reply.model_copy(update={"takeaways": [], "chapters": []})
-    summary, problem, stats = _ground_summary(run, no_takeaways, own_chapters=False)
-    assert summary is not None and problem is None
-    assert [t.start for t in summary.takeaways] == [i.start for i in summary.insights]
-    assert summary.chapters and stats.repaired == 2 + len(summary.chapters)
-    # No grounded Q&A: the reply is rejected with the reason (and so retried with it) ...
-    no_qa = SummaryReply.model_validate(
-        reply.model_dump() | {"qa": [{"question": "Who?", "answer": "Rockets.", "cite": 1}]}
-    )
-    summary, problem, _ = _ground_summary(run, no_qa, own_chapters=False)
-    assert summary is None and problem is not None and problem.startswith("left qa empty")
-    # ... and after the last try the built-in's Q&A (the speakers' own sentences) fill it in,
-    # counted as repaired, while the model's grounded sections stay.
-    summary, problem, stats = _ground_summary(run, no_qa, own_chapters=False, final=True)
-    assert problem is None and summary is not None and summary.qa
-    said = [(s.text, s.start) for s in short_transcript.segments]
-    assert all(any(q.answer.startswith(t) and q.start == at for t, at in said) for q in summary.qa)
-    assert summary.insights[0].text == "Memory cells remain in the blood for years."
-    assert stats.repaired == 1 + len(summary.qa)
-    # Not when the summary is written in another language than the transcript's.
-    run.language = "es"
-    summary, problem, _ = _ground_summary(run, no_qa, own_chapters=False, final=True)
-    assert summary is None and problem is not None
+    assert g.locate(units[last].text, first + 1) == Located(last, "grounded")
+    assert g.locate(units[last].text, last + 1) == Located(last, "grounded")
 
 
 def test_page_lengths_are_enforced() -> None:

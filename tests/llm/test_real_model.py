@@ -20,8 +20,12 @@ from tests.llm.helpers import (
     MangleProxy,
     assert_grounded,
     assert_page_shape,
+    assert_supported,
     model_for,
+    render_page,
+    shared_runs,
 )
+from tests.web.web_helpers import Node, parse
 
 pytestmark = pytest.mark.llm
 
@@ -31,6 +35,23 @@ _LINE = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
 
 def _user_prompts(proxy: MangleProxy) -> list[str]:
     return [r["messages"][-1]["content"] for r in proxy.requests]
+
+
+def _item_texts(page: Node) -> list[str]:
+    """The texts of the summary's items as the page shows them."""
+    texts: list[str] = []
+    for name, tag in (("tldr", "p"), ("insights", "li"), ("qa", "details"), ("takeaways", "li")):
+        section = page.find("section", class_=name)
+        texts += [n.text for n in section.find_all(tag)] if section is not None else []
+    return texts
+
+
+def _instructions(request: dict[str, object], transcript: Transcript) -> list[str]:
+    """The texts of a request to the model, without the transcript's sentences and its title."""
+    texts = [str(m["content"]) for m in request["messages"]]  # type: ignore[attr-defined]
+    for u in Analysis(transcript).units:
+        texts = [t.replace(u.text, " ") for t in texts]
+    return [t.replace(transcript.meta.title, " ") for t in texts]
 
 
 def _shown_sentences(prompt: str, transcript: Transcript) -> list[int]:
@@ -74,6 +95,26 @@ def test_single_call_summary_is_grounded_and_cached(
     assert again.usage is not None and again.usage.cached and again.usage.calls == 0
     assert again.model_dump(exclude={"usage"}) == summary.model_dump(exclude={"usage"})
 
+    # What a reader sees: every item the model wrote is supported where it is placed, nothing
+    # on the page comes from the prompt, and the sections the built-in summary stood in for are
+    # marked, with one quiet line saying so.
+    assert_supported(summary, short_transcript)
+    page = parse(render_page(summary, short_transcript))
+    shown = _item_texts(page)
+    told = " ".join(p for r in proxy.requests for p in _instructions(r, short_transcript))
+    echoed = [run for text in shown for run in shared_runs(text, told, 4)]
+    assert not echoed, f"the page shows text from the prompt: {echoed}"
+    builtin = summary.builtin_sections()
+    for name in ("tldr", "insights", "qa", "takeaways"):
+        section = page.find("section", class_=name)
+        assert section is not None
+        marked = section.find("small", class_="provenance") is not None
+        assert marked == (name in builtin), f"{name}: marked {marked}, built-in {builtin}"
+    note = page.find("p", class_="provenance-note")
+    assert (note is not None) == bool(builtin)
+    if note is not None:
+        assert "could not be verified against the transcript" in note.text
+
 
 def test_long_transcript_runs_map_reduce_within_the_context(
     distill_home: Path, proxy: MangleProxy, long_transcript: Transcript
@@ -99,6 +140,7 @@ def test_long_transcript_runs_map_reduce_within_the_context(
     assert summary.usage.prompt_tokens > p.transcript_tokens * 0.8
     assert_page_shape(summary, SMALL)
     assert_grounded(summary, long_transcript)
+    assert_supported(summary, long_transcript)
     starts = [c.start for c in summary.chapters]
     assert starts == sorted(starts)  # type: ignore[type-var]
 
@@ -116,11 +158,12 @@ def test_mangled_replies_are_retried_or_repaired(
     assert_grounded(summary, short_transcript)
     usage = summary.usage
     assert usage is not None
-    # Two transport retries (429, 500), one retry for the wrong-schema reply; the cut-off
-    # reply was repaired, not asked again.
-    assert usage.retries == 3
-    assert usage.calls == 2 == len([a for a in proxy.seen if a not in ("429", "500")])
-    assert usage.repaired >= 1
+    # Two transport retries (429, 500), one retry for the wrong-schema reply; the cut-off reply
+    # was repaired, not asked again for its JSON. Asked again at most once more, with the reason,
+    # when its items are not what the transcript says.
+    assert usage.calls == len([a for a in proxy.seen if a not in ("429", "500")])
+    assert usage.calls in (2, 3) and usage.retries == 3 + (usage.calls - 2)
+    assert_supported(summary, short_transcript)
 
 
 def test_a_model_that_never_returns_json_fails_clearly(

@@ -15,7 +15,7 @@ from distill.errors import LLMError
 from distill.summarize.builtin.summary import summary_of
 from distill.summarize.llm.pipeline import summarize_with_llm
 from distill.summarize.llm.translate import translate_summary
-from tests.llm.helpers import Replay, assert_grounded
+from tests.llm.helpers import Replay, assert_grounded, assert_supported
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ SUMMARY_REPLY = {
         },
     ],
     "takeaways": [
-        {"text": "Vaccination trains immune memory.", "cite": 5},
+        {"text": "Vaccines train the immune system to recognize germs.", "cite": 5},
         {"text": "Herd immunity needs high coverage.", "cite": 8},
         {"text": "Mild side effects show the immune system works.", "cite": 9},
     ],
@@ -143,9 +143,9 @@ def test_openai_cloud_structured_output_with_fallback_and_cost(
     usage = summary.usage
     assert usage is not None
     assert (usage.calls, usage.prompt_tokens, usage.completion_tokens) == (1, 1200, 600)
-    # Dropped: the rocket. Repaired: the fast-response cite, and the takeaway on vaccination
-    # citing a sentence that shares only "memory" with it, moved to the sentence that says it.
-    assert usage.dropped == 1 and usage.repaired == 2
+    # Dropped: the rocket. Repaired: the fast-response cite, and the takeaway on training the
+    # immune system citing the memory-cells sentence, moved to the sentence that says it.
+    assert usage.dropped == 1 and usage.repaired == 2 and usage.builtin == 0
     assert summary.takeaways[0].start == starts[0]
     assert usage.cost_usd == pytest.approx((1200 * 0.15 + 600 * 0.60) / 1e6)
 
@@ -171,6 +171,163 @@ def test_a_cached_reply_is_grounded_again_for_a_retimed_transcript(
     assert again.usage is not None and again.usage.calls == 0
     assert [i.start for i in again.insights] == [(i.start or 0.0) + 100.0 for i in first.insights]
     assert_grounded(again, later)
+
+
+def test_a_stored_summary_is_verified_again_when_the_verifier_changes(
+    distill_home: Path,
+    replay: Any,
+    short_transcript: Transcript,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from distill.summarize.llm import grounding
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-recorded")
+    server = replay([_openai_ok(SUMMARY_REPLY, 1200, 600)])
+    model = f"openai:gpt-4o-mini?base_url={server.url}/v1&json=json_object"
+    first = summarize_with_llm(short_transcript, model, fallback=summary_of)
+    assert "👶" in [i.emoji for i in first.insights]
+    # A stricter verifier (here: one that reads "newborns" as a cut-off ending) is a new
+    # version: the model is not asked again, but its cached reply is checked again.
+    monkeypatch.setattr(grounding, "CUT_ENDINGS", {"en": frozenset({"newborns"})})
+    monkeypatch.setattr(grounding, "VERIFIER_VERSION", grounding.VERIFIER_VERSION + "-stricter")
+    again = summarize_with_llm(short_transcript, model, fallback=summary_of)
+    assert len(server.requests) == 1
+    assert again.usage is not None and again.usage.calls == 0
+    assert "👶" not in [i.emoji for i in again.insights]
+
+
+# A capable model's quieter failures: good paraphrases next to a changed number, an invented
+# name or detail, and a right sentence cited at the wrong line.
+CAREFUL_REPLY = {
+    "tldr": "A vaccine teaches the immune system to recognize a germ before it causes disease. "
+    "Memory cells then answer a real infection within 12 hours.",
+    "insights": [
+        {"emoji": "🛡️", "text": "Vaccines teach the immune system to recognize a germ before it "
+         "causes disease.", "cite": 1},
+        {"emoji": "🧠", "text": "After the first exposure, memory cells stay in the blood for "
+         "years.", "cite": 5},
+        {"emoji": "🔑", "text": "Antibodies lock onto the antigen like a key in a lock.", "cite": 4},
+        {"emoji": "⏱️", "text": "Memory cells respond within 12 hours when the real virus "
+         "returns.", "cite": 6},
+        {"emoji": "🧑‍🔬", "text": "Dr Jenner found that memory cells remain in the blood for "
+         "years.", "cite": 5},
+        {"emoji": "👶", "text": "Herd immunity protects newborns and people with weak immune "
+         "systems.", "cite": 2},
+        {"emoji": "📊", "text": "Measles needs about 95 percent coverage, the highest of any "
+         "disease.", "cite": 8},
+    ],
+    "qa": [
+        {"question": "How long do memory cells stay in the blood?",
+         "answer": "For years after the first exposure.", "cite": 5},
+        {"question": "What coverage does measles need for herd immunity?",
+         "answer": "About 95 percent.", "cite": 8},
+        {"question": "What coverage does measles need?", "answer": "About 80 percent.", "cite": 8},
+        {"question": "Who made the first mRNA vaccine?",
+         "answer": "Katalin Kariko made it in 2005.", "cite": 10},
+    ],
+    "takeaways": [
+        {"text": "Side effects such as a sore arm or a mild fever mean the immune system is "
+         "working.", "cite": 9},
+        {"text": "mRNA vaccines instruct cells to make a harmless spike protein.", "cite": 10},
+        {"text": "Vaccines cause autism in 1 of 100 children.", "cite": 1},
+    ],
+    "chapters": [
+        {"title": "How vaccines train immunity", "cite": 1},
+        {"title": "Herd immunity and coverage", "cite": 7},
+    ],
+}  # fmt: skip
+
+
+def test_a_capable_models_paraphrases_are_kept_and_its_inventions_dropped(
+    distill_home: Path, replay: Any, short_transcript: Transcript, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-recorded")
+    server = replay([_openai_ok(CAREFUL_REPLY, 1100, 650)])
+    model = f"openai:gpt-4o-mini?base_url={server.url}/v1&json=json_object"
+    summary = summarize_with_llm(short_transcript, model, fallback=summary_of)
+    starts = [s.start for s in short_transcript.segments]
+
+    # The invented second sentence of the TL;DR (a number the talk never says) is gone.
+    assert summary.tldr == CAREFUL_REPLY["tldr"].split(". Memory")[0] + "."
+    assert summary.tldr_provenance == "model"
+    # Paraphrases stay at the sentence that says them; the cite to the wrong line is moved. The
+    # changed number, the invented doctor and the invented "highest of any disease" are dropped.
+    assert [(i.emoji, i.start, i.provenance) for i in summary.insights] == [
+        ("🛡️", starts[0], "model"),
+        ("🧠", starts[4], "model"),
+        ("🔑", starts[3], "model"),
+        ("👶", starts[6], "model-repaired"),
+    ]
+    # "About 95 percent" is "about ninety five percent"; 80 percent and the invented inventor
+    # are not said.
+    assert [(q.answer, q.start) for q in summary.qa] == [
+        ("For years after the first exposure.", starts[4]),
+        ("About 95 percent.", starts[7]),
+    ]
+    assert [t.start for t in summary.takeaways] == [starts[8], starts[9]]
+    assert [c.start for c in summary.chapters] == [starts[0], starts[6]]
+    assert_supported(summary, short_transcript)
+    usage = summary.usage
+    assert usage is not None
+    assert (usage.dropped, usage.repaired, usage.builtin) == (7, 1, 0)
+    assert summary.fallback_note() is None  # every section is the model's
+
+
+def test_an_answer_is_kept_only_where_its_citations_say_it(
+    distill_home: Path, replay: Any, short_transcript: Transcript, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distill.summarize import ask
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-recorded")
+    said = {"found": True, "answer": "They stay in the blood for years.", "cites": [5]}
+    misplaced = {"found": True, "answer": "They stay in the blood for years.", "cites": [1]}
+    invented = {"found": True, "answer": "They stay in the blood for 40 years.", "cites": [5]}
+    server = replay([_openai_ok(r, 300, 30) for r in (said, misplaced, invented)])
+    model = f"openai:gpt-4o-mini?base_url={server.url}/v1&json=json_object"
+    starts = [s.start for s in short_transcript.segments]
+
+    answer = ask(short_transcript, "How long do memory cells stay in the blood?", model=model)
+    assert answer.found and answer.provenance == "model"
+    assert [c.start for c in answer.citations] == [starts[4]]
+    # Cited at the wrong sentence: cited where the passages shown say it.
+    answer = ask(short_transcript, "How long do memory cells remain in the blood?", model=model)
+    assert answer.provenance == "model-repaired" and [c.start for c in answer.citations] == [
+        starts[4]
+    ]
+    # A number the transcript does not say: the built-in answer (the speaker's words) instead.
+    answer = ask(short_transcript, "For how long do memory cells stay in blood?", model=model)
+    assert answer.provenance == "builtin" and "40" not in answer.answer
+    assert answer.citations and answer.citations[0].start == starts[4]
+    assert answer.contract()["provenance"] == "builtin"
+
+
+def test_an_answer_may_name_the_video_and_its_speakers(
+    distill_home: Path, replay: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distill.domain import Segment
+    from distill.summarize import ask
+    from tests.llm.helpers import VACCINES, make_transcript
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-recorded")
+    talk = make_transcript(VACCINES, "Dr Alvarez on Vaccines")
+    talk.segments = [
+        Segment(**{**s.model_dump(), "speaker": "Nurse Okafor"}) for s in talk.segments
+    ]
+    titled = {"found": True, "answer": "According to Dr Alvarez, they stay in the blood for years.",
+              "cites": [5]}  # fmt: skip
+    spoken = {"found": True, "answer": "Okafor says they stay in the blood for years.",
+              "cites": [5]}  # fmt: skip
+    invented = {"found": True, "answer": "Dr Chen says they stay in the blood for years.",
+                "cites": [5]}  # fmt: skip
+    server = replay([_openai_ok(r, 300, 30) for r in (titled, spoken, invented)])
+    model = f"openai:gpt-4o-mini?base_url={server.url}/v1&json=json_object"
+    # The title and the speakers were shown to the model with the passages: naming them is fine.
+    answer = ask(talk, "How long do memory cells stay in the blood?", model=model)
+    assert answer.provenance == "model" and "Dr Alvarez" in answer.answer
+    answer = ask(talk, "How long do memory cells remain in the blood?", model=model)
+    assert answer.provenance == "model" and answer.answer.startswith("Okafor")
+    answer = ask(talk, "For how long do memory cells stay in blood?", model=model)
+    assert answer.provenance == "builtin" and "Chen" not in answer.answer
 
 
 def _anthropic(

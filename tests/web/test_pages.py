@@ -114,6 +114,48 @@ def test_hostile_text_is_escaped_everywhere(client, library):
     assert "</script" not in ld.text and json.loads(ld.text)["name"].startswith("Title <script>")
 
 
+def test_sections_the_builtin_summary_stood_in_for_are_marked(client, library):
+    t = make_transcript("mixed000001", "Bees", lines=["Bees dance.", "Bees make honey."])
+    library.save_transcript(t)
+    library.save_summary(
+        "mixed000001",
+        Summary(
+            source=SourceRef.of(t.meta),
+            model="openai:gpt-4o-mini",
+            tldr="Bees dance and make honey.",
+            tldr_provenance="model",
+            insights=[Insight(emoji="🐝", text="Bees dance.", start=0.0, provenance="model")],
+            qa=[QA(question="What?", answer="Honey.", start=5.0, provenance="builtin")],
+            takeaways=[Takeaway(text="Honey.", start=5.0, provenance="model-repaired")],
+        ),
+    )
+    r = client.get("/v/mixed000001")
+    doc = parse(r.text)
+    note = doc.find("p", class_="provenance-note")
+    assert note is not None and note.text == (
+        "Part of the model's summary could not be verified against the transcript; these "
+        "sections are the built-in summary: Questions & answers."
+    )
+    marked = [
+        s.get("class") for s in doc.find_all("section") if s.find("small", class_="provenance")
+    ]
+    assert marked == ["qa"]
+    assert doc.find("details", class_="qa-item").get("data-provenance") == "builtin"
+    assert [
+        li.get("data-provenance") for li in doc.find_all("li") if li.get("data-provenance")
+    ] == [
+        "model",
+        "model-repaired",
+    ]
+    markdown = client.get("/v/mixed000001/summary.md").text
+    assert "*Part of the model's summary could not be verified" in markdown
+    # A built-in summary, and any summary whose items all verified, carries no marker.
+    seed(library)
+    plain = parse(client.get("/v/bees0000001").text)
+    assert plain.find("p", class_="provenance-note") is None
+    assert plain.find("small", class_="provenance") is None
+
+
 def test_csp_and_security_headers(client, library):
     seed(library)
     r = client.get("/v/bees0000001")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from distill.domain import Answer, Citation, Transcript
+from collections.abc import Callable
+
+from distill.domain import Answer, Citation, Provenance, Transcript
 from distill.llm import Message, get_model
 from distill.llm.cache import ResultCache
 from distill.summarize.llm.calls import Ledger, template
-from distill.summarize.llm.grounding import Grounder
+from distill.summarize.llm.grounding import Grounder, passage_text, supports
 from distill.summarize.llm.pipeline import Budget, system_message
 from distill.summarize.llm.schemas import AnswerReply, answer_schema
+from distill.summarize.llm.verify import clean, sentences
 from distill.summarize.text.analysis import Analysis
 from distill.summarize.text.passages import expand, index_of
 from distill.summarize.text.units import Unit
@@ -38,8 +41,19 @@ def _passages(transcript: Transcript, question: str, limit: int) -> tuple[Analys
     return a, [a.units[i] for i in keep]
 
 
-def ask_with_llm(transcript: Transcript, question: str, model: str) -> Answer:
-    """Answer a question from the passages that match it, citing sentence numbers as times."""
+def ask_with_llm(
+    transcript: Transcript,
+    question: str,
+    model: str,
+    *,
+    fallback: Callable[[Transcript, str], Answer] | None = None,
+) -> Answer:
+    """Answer a question from the passages that match it, citing sentence numbers as times.
+
+    The answer is kept when the sentences it cites (with their neighbours) support each of its
+    sentences, by the test summaries use; else when the passages shown do, cited where they
+    say it; else `fallback` (the built-in answer) stands in, or the answer is "not said".
+    """
     llm = get_model(model)
     analysis, passages = _passages(transcript, question, limit=3)
     if not passages:
@@ -57,14 +71,55 @@ def ask_with_llm(transcript: Transcript, question: str, model: str) -> Answer:
         schema=answer_schema(),
         max_tokens=min(400, budget.final_out),
     )
-    shown = {u.index + 1 for u in passages}
+    answer = clean(reply.answer)
+    if reply.found and answer:
+        found = _verified(analysis, passages, answer, reply.cites)
+        if found is not None:
+            return found
+    if fallback is not None:
+        stand_in = fallback(transcript, question)
+        return stand_in.model_copy(update={"provenance": "builtin"}) if stand_in.found else stand_in
+    return Answer(answer=NOT_SAID, citations=[], found=False)
+
+
+def _verified(
+    analysis: Analysis, passages: list[Unit], answer: str, cites: list[int]
+) -> Answer | None:
+    """The answer with the sentences that say it as citations, if the passages support it."""
     g = Grounder(analysis)
-    answer_terms = g.terms(reply.answer)
-    citations: list[Citation] = []
-    for n in dict.fromkeys(reply.cites):
-        if n in shown and answer_terms & g.term_sets[n - 1]:
-            unit = analysis.units[n - 1]
-            citations.append(Citation(start=unit.start, text=unit.text))
-    if not reply.found or not reply.answer.strip() or not citations:
-        return Answer(answer=NOT_SAID, citations=[], found=False)
-    return Answer(answer=reply.answer.strip(), citations=citations, found=True)
+    shown = {u.index for u in passages}
+    cited = [n - 1 for n in dict.fromkeys(cites) if n - 1 in shown]
+    near = sorted({j for i in cited for j in (i - 1, i, i + 1) if j in shown})
+    parts = sentences(answer)
+    language = analysis.language
+
+    title = (analysis.transcript.meta.title,)
+
+    def supported(units: list[int]) -> bool:
+        # As the summary's passages: with the speakers' names, and the title may be named.
+        texts = [passage_text(analysis.units[j]) for j in units]
+        return bool(units) and all(
+            supports(part, texts, language=language, weight=g.weight, named=title) for part in parts
+        )
+
+    if supported(near):
+        provenance: Provenance = "model"
+    elif supported(sorted(shown)):
+        provenance = "model-repaired"
+        # Cited where it is said: for each sentence of the answer, the shown one sharing most.
+        cited = []
+        for part in parts:
+            terms = g.item(part).terms
+            best = max(sorted(shown), key=lambda j: len(terms & g.term_sets[j]))
+            cited.append(best)
+    else:
+        return None
+    terms = g.item(answer).terms
+    citations = [
+        Citation(start=analysis.units[i].start, text=analysis.units[i].text)
+        for i in dict.fromkeys(cited)
+        if terms & g.term_sets[i]
+    ]
+    if not citations:
+        return None
+    return Answer(answer=answer, citations=citations, found=True, provenance=provenance)

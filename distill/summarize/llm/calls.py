@@ -71,11 +71,12 @@ class Ledger:
         schema: dict[str, Any],
         max_tokens: int,
         accept: Any = None,
+        rejections: int = MAX_FIXES,
     ) -> R:
         """Ask for JSON matching `schema`; repair it, or retry (bounded), until it validates.
 
         `accept(reply, final) -> str | None` may reject a valid reply with a reason (then it is
-        retried); `final` says no retry is left.
+        asked again, at most `rejections` times); `final` says no retry is left.
         """
         key = cache_key(
             "call",
@@ -98,7 +99,9 @@ class Ledger:
                     return cached
         problem = ""
         sent = messages
+        rejected = tries = 0
         for attempt in range(MAX_FIXES + 1):
+            tries = attempt + 1
             # A spoiled reply is often a glitch: ask the same again first, then sample warmer.
             try:
                 done = self.model.complete(
@@ -125,9 +128,13 @@ class Ledger:
                 with self._lock:
                     self.retries += 1
                 continue
-            reason = accept(reply, attempt == MAX_FIXES) if accept is not None else None
+            final = attempt == MAX_FIXES or rejected >= rejections
+            reason = accept(reply, final) if accept is not None else None
             if reason:
                 problem = reason
+                rejected += 1
+                if final:
+                    break
                 # A valid reply the transcript does not support would come back the same if
                 # asked the same: the retry says what was wrong (a few tokens, not the reply).
                 note = template("retry").substitute(problem=reason)
@@ -142,6 +149,6 @@ class Ledger:
             self.cache.put("calls", key, reply.model_dump(mode="json"))
             return reply
         raise SummarizeError(
-            f"{self.model_string} did not return usable JSON after {MAX_FIXES + 1} tries "
+            f"{self.model_string} did not return usable JSON after {tries} tries "
             f"(its last reply {problem}); try again or use a larger model with --model."
         )

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import re
 import threading
-import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from distill.domain import (
-    QA,
-    Chapter,
-    Insight,
     ProgressFn,
-    SourceRef,
     Summary,
-    Takeaway,
     Transcript,
     no_progress,
 )
 from distill.llm import Message, Model, get_model
 from distill.llm.cache import ResultCache, cache_key
 from distill.settings import get_settings
-from distill.speech.sentences import sentence_spans
+from distill.summarize.llm import grounding
 from distill.summarize.llm.calls import PROMPT_VERSION, Ledger, prompt_id, template
-from distill.summarize.llm.grounding import Grounder, GroundingStats, Lines
+from distill.summarize.llm.grounding import CHAPTER_AFTER, Grounder, GroundingStats, Lines
 from distill.summarize.llm.schemas import (
     PAGE,
     NotesReply,
@@ -35,12 +28,12 @@ from distill.summarize.llm.schemas import (
     notes_schema,
     summary_schema,
 )
+from distill.summarize.llm.verify import Page, check_reply, clean
 from distill.summarize.text.analysis import Analysis
 from distill.summarize.text.language import language_name
 from distill.summarize.text.units import Unit
 
 USABLE = 0.9  # share of the context window we fill: token counts are estimates
-_KEPT = "an item is kept only when a line it cites says it"
 
 
 @dataclass
@@ -192,174 +185,6 @@ def notes_bounds(tokens: int, shape: Shape) -> tuple[int, int]:
     return (max(1, hi // 2), hi)
 
 
-def _first_emoji(text: str) -> str | None:
-    """The first emoji of a text with its joiners and modifiers, or None if there is none."""
-    text = text.strip()
-    for i, ch in enumerate(text):
-        if unicodedata.category(ch) == "So" or ord(ch) >= 0x1F000:
-            out = ch
-            j = i + 1
-            while j < len(text) and (
-                text[j] in "\ufe0f\u20e3" or 0x1F3FB <= ord(text[j]) <= 0x1F3FF
-            ):
-                out += text[j]
-                j += 1
-            return out
-    return None
-
-
-_MARKER = re.compile(r"\[\d+\]\s*")
-
-
-def _clean(text: str) -> str:
-    """Model text without the `[n]` sentence markers small models copy from the prompt."""
-    return _MARKER.sub("", text).strip()
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def _chapters_from(insights: list[Insight], takeaways: list[Takeaway], limit: int) -> list[Chapter]:
-    """Chapters at the times of grounded items, titled by their first words."""
-    found: dict[float, str] = {}
-    both: list[Insight | Takeaway] = [*insights, *takeaways]
-    for item in both:
-        if item.start is not None:
-            found.setdefault(item.start, item.text)
-    items = sorted(found.items())
-    step = max(1, len(items) // max(1, limit))
-    return [
-        Chapter(title=" ".join(text.split()[:6]).rstrip(".,;:"), start=start)
-        for start, text in items[::step][:limit]
-    ]
-
-
-def _sentences(text: str, limit: int) -> str:
-    """The first `limit` sentences of a text."""
-    return " ".join(text[b:e].strip() for b, e in sentence_spans(text)[:limit])
-
-
-def _ground_summary(
-    run: _Run, reply: SummaryReply, own_chapters: bool, final: bool = False
-) -> tuple[Summary | None, str | None, GroundingStats]:
-    """Map citations to times, drop unsupported items, trim sections; or say what is empty."""
-    g = run.grounder
-    stats = GroundingStats()
-    shape = run.shape
-    units = run.units
-
-    def start_of(idx: int) -> float | None:
-        return units[idx].start
-
-    seen: list[set[str]] = []
-
-    def fresh(text: str) -> bool:
-        terms = g.terms(text)
-        if any(g.similar(terms, s) for s in seen):
-            return False
-        seen.append(terms)
-        return True
-
-    insights: list[Insight] = []
-    for ins in reply.insights:
-        idx, verdict = g.locate(ins.text, ins.cite)
-        if idx is None or not fresh(ins.text) or len(insights) >= shape.insights[1]:
-            stats.add("dropped")
-            continue
-        stats.add(verdict)
-        # A missing or textual emoji is cosmetic: a neutral one stands in.
-        emoji = _first_emoji(ins.emoji) or "💡"
-        insights.append(Insight(emoji=emoji, text=_clean(ins.text), start=start_of(idx)))
-    seen.clear()
-    qa: list[QA] = []
-    for item in reply.qa:
-        idx, verdict = g.locate(f"{item.question} {item.answer}", item.cite)
-        if (
-            idx is None
-            or not item.answer.strip()
-            or not fresh(item.question)
-            or len(qa) >= shape.qa[1]
-        ):
-            stats.add("dropped")
-            continue
-        stats.add(verdict)
-        qa.append(
-            QA(question=_clean(item.question), answer=_clean(item.answer), start=start_of(idx))
-        )
-    seen.clear()
-    takeaways: list[Takeaway] = []
-    for tk in reply.takeaways:
-        idx, verdict = g.locate(tk.text, tk.cite)
-        if idx is None or not fresh(tk.text) or len(takeaways) >= shape.takeaways[1]:
-            stats.add("dropped")
-            continue
-        stats.add(verdict)
-        takeaways.append(Takeaway(text=_clean(tk.text), start=start_of(idx)))
-    chapters: list[Chapter] = []
-    meta = run.analysis.transcript.meta
-    if own_chapters:
-        chapters = list(meta.chapters)
-    else:
-        starts: set[int] = set()
-        for ch in reply.chapters:
-            idx, verdict = g.locate(ch.title, ch.cite, after=10)
-            if idx is None or idx in starts or len(chapters) >= shape.chapters[1]:
-                stats.add("dropped")
-                continue
-            stats.add(verdict)
-            starts.add(idx)
-            chapters.append(Chapter(title=_clean(ch.title), start=start_of(idx)))
-        chapters.sort(key=lambda c: (c.start is None, c.start or 0.0))
-    # A reply with no grounded Q&A, or neither insights nor takeaways, is retried with the reason.
-    # After the last try, those sections come from the built-in summarizer (the speakers' own
-    # sentences) if the summary is in the transcript's language, else the summary fails clearly.
-    # Insights and takeaways stand in for each other, a TL;DR that says nothing about the
-    # transcript is rebuilt from grounded insights, and missing chapters are placed at grounded
-    # items. Every item filled in is counted as repaired.
-    if not qa or not (insights or takeaways):
-        builtin = _builtin(run) if final else None
-        if builtin is None:
-            empty = [
-                n
-                for n, v in (("qa", qa), ("insights and takeaways", insights or takeaways))
-                if not v
-            ]
-            return None, f"left {' and '.join(empty)} empty: {_KEPT}", stats
-        if not qa:
-            qa = builtin.qa[: shape.qa[1]]
-            stats.repaired += len(qa)
-        if not (insights or takeaways):
-            insights = builtin.insights[: shape.insights[1]]
-            stats.repaired += len(insights)
-    if not takeaways:
-        takeaways = [Takeaway(text=i.text, start=i.start) for i in insights[: shape.takeaways[1]]]
-        stats.repaired += len(takeaways)
-    if not insights:
-        insights = [Insight(emoji="💡", text=t.text, start=t.start) for t in takeaways]
-        stats.repaired += len(insights)
-    tldr = _sentences(_clean(reply.tldr), shape.tldr[1])
-    if not (g.terms(tldr) & g.index.keys()):
-        tldr = " ".join(_sentence(i.text) for i in insights[: shape.tldr[1]])
-        stats.add("repaired")
-    if not chapters and not own_chapters:
-        chapters = _chapters_from(insights, takeaways, run.shape.chapters_for(len(units))[1])
-        stats.repaired += len(chapters)
-    summary = Summary(
-        source=SourceRef.of(meta),
-        model=run.ledger.model_string,
-        language=run.language,
-        tldr=tldr,
-        insights=insights,
-        qa=qa,
-        takeaways=takeaways,
-        chapters=chapters,
-        prompt_version=PROMPT_VERSION,
-    )
-    return summary, None, stats
-
-
 def _builtin(run: _Run) -> Summary | None:
     """The built-in summary of the transcript, if there is one and it is in the language being written."""
     if run.fallback is None or (run.analysis.language or "en").split("-")[0] != run.language:
@@ -368,15 +193,42 @@ def _builtin(run: _Run) -> Summary | None:
     return summary if summary.qa and summary.insights else None
 
 
+def page_of(run: _Run, prompt: str, shown: tuple[str, ...] = ()) -> Page:
+    """What checking a reply to `prompt` needs; `shown` are the transcript's texts in it."""
+    # What the model was told, without the transcript and the title: items echoing it are dropped.
+    told = prompt
+    for text in (*shown, run.title):
+        if text:
+            told = told.replace(text, " ")
+    built: list[Summary | None] = []
+
+    def builtin() -> Summary | None:
+        if not built:
+            built.append(_builtin(run))
+        return built[0]
+
+    return Page(
+        grounder=run.grounder,
+        shape=run.shape,
+        meta=run.analysis.transcript.meta,
+        language=run.language,
+        model=run.ledger.model_string,
+        prompt_version=PROMPT_VERSION,
+        instructions=f"{template('system').substitute()}\n{told}",
+        builtin=builtin,
+    )
+
+
 def _final_call(run: _Run, name: str, budget: Budget, **fields: str) -> Summary:
-    """The call that writes the summary page, accepted only once every section is grounded."""
+    """The call that writes the summary page, accepted once its items are verified."""
     own = bool(run.analysis.transcript.meta.chapters)
     chapters = None if own else run.shape.chapters_for(len(run.units))
     prompt = _summary_prompt(name, run, chapters, **fields)
+    page = page_of(run, prompt, tuple(fields.values()))
     result: dict[str, object] = {}
 
     def accept(reply: SummaryReply, final: bool) -> str | None:
-        summary, problem, stats = _ground_summary(run, reply, own, final)
+        summary, problem, stats = check_reply(page, reply, own, final)
         result["summary"], result["stats"] = summary, stats
         return problem
 
@@ -386,6 +238,9 @@ def _final_call(run: _Run, name: str, budget: Budget, **fields: str) -> Summary:
         schema=summary_schema(run.shape, chapters),
         max_tokens=budget.final_out,
         accept=accept,
+        # Told what was unsupported, a capable model fixes it at once; a weak one does not
+        # improve with more tries, and the built-in summary stands in for it.
+        rejections=1,
     )
     run.tick()
     summary = result["summary"]
@@ -420,14 +275,17 @@ def _map(run: _Run, chunks: list[list[int]], budget: Budget) -> tuple[list[Note]
         stats = GroundingStats()
         notes: list[Note] = []
         for note in reply.notes:
-            idx, verdict = g.locate(note.text, note.cite, lo=lo, hi=hi)
-            stats.add(verdict)
-            if idx is not None:
-                notes.append(Note(idx, note.text.strip()))
+            found = g.locate(clean(note.text), note.cite, lo=lo, hi=hi)
+            stats.add(found.verdict, found.why)
+            if found.unit is not None:
+                notes.append(Note(found.unit, clean(note.text)))
         candidates: list[Note] = []
         if reply.chapter is not None:
-            idx, verdict = g.locate(reply.chapter.title, reply.chapter.cite, after=10, lo=lo, hi=hi)
-            candidates.append(Note(lo if idx is None else idx, reply.chapter.title.strip()))
+            title = clean(reply.chapter.title)
+            found = g.locate(
+                title, reply.chapter.cite, after=CHAPTER_AFTER, at_cite=True, lo=lo, hi=hi
+            )
+            candidates.append(Note(lo if found.unit is None else found.unit, title))
         run.count(stats)
         return notes, candidates
 
@@ -476,10 +334,10 @@ def _collapse(run: _Run, notes: list[Note], budget: Budget, room: int) -> list[N
             out: list[Note] = []
             stats = GroundingStats()
             for note in reply.notes:
-                idx, verdict = g.locate(note.text, note.cite)
-                stats.add(verdict)
-                if idx is not None:
-                    out.append(Note(idx, note.text.strip()))
+                found = g.locate(clean(note.text), note.cite)
+                stats.add(found.verdict, found.why)
+                if found.unit is not None:
+                    out.append(Note(found.unit, clean(note.text)))
             run.count(stats)
             return out or group[: max(1, len(group) // 3)]
 
@@ -515,7 +373,10 @@ def setup_run(
     lang = (language or analysis.language or "en").split("-")[0]
     ledger = Ledger(model=llm, model_string=model, cache=ResultCache())
     run = _Run(llm, analysis, ledger, lang, shape, progress, fallback)
-    key = cache_key("summary", _fingerprint(transcript), model, prompt_id(), lang, repr(shape))
+    # The verifier's version too: a summary checked by an older test is checked again.
+    verifier = grounding.VERIFIER_VERSION
+    fingerprint = _fingerprint(transcript)
+    key = cache_key("summary", fingerprint, model, prompt_id(), verifier, lang, repr(shape))
     return run, Budget.of(llm), key
 
 
@@ -566,6 +427,7 @@ def summarize_with_llm(
     stats = run.stats
     usage = run.ledger.usage()
     usage.grounded, usage.repaired, usage.dropped = stats.grounded, stats.repaired, stats.dropped
+    usage.builtin = stats.builtin
     usage.repaired += run.ledger.repaired_json
     summary.usage = usage
     run.ledger.cache.put("summaries", key, summary.model_dump(mode="json"))

@@ -12,11 +12,13 @@ from distill.domain import (
     Answer,
     Highlight,
     LibraryAnswer,
+    Provenance,
     Summary,
     Transcript,
     VideoMeta,
     page_field,
     paragraph_field,
+    provenance_field,
 )
 
 
@@ -27,6 +29,7 @@ class ChapterOut(BaseModel):
     start: float | None = None
     page: int | None = page_field()
     paragraph: int | None = paragraph_field()
+    provenance: Provenance | None = provenance_field()
 
 
 class VideoOut(BaseModel):
@@ -182,6 +185,7 @@ class InsightOut(BaseModel):
     start: float | None = Field(default=None, description=START_DOC)
     page: int | None = page_field()
     paragraph: int | None = paragraph_field()
+    provenance: Provenance | None = provenance_field()
 
 
 class QAOut(BaseModel):
@@ -190,6 +194,7 @@ class QAOut(BaseModel):
     start: float | None = Field(default=None, description=START_DOC)
     page: int | None = page_field()
     paragraph: int | None = paragraph_field()
+    provenance: Provenance | None = provenance_field()
 
 
 class TakeawayOut(BaseModel):
@@ -197,6 +202,7 @@ class TakeawayOut(BaseModel):
     start: float | None = Field(default=None, description=START_DOC)
     page: int | None = page_field()
     paragraph: int | None = paragraph_field()
+    provenance: Provenance | None = provenance_field()
 
 
 class UsageOut(BaseModel):
@@ -211,6 +217,7 @@ class UsageOut(BaseModel):
     repaired: int = 0
     dropped: int = 0
     retries: int = 0
+    builtin: int = Field(default=0, description="items the built-in summary stood in for")
 
 
 class SummaryOut(BaseModel):
@@ -223,6 +230,7 @@ class SummaryOut(BaseModel):
     language: str
     translated_from: str | None = None
     tldr: str
+    tldr_provenance: Provenance | None = None
     insights: list[InsightOut]
     qa: list[QAOut]
     takeaways: list[TakeawayOut]
@@ -247,6 +255,11 @@ class AnswerOut(BaseModel):
     answer: str
     citations: list[CitationOut]
     found: bool = Field(description="false when the transcript does not seem to answer")
+    provenance: Provenance | None = Field(
+        default=None,
+        description="a model's answer only: model (as cited), model-repaired (moved to the "
+        "passage that says it) or builtin (the built-in summary stood in)",
+    )
 
     @classmethod
     def of(cls, answer: Answer) -> AnswerOut:
