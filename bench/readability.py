@@ -30,7 +30,6 @@ import json
 import re
 import sys
 import time
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,11 +49,55 @@ EVAL = ROOT.parent / "shared" / "eval"
 # Words and phrases that point back at something said before, or join on to it: read first, a
 # TL;DR that opens on one of them points at nothing.
 DANGLING = frozenset(
-    """
-it it's its itself they they're they've them their theirs themselves those these this that
-that's he he's she she's his her him which whose such so and but or nor also then thus hence
-therefore because yet still instead otherwise again another likewise similarly plus both
-""".split()
+    [
+        "it",
+        "it's",
+        "its",
+        "itself",
+        "they",
+        "they're",
+        "they've",
+        "them",
+        "their",
+        "theirs",
+        "themselves",
+        "those",
+        "these",
+        "this",
+        "that",
+        "that's",
+        "he",
+        "he's",
+        "she",
+        "she's",
+        "his",
+        "her",
+        "him",
+        "which",
+        "whose",
+        "such",
+        "so",
+        "and",
+        "but",
+        "or",
+        "nor",
+        "also",
+        "then",
+        "thus",
+        "hence",
+        "therefore",
+        "because",
+        "yet",
+        "still",
+        "instead",
+        "otherwise",
+        "again",
+        "another",
+        "likewise",
+        "similarly",
+        "plus",
+        "both",
+    ]
 )
 DANGLING_PHRASES = (
     "of course",
@@ -74,22 +117,105 @@ DANGLING_PHRASES = (
 )
 # "This video ...", "this meeting ...": the words point at the recording itself, not back.
 SELF = frozenset(
-    "video talk lecture lesson series episode chapter channel course meeting session "
-    "presentation podcast project week".split()
+    [
+        "video",
+        "talk",
+        "lecture",
+        "lesson",
+        "series",
+        "episode",
+        "chapter",
+        "channel",
+        "course",
+        "meeting",
+        "session",
+        "presentation",
+        "podcast",
+        "project",
+        "week",
+    ]
 )
 # Title words that say what kind of video it is, not what it is about.
 NOT_TOPIC = frozenset(
-    "part chapter episode version old new video series essence proof take nontraditional "
-    "discussion discussions presentation presentations meeting meetings introduction "
-    "announcement brief individual general various talking".split()
+    [
+        "part",
+        "chapter",
+        "episode",
+        "version",
+        "old",
+        "new",
+        "video",
+        "series",
+        "essence",
+        "proof",
+        "take",
+        "nontraditional",
+        "discussion",
+        "discussions",
+        "presentation",
+        "presentations",
+        "meeting",
+        "meetings",
+        "introduction",
+        "announcement",
+        "brief",
+        "individual",
+        "general",
+        "various",
+        "talking",
+    ]
 )
 OPERATORS = frozenset(
-    "plus minus times equals equal over squared cubed negative positive divided root power "
-    "sum product of by to the and is a an".split()
+    [
+        "plus",
+        "minus",
+        "times",
+        "equals",
+        "equal",
+        "over",
+        "squared",
+        "cubed",
+        "negative",
+        "positive",
+        "divided",
+        "root",
+        "power",
+        "sum",
+        "product",
+        "of",
+        "by",
+        "to",
+        "the",
+        "and",
+        "is",
+        "a",
+        "an",
+    ]
 )
 NUMBER_WORDS = frozenset(
-    "zero one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
-    "fifty hundred thousand million half".split()
+    [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "thousand",
+        "million",
+        "half",
+    ]
 )
 TEMPLATE = re.compile(
     r"^(?:what (?:is|was|are|were) (?:said|discussed|mentioned) (?:about|on)\b"
@@ -97,6 +223,7 @@ TEMPLATE = re.compile(
     r"|che cosa si dice di\b|o que se diz sobre\b|wat wordt er gezegd over\b)",
     re.IGNORECASE,
 )
+HESITATION = re.compile(r"u+h*m*h*|e+h+m*|e+r+m*|a+h+|h+m+|m+|mhm|uh-huh|mm-hmm|hmm+")
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _STEMMER = None
 
@@ -197,14 +324,16 @@ class Source:
         return not gap or (gap == "," and self.counted(i) and self.counted(i - 1))
 
     def false_start(self, i: int) -> bool:
-        """A letter said just before a word it begins ("w we", "l l attempting")."""
-        w = self.lower[i]
-        return (
-            len(w) == 1
-            and i + 1 < len(self.lower)
-            and self.lower[i + 1].startswith(w)
-            and not self.gaps[i + 1].strip()
-        )
+        """A letter said just before a word it begins ("w we", "l l attempting"), or in lower
+        case right beside a hesitation ("uh w some", "s uh as")."""
+        w, low = self.tokens[i], self.lower
+        if len(w) != 1:
+            return False
+        after = low[i + 1] if i + 1 < len(low) else ""
+        if after.startswith(w.lower()) and not self.gaps[i + 1].strip():
+            return True
+        before = low[i - 1] if i else ""
+        return w.islower() and any(HESITATION.fullmatch(x) for x in (before, after))
 
 
 def srt_words(path: Path) -> Source:

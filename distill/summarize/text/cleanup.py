@@ -22,10 +22,14 @@ from distill.speech.noise import (
 from distill.summarize.text.stopwords import STOPWORDS
 
 # Not speech: bracketed labels, music, turn marks, and short asides in parentheses, which read
-# badly out of their context (the loaders keep words in parentheses; what is shown drops them).
+# badly out of their context (the loaders keep words in parentheses; what is shown drops them,
+# unless they hold a number or a letter: "the point (3, 4)" keeps its coordinates).
 _NONSPEECH = re.compile(
     "|".join((BRACKETED.pattern, r"\((?:[^()]{0,30})\)", MUSIC_NOTES.pattern, TURN_MARK.pattern))
 )
+# A number, or a letter on its own other than "a" and "I": what a speaker says that is content.
+# ("F_" is how some transcripts spell a letter said on its own.)
+_SYMBOLIC = re.compile(r"\d|(?<![^\W_]|')(?![aAI](?![^\W_]|'))[^\W\d_](?![^\W_]|')")
 _SPEAKER = re.compile(r"^\s*(?:-\s*)?[A-Z][\w.'-]*(?:\s+[\w.'-]+){0,3}\s*:\s+(?=\S)")
 _COMMA_FILLERS = re.compile(
     rf"(?:^|(?<=[,.;!?]))\s*(?:{alternatives(CLAUSE_FILLERS)})\s*(?:,|(?=[.!?]|$))",
@@ -34,26 +38,36 @@ _COMMA_FILLERS = re.compile(
 _MID_FILLERS = re.compile(
     rf",?\s+(?:{alternatives(MID_FILLERS)})\s*(?:,|(?=[.!?]|$))", re.IGNORECASE
 )
-# Fillers and cut-off words ending in a hyphen ("pau- you"), removed in one pass.
+# Fillers, with a lower-case letter cut off next to one ("uh w some", "s uh as": a letter said
+# beside a hesitation is a false start), and cut-off words ending in a hyphen ("pau- you"; one
+# letter only before the word it begins: "w- we", never "x- and y-axes"), in one pass.
 _NOISE = re.compile(
-    rf"(?i:(?<![\w'])(?:{HESITATION}|{BACKCHANNEL})(?![\w'])[,.]?\s*)"
-    r"|(?<![\w-])[A-Za-z]{1,12}-(?=\s)"
+    rf"(?:(?<![\w'-])[b-hj-z]\s+)?(?i:(?<![\w'])(?:{BACKCHANNEL}|{HESITATION})(?![\w'])[,.]?\s*)"
+    r"(?:[b-hj-z]\s+(?=[\w']))?"
+    r"|(?<![\w-])(?:[A-Za-z]{2,12}|([A-Za-z])(?=-\s+(?i:\1)))-(?=\s)"
 )
-# A lone consonant before a small word or the word it starts ("t some", "w we") is cut off;
-# before other words it may be a name ("t cells", "plan b") and stays.
+# A lone consonant said just before the word it starts ("w we", "t the") is cut off; anywhere
+# else a letter is content ("if both b and c are non-zero", "plan b").
 _LONE_LETTER = re.compile(r"(?<![\w'-])([b-df-hj-tw])\s+(?=([\w']+))")
-# A short fragment that begins the next word ("th the", "ex extract") is a false start.
-_PREFIX_START = re.compile(r"(?<![\w'-])([A-Za-z]{1,4})\s+(?=\1[a-z])", re.IGNORECASE)
-# "the the", "I think I think": a word or a pair of words said again at once.
+# A short fragment that begins the next word ("th the", "ex extract") is a false start; a single
+# letter is not ("e equals", "v very": a variable), unless _LONE_LETTER says so.
+_PREFIX_START = re.compile(r"(?<![\w'-])([A-Za-z]{2,4})\s+(?=\1[a-z])", re.IGNORECASE)
+# "the the", "I think I think": a word or a pair of words said again at once; never one with a
+# number or a letter, which speakers say again as content ("the vector 1, 1", "b times b").
 # The lookaheads only forbid backtracking into a word (a capture must end where a word ends anyway).
 _REPEAT = re.compile(r"\b([\w']+(?![\w'])(?:\s+[\w']+(?![\w']))?)(?:[\s,]+\1\b)+", re.IGNORECASE)
 _LEADING = re.compile(rf"^(?:(?:{alternatives(LEADING_MARKERS)})\b[,.]?\s+)+", re.IGNORECASE)
 _DUP_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
 
 
+def _nonspeech(m: re.Match[str]) -> str:
+    found = m.group()
+    return found if found[0] == "(" and _SYMBOLIC.search(found) else " "
+
+
 def strip_speaker(text: str) -> str:
     """Drop a leading `Speaker:` label and non-speech markers like [Music] or >>."""
-    return _SPEAKER.sub("", _NONSPEECH.sub(" ", text), count=1)
+    return _SPEAKER.sub("", _NONSPEECH.sub(_nonspeech, text), count=1)
 
 
 def _keep(language: str) -> frozenset[str]:
@@ -62,10 +76,12 @@ def _keep(language: str) -> frozenset[str]:
 
 
 def _drop_letter(m: re.Match[str]) -> str:
-    following = m.group(2).lower()
-    if following in STOPWORDS["en"] or following.startswith(m.group(1)):
-        return ""
-    return m.group(0)
+    return "" if m.group(2).lower().startswith(m.group(1)) else m.group(0)
+
+
+def _once(m: re.Match[str]) -> str:
+    """A repeat said once, unless it holds a number or a letter."""
+    return m.group(0) if _SYMBOLIC.search(m.group(1)) else m.group(1)
 
 
 def _substitute(text: str, language: str) -> str:
@@ -77,7 +93,7 @@ def _substitute(text: str, language: str) -> str:
         text = _COMMA_FILLERS.sub(",", text)
     text = _LONE_LETTER.sub(_drop_letter, text)
     text = _PREFIX_START.sub(lambda m: m.group(0) if m.group(1).lower() in keep else "", text)
-    return _REPEAT.sub(r"\1", text)
+    return _REPEAT.sub(_once, text)
 
 
 # ---- the shortcut: most pieces of speech have nothing to remove ----------------------------
@@ -182,19 +198,18 @@ def _repeat_starts(low: str, runs: list[str]) -> Iterator[int]:
 
 
 def _lone_letters(runs: list[str]) -> Iterator[int]:
-    """Runs _LONE_LETTER may drop: a letter before a stop word or the word it starts."""
+    """Runs _LONE_LETTER may drop: a letter before the word it starts."""
     for i in compress(range(len(runs) - 1), map(_LONE.__contains__, runs)):
-        following = runs[i + 1]
-        if following in STOPWORDS["en"] or following.startswith(runs[i]):
+        if runs[i + 1].startswith(runs[i]):
             yield i
 
 
 def _fragments(runs: list[str]) -> Iterator[int]:
-    """Runs _PREFIX_START may drop: 1-4 letters, no stop word, starting the next run."""
+    """Runs _PREFIX_START may drop: 2-4 letters, no stop word, starting the next run."""
     for i in compress(range(len(runs) - 1), map(str.startswith, runs[1:], runs)):
         fragment = runs[i]
         if (
-            len(fragment) <= 4
+            2 <= len(fragment) <= 4
             and len(runs[i + 1]) > len(fragment)
             and fragment.isalpha()
             and fragment not in STOPWORDS["en"]

@@ -17,6 +17,9 @@ from distill.summarize.text.words import Lexicon, words
 _SPLIT_AT = re.compile(
     r"[,;:\s](?:(?<=[,;:])\s+|(?<=\s)\s*(?=(?:and|but|so|because|which|then)\s))", re.IGNORECASE
 )
+# A list of numbers or letters ("x, y, z", "0, 1, 2, 3") is never cut between its members.
+_ENDS_IN_SYMBOL = re.compile(r"(?<![\w'])(?:\d[\d.]*|[^\W\d_])\Z")
+_SYMBOL = re.compile(r"(?:\d|[^\W\d_](?![\w']))")
 _SPEAKER_NAME = re.compile(r"^\s*([A-Z][\w.'-]*(?:\s+[\w.'-]+){0,3})\s*:\s+\S")
 
 # Words that often open a new sentence in speech: a place to cut unpunctuated captions.
@@ -55,7 +58,14 @@ def _split_long(text: str, limit: int = MAX_WORDS) -> list[tuple[int, int]]:
     """Spans of a long sentence cut at clause boundaries into pieces of at most ~limit words."""
     if len(text.split()) <= limit:
         return [(0, len(text))]
-    cuts = [m.end() for m in _SPLIT_AT.finditer(text)]
+    cuts = [
+        m.end()
+        for m in _SPLIT_AT.finditer(text)
+        if not (
+            _ENDS_IN_SYMBOL.search(text, max(0, m.start() - 12), m.start())
+            and _SYMBOL.match(text, m.end())
+        )
+    ]
     spans: list[tuple[int, int]] = []
     begin = 0
     target = max(12, limit // 2)
