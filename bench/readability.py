@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 from distill.domain import Summary, Transcript  # noqa: E402
 from distill.errors import SummarizeError  # noqa: E402
@@ -324,8 +324,8 @@ class Source:
         return not gap or (gap == "," and self.counted(i) and self.counted(i - 1))
 
     def false_start(self, i: int) -> bool:
-        """A letter said just before a word it begins ("w we", "l l attempting"), or in lower
-        case right beside a hesitation ("uh w some", "s uh as")."""
+        """A letter said just before a word it begins ("w we", "l l attempting") or said twice
+        ("b b"), or in lower case right beside a hesitation ("uh w some", "s uh as")."""
         w, low = self.tokens[i], self.lower
         if len(w) != 1:
             return False
@@ -333,6 +333,8 @@ class Source:
         if after.startswith(w.lower()) and not self.gaps[i + 1].strip():
             return True
         before = low[i - 1] if i else ""
+        if before == low[i] and not self.gaps[i].strip():  # "b b": one of them may go
+            return True
         return w.islower() and any(HESITATION.fullmatch(x) for x in (before, after))
 
 
@@ -354,6 +356,7 @@ def meeting_words(path: Path) -> Source:
 
 
 WINDOW = 12  # source tokens searched for the next word of an item
+_END = re.compile(r"[.!?]")
 
 
 def _match(src: Source, tokens: list[str], pos: int, step: int) -> list[int]:
@@ -388,15 +391,17 @@ def lost_tokens(src: Source, text: str) -> list[str] | None:
         return None
     j = min(anchors, key=lambda k: (counts[item[k]] if len(item[k]) > 2 else 10**9, k))
     best: list[int] = []
-    best_key = (-1, 0)
+    best_key = (-1, 0, 0)
     for p in src.where[item[j]][:400]:
         before = _match(src, item[:j][::-1], p - 1, -1)[::-1]
         matched = [*before, p, *_match(src, item[j + 1 :], p + 1, 1)]
         hits = [q for q in matched if q >= 0]
-        key = (len(hits), -(hits[-1] - hits[0]))
+        # Most words found, then the fewest sentence ends crossed, then the tightest stretch.
+        ends = sum(1 for q in range(hits[0] + 1, hits[-1] + 1) if _END.search(src.gaps[q]))
+        key = (len(hits), -ends, -(hits[-1] - hits[0]))
         if key > best_key:
             best, best_key = matched, key
-            if len(hits) == len(item):
+            if len(hits) == len(item) and not ends:
                 break
     if best_key[0] < max(2, 0.8 * len(item)):
         return None
@@ -512,9 +517,16 @@ def channel_dev(folder: Path, stops: frozenset[str], pages: set[str]) -> Figures
     return fig
 
 
-def meetings_dev(folder: Path, stops: frozenset[str], pages: set[str]) -> Figures:
+def _load_meeting(path: Path) -> Transcript:
+    """A meetings-dev file as bench/quality.py loads it."""
+    if str(ROOT / "bench") not in sys.path:
+        sys.path.insert(0, str(ROOT / "bench"))
     from quality import load_meeting
 
+    return load_meeting(path)
+
+
+def meetings_dev(folder: Path, stops: frozenset[str], pages: set[str]) -> Figures:
     from distill.summarize import ask, summarize
 
     fig = Figures("meetings-dev")
@@ -523,7 +535,7 @@ def meetings_dev(folder: Path, stops: frozenset[str], pages: set[str]) -> Figure
             continue
         ref = json.loads(line)
         path = folder / ref["file"]
-        t = load_meeting(path)
+        t = _load_meeting(path)
         src = meeting_words(path)
         t0 = time.perf_counter()
         s = summarize(t)
@@ -583,7 +595,6 @@ def description_cases(folder: Path) -> tuple[int, int, list[str]]:
 
 def rouge(folder: Path) -> tuple[float, float, float]:
     """ROUGE-1/2/L F1 of the summary text (tldr + takeaways) on meetings-dev, as bench/quality.py."""
-    from quality import load_meeting
     from rouge_score import rouge_scorer
 
     from distill.summarize import summarize
@@ -592,7 +603,7 @@ def rouge(folder: Path) -> tuple[float, float, float]:
     refs = [json.loads(line) for line in (folder / "refs.jsonl").read_text().splitlines() if line]
     totals = [0.0, 0.0, 0.0]
     for ref in refs:
-        s = summarize(load_meeting(folder / ref["file"]))
+        s = summarize(_load_meeting(folder / ref["file"]))
         text = " ".join([s.tldr, *(t.text for t in s.takeaways)])
         score = scorer.score(" ".join(ref["summary"]), text)
         for k, key in enumerate(("rouge1", "rouge2", "rougeL")):

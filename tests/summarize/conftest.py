@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -123,3 +127,16 @@ def bees() -> list[str]:
 def to_srt() -> Callable[..., str]:
     """Render sentences as an .srt caption file."""
     return srt
+
+
+@pytest.fixture(scope="session")
+def reader() -> ModuleType:
+    """bench/readability.py: the definitions of what reads badly (dangling openings, the topic a
+    title names, letters and numbers lost), shared by the benchmark and the tests."""
+    path = Path(__file__).resolve().parents[2] / "bench" / "readability.py"
+    spec = importlib.util.spec_from_file_location("readability_bench", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module

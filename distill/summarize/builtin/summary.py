@@ -22,6 +22,7 @@ from distill.summarize.builtin.chapters import make_chapters, meta_chapters, seg
 from distill.summarize.builtin.emoji import pick_emoji
 from distill.summarize.builtin.qa import find_qa
 from distill.summarize.text.analysis import Analysis, cosine, normalise
+from distill.summarize.text.reference import THESIS, points_back, title_terms
 from distill.summarize.text.stopwords import word_set
 from distill.summarize.text.units import Unit
 
@@ -31,6 +32,9 @@ POOL = 120  # candidates considered by the redundancy-aware selections
 NEAR_DUPLICATE = 0.55
 SPREAD = 0.12  # insights from a chapter that already has some count this much less
 POSITION = 0.25  # weight of being early in the talk, for the TL;DR
+TOPIC = 0.8  # worth of naming the topic, for a TL;DR sentence
+CUE = 0.3  # worth of stating the thesis, or of closing the talk, for a TL;DR sentence
+PAIR_WORDS = 45  # a sentence that points back is quoted with the one before it, up to this
 _ANAPHORA = word_set("it this that they these those he she them its their there")
 
 
@@ -113,10 +117,48 @@ def _candidates(units: list[Unit]) -> list[int]:
     return _eligible(units, 1)
 
 
-def pick_tldr(a: Analysis, s: Salience, pool: list[int]) -> list[Unit]:
-    """Two or three sentences that together cover the talk's main terms best."""
+def _tldr_groups(a: Analysis, ranked: list[int]) -> list[tuple[int, ...]]:
+    """What a TL;DR may quote: a sentence that stands alone, or one that points back (in English:
+    "It ...", "But ...", "For example, ...") with the sentence before it, when that one stands
+    alone; never a question."""
     units = a.units
+    if not a.lex.english:
+        return [(i,) for i in ranked if not units[i].question]
+    groups: list[tuple[int, ...]] = []
+    for i in ranked:
+        u = units[i]
+        if u.question:
+            continue
+        if not points_back(u.tokens):
+            groups.append((i,))
+            continue
+        if i == 0:
+            continue
+        before = units[i - 1]
+        if (
+            before.terms
+            and not before.question
+            and before.speaker == u.speaker
+            and before.n_words + u.n_words <= PAIR_WORDS
+            and not points_back(before.tokens)
+        ):
+            groups.append((i - 1, i))
+    return groups
+
+
+def pick_tldr(a: Analysis, s: Salience, pool: list[int]) -> list[Unit]:
+    """Two or three sentences that say what the talk is about and cover its main terms best.
+
+    They name the topic (the words of the title the talk says): the first one picked does, when
+    any can. Statements of the thesis, the opening and the close weigh more. None points back
+    at something left out.
+    """
+    units = a.units
+    n = len(units)
     ranked = sorted(pool, key=lambda i: (-(s.global_score[i] + s.lead_score[i]), i))[:POOL]
+    groups = _tldr_groups(a, ranked) or [(i,) for i in ranked]
+    # A title says what the talk is about; its key phrases already count in what a sentence covers.
+    topic = title_terms(a)
     centroid = a.centroid
     # The 40 heaviest terms (ties by term): only those at least as heavy as the 40th are sorted.
     heaviest = sorted(centroid.values(), reverse=True)[:40]
@@ -129,36 +171,54 @@ def pick_tldr(a: Analysis, s: Salience, pool: list[int]) -> list[Unit]:
     for t, w in s.kp_weight.items():
         gain_w[t] = gain_w.get(t, 0.0) + 0.5 * w * peak
     best_score = max((s.global_score[i] for i in ranked), default=1.0) or 1.0
-    chosen: list[Unit] = []
+    english = a.lex.english
+
+    def fixed(group: tuple[int, ...]) -> tuple[set[str], int, float]:
+        """Terms, words and the worth that does not change as sentences are picked."""
+        terms = set().union(*(a.term_sets[i] for i in group))
+        worth = 0.6 * max(s.global_score[i] for i in group) / best_score
+        worth += 0.5 * s.lead_score[group[0]] / POSITION
+        if terms & topic:
+            worth += TOPIC
+        if english and any(THESIS.search(units[i].text) for i in group):
+            worth += CUE
+        if group[-1] >= n - max(2, n // 10):  # the close
+            worth += CUE
+        return terms, sum(units[i].n_words for i in group), worth
+
+    facts = {g: fixed(g) for g in groups}
+    chosen: list[tuple[int, ...]] = []
     picked: set[int] = set()
     covered: set[str] = set()
-    words = 0
+    words = sentences = 0
     target = 3 if len(pool) >= 6 else min(2, len(pool))
-    while len(chosen) < target:
+    naming = any(facts[g][0] & topic for g in groups)  # the first sentence picked names it
+    while sentences < target:
         best, best_gain = None, 0.0
-        for i in ranked:
-            u = units[i]
-            if i in picked or (chosen and words + u.n_words > TLDR_WORDS):
+        for g in groups:
+            terms, n_words, worth = facts[g]
+            if picked.intersection(g) or (
+                chosen and (words + n_words > TLDR_WORDS or sentences + len(g) > target)
+            ):
                 continue
-            if _too_close(u, chosen, 0.4):
+            if not chosen and naming and not terms & topic:
                 continue
-            fresh = sum(gain_w.get(t, 0.0) for t in a.term_sets[i] - covered)
-            gain = (
-                fresh / math.sqrt(max(8, u.n_words))
-                + 0.6 * s.global_score[i] / best_score
-                + 0.5 * s.lead_score[i] / POSITION
-            )
+            if any(_too_close(units[i], [units[j] for c in chosen for j in c], 0.4) for i in g):
+                continue
+            fresh = sum(gain_w.get(t, 0.0) for t in terms - covered)
+            gain = fresh / math.sqrt(max(8, n_words)) + worth
             if gain > best_gain:
-                best, best_gain = u, gain
+                best, best_gain = g, gain
         if best is None:
             break
         chosen.append(best)
-        picked.add(best.index)
-        covered.update(best.terms)
-        words += best.n_words
+        picked.update(best)
+        covered.update(facts[best][0])
+        words += facts[best][1]
+        sentences += len(best)
     if not chosen and ranked:
-        chosen.append(units[ranked[0]])
-    return sorted(chosen, key=lambda u: u.index)
+        chosen.append((ranked[0],))
+    return [units[i] for i in sorted({i for g in chosen for i in g})]
 
 
 def _topic_ranges(a: Analysis, s: Salience) -> list[tuple[int, int]]:

@@ -1,0 +1,125 @@
+"""A summary you can read instead of watching: a TL;DR that stands alone and names the topic,
+no letter or number lost, real questions only, on made-up and real talks."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from distill.domain import Segment, Transcript, VideoMeta
+from distill.sources import resolve
+from distill.summarize import summarize
+from tests.conftest import eval_dir_or_skip
+from tests.summarize.conftest import transcript_of
+
+GLACIERS = [
+    "It moves a few metres a year, pushed by its own weight.",
+    "Glaciers are rivers of ice that form where more snow falls than melts.",
+    "For example, the Aletsch glacier is twenty kilometres long and a kilometre deep in places.",
+    "As a glacier slides, it grinds the rock beneath it into fine flour.",
+    "That rock flour makes glacier lakes milky and turquoise.",
+    "Glaciers carve U-shaped valleys, which is how we know where glaciers once were.",
+    "But they are shrinking: most glaciers in the Alps have lost half their ice since 1900.",
+    "It is the fastest retreat since measurements began.",
+    "When a glacier melts, the rock it carried is left behind as a moraine.",
+    "Or it drops huge boulders far from where they came from, called erratics.",
+    "So glaciers shape mountains, feed rivers, and record the climate.",
+]
+
+
+def test_the_tldr_stands_alone_and_names_the_title(reader) -> None:
+    t = transcript_of(GLACIERS * 2)
+    t.meta.title = "How glaciers shape mountains | Earth science, part 3"
+    s = summarize(t)
+    assert reader.dangling_opening(s.tldr) is None, s.tldr
+    assert "glacier" in s.tldr.lower()
+    # A sentence that points back is shown only after the one it points to.
+    sentences = [x.strip() + "." for x in s.tldr.split(".") if x.strip()]
+    said = [g.rstrip(".") for g in GLACIERS]
+    for before, sentence in zip(sentences, sentences[1:], strict=False):
+        if reader.dangling_opening(sentence):
+            assert said.index(before.rstrip(".")) + 1 == said.index(sentence.rstrip("."))
+
+
+@st.composite
+def talks(draw: st.DrawFn) -> Transcript:
+    """Talks of sentences that often open on a pointing word, with letters and numbers."""
+    openers = ["It", "They", "That", "So", "But", "Or", "Of course,", "For example,", "The", "A"]
+    content = str.split("glacier valley ice rock river delta storm engine signal garden soil seed")
+    symbols = ["b", "c", "x", "3", "0", "2", "t", "n", "1, 1", "3, 0", "(2, 4)"]
+    glue = str.split("the a of and to in is with on by from")
+    fillers = ["um", "uh", "you know,"]
+    pool = st.one_of(
+        st.sampled_from(content), st.sampled_from(symbols), st.sampled_from(glue),
+        st.sampled_from(fillers),
+    )  # fmt: skip
+    sentences = draw(
+        st.lists(st.tuples(st.sampled_from(openers), st.lists(pool, min_size=5, max_size=16)),
+                 min_size=3, max_size=30)
+    )  # fmt: skip
+    segments = [
+        Segment(start=4.0 * i, end=4.0 * i + 3.5, text=f"{opener} {' '.join(words)}.")
+        for i, (opener, words) in enumerate(sentences)
+    ]
+    meta = VideoMeta(kind="captions", id="gen-1234", title=draw(st.sampled_from(content)))
+    return Transcript(meta=meta, language="en", segments=segments)
+
+
+PROPERTIES = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+
+
+@PROPERTIES
+@given(t=talks())
+def test_a_tldr_never_opens_on_a_word_pointing_back(t: Transcript, reader) -> None:
+    standing = [s for s in t.segments if not reader.dangling_opening(s.text)]
+    assume(sum(len(s.text.split()) >= 8 for s in standing) >= 1)
+    s = summarize(t)
+    assert reader.dangling_opening(s.tldr) is None, s.tldr
+
+
+@PROPERTIES
+@given(t=talks())
+def test_no_item_loses_a_letter_or_number_its_sentence_had(t: Transcript, reader) -> None:
+    source = reader.Source()
+    for seg in t.segments:
+        source.add(seg.text)
+    s = summarize(t)
+    for kind, text in reader.items_of(s):
+        assert reader.lost_tokens(source, text) == [], (kind, text)
+
+
+def _titled_channel() -> list[Transcript]:
+    folder = eval_dir_or_skip("channel-dev")
+    titles = {}
+    for line in (folder / "videos.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            video = json.loads(line)
+            titles[video["file"]] = video["title"]
+    talks = []
+    for path in sorted(folder.glob("*.srt")):
+        t = resolve(str(path))
+        if len(t.segments) >= 5:
+            t.meta.title = titles[path.name]
+            talks.append(t)
+    return talks
+
+
+def test_real_captions_read_as_a_summary(reader) -> None:
+    """On the channel's real captions with their titles: no TL;DR points back at nothing, all but
+    one name the topic, no item loses a letter or number."""
+    stops = reader.stop_words()
+    unnamed = []
+    folder = eval_dir_or_skip("channel-dev")
+    for t in _titled_channel():
+        s = summarize(t)
+        assert reader.dangling_opening(s.tldr) is None, (t.meta.title, s.tldr)
+        if not reader.names_topic(s.tldr, reader.topic_stems(t.meta.title, stops)):
+            unnamed.append(t.meta.title)
+        source = reader.srt_words(folder / f"{t.meta.id.rsplit('-', 1)[0]}.en.srt")
+        for kind, text in reader.items_of(s):
+            assert reader.lost_tokens(source, text) == [], (t.meta.title, kind, text)
+    assert len(unnamed) <= 1, unnamed
