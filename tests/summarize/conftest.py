@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,12 @@ import pytest
 
 from distill.domain import Segment, Summary, Transcript, VideoMeta
 from distill.summarize.text.words import Lexicon
+
+# The questions a template makes, in every language the summarizer writes: never asked.
+TEMPLATE = re.compile(
+    r"(?i)what (?:is|are) said about|¿qué se dice sobre|que dit-on de|was wird über|"
+    r"che cosa si dice di|o que se diz sobre|wat wordt er gezegd over"
+)
 
 
 def transcript_of(sentences: list[str], *, timed: bool = True, step: float = 4.0) -> Transcript:
@@ -53,6 +60,7 @@ def check_invariants(transcript: Transcript, summary: Summary) -> None:
         assert lex.terms(text), f"filler-only item: {text!r}"
     for qa in summary.qa:
         assert qa.question.strip() and lex.terms(qa.answer)
+        assert not TEMPLATE.match(qa.question), qa.question  # only real questions
     texts = [i.text for i in summary.insights]
     assert len(texts) == len(set(texts)), texts
     assert all(i.emoji for i in summary.insights)

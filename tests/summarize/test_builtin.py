@@ -28,7 +28,7 @@ def test_tldr_names_the_key_terms_of_a_known_topic(make_transcript, check_summar
     assert "How do bees find the best flowers?" in questions
     answer = next(q.answer for q in s.qa if q.question == "How do bees find the best flowers?")
     assert "waggle dance" in answer
-    assert 4 <= len(s.qa) <= 6
+    assert 3 <= len(s.qa) <= 6
     assert 6 <= len(s.insights) <= 8
     assert len(s.chapters) >= 2 and s.chapters[0].start == 0.0
     assert len({c.title for c in s.chapters}) == len(s.chapters)
@@ -133,7 +133,9 @@ def test_real_captions_and_meetings_keep_every_invariant(check_summary) -> None:
         t = resolve(str(path))
         s = summarize(t)
         check_summary(t, s)
-        assert s.tldr and s.insights and s.qa and s.takeaways and s.chapters, path.name
+        assert s.tldr and s.insights and s.takeaways and s.chapters, path.name
+        # Questions only where the talk has real ones: none is a template.
+        assert not any(q.question.startswith("What is said about") for q in s.qa)
         assert s.model_dump() == summarize(t).model_dump()
     refs = [json.loads(line) for line in (meetings[0].parent / "refs.jsonl").open()]
     first = refs[0]

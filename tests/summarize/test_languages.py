@@ -48,7 +48,7 @@ def test_a_spanish_talk_gets_spanish_questions_answered_by_its_definitions() -> 
     t = _talk(VACUNAS, "Vacunas")
     s = summarize(t)
     assert s.language == "es"
-    assert 4 <= len(s.qa) <= 6
+    assert 3 <= len(s.qa) <= 6  # only real questions: here the definitions the talk gives
     # Every generated question is in Spanish, and a "what is" question is answered by the
     # sentence that defines the term, at its time, asked the way the speaker says the term.
     assert all(q.question.startswith("¿") for q in s.qa if q.question not in VACUNAS)

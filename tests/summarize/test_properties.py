@@ -95,7 +95,7 @@ def test_every_section_is_filled_from_twenty_sentences(t: Transcript, check_summ
     assume(sentences_with_content >= 20)
     summary = summarize(t)
     check_summary(t, summary)
-    assert summary.tldr and summary.insights and summary.qa
+    assert summary.tldr and summary.insights  # questions only where the talk has real ones
     assert summary.takeaways and summary.chapters
 
 

@@ -4,6 +4,7 @@ no letter or number lost, real questions only, on made-up and real talks."""
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -123,3 +124,60 @@ def test_real_captions_read_as_a_summary(reader) -> None:
         for kind, text in reader.items_of(s):
             assert reader.lost_tokens(source, text) == [], (t.meta.title, kind, text)
     assert len(unnamed) <= 1, unnamed
+
+
+PROBLEM = [
+    "Today we look at the brachistochrone problem and the curve it asks for.",
+    "The brachistochrone problem asks for the curve of fastest descent between two points.",
+    "Johann Bernoulli posed the brachistochrone problem in 1696 to the best minds of Europe.",
+    "A cycloid is the curve traced by a point on the rim of a rolling wheel.",
+    "To find the curve of fastest descent, Bernoulli thought about light passing through glass.",
+    "When light passes from air into water, it bends towards the normal.",
+    "Snell's law says the sine of the angle divided by the speed stays constant.",
+    "Newton solved the problem overnight, right?",
+    "Or is the straight line faster after all?",
+    "Why does the cycloid win the race?",
+    "The cycloid wins because the ball picks up speed early on the steep start of the curve.",
+    "So the cycloid is the brachistochrone, and light had the answer all along.",
+]
+
+
+def test_only_real_questions_each_answered_by_the_sentence_that_says_so() -> None:
+    t = transcript_of(PROBLEM * 2)
+    s = summarize(t)
+    asked = {q.question: q.answer for q in s.qa}
+    assert 3 <= len(asked) <= 6, asked
+    assert asked.get("What is a cycloid?", "").startswith("A cycloid is the curve")
+    assert asked.get("Who posed the brachistochrone problem?", "").startswith("Johann Bernoulli")
+    assert "How do you find the curve of fastest descent?" in asked
+    # No tag question, none that opens on a word pointing back, none from a template.
+    assert not any(q.endswith(", right?") or q.startswith("Or ") for q in asked)
+    assert not any(q.startswith("What is said about") for q in asked)
+
+
+# The questions the summarizer words itself, each from the sentence that answers it.
+MADE = re.compile(
+    r"^(?:What happens|Who |How do you |Why |How (?:does|do) .+ work\?|What (?:does|do) |"
+    r"What (?:is|are) .+ used for\?)"
+)
+
+
+def test_questions_of_real_talks_are_real(reader) -> None:
+    """On real captions and meetings: no template; "What is X?" is answered by a sentence that
+    says X; a question the speaker asks is shown as asked."""
+    meetings = sorted(eval_dir_or_skip("meetings-dev").glob("*.txt"))[:8]
+    talks = [*_titled_channel(), *(resolve(str(p)) for p in meetings)]
+    count = 0
+    for t in talks:
+        said = reader.Source()
+        for seg in t.segments:
+            said.add(seg.text)
+        for q in summarize(t).qa:
+            count += 1
+            assert not reader.TEMPLATE.match(q.question), q.question
+            if q.question.startswith(("What is ", "What are ")):
+                x = q.question.split(" ", 2)[2].rstrip("?").removeprefix("the ")
+                assert x.lower().split()[0] in q.answer.lower(), (q.question, q.answer)
+            elif not MADE.match(q.question):
+                assert reader.lost_tokens(said, q.question) is not None, q.question  # as asked
+    assert count >= len(talks)  # about one real question a talk at least, on average

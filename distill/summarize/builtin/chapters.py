@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
 
 from distill.domain import Chapter, Transcript
-from distill.summarize.text.analysis import GENERIC, Analysis, Keyphrase
+from distill.summarize.builtin.naming import Said, nameable, said_in
+from distill.summarize.text.analysis import Analysis, Keyphrase
 from distill.summarize.text.chapters import source_chapters
-from distill.summarize.text.roles import ARTICLES, symbolic
+from distill.summarize.text.roles import symbolic
 from distill.summarize.text.units import Unit
 
 
@@ -118,87 +118,16 @@ def segment(units: list[Unit], idf: dict[str, float], k: int | None = None) -> l
     return [0, *sorted(chosen)]
 
 
-# English endings of adverbs, verb forms and adjectives: no title on their own.
-_NOT_NOUNS = ("ly", "ing", "ed", "ous", "ive", "ful", "able", "ible", "ical", "ial", "ural")
-
-
-@dataclass(slots=True)
-class _Said:
-    """How a phrase is said in some units."""
-
-    form: str  # the form said most mid-sentence (so proper nouns keep their capitals)
-    times: int = 0
-    hyphened: int = 0  # part of a hyphenated word ("i-hat", "j-hat")
-    after_article: int = 0  # "the dot product", "of vectors"
-    before_term: int = 0  # followed by a content word: a modifier ("linear" transformation)
-    proper: bool = False  # written with capitals mid-sentence ("Johann Bernoulli")
-
-
-def _said(a: Analysis, units: list[Unit], lowered: list[str], kp: Keyphrase) -> _Said:
-    """How a key phrase is said in some units (`lowered`: their texts in lower case)."""
-    articles = ARTICLES.get(a.language, frozenset())
-    forms: Counter[str] = Counter()
-    said = _Said(kp.surface)
-    term_sets, terms = a.term_sets, set(kp.terms)
-    surface, size = kp.surface, len(kp.surface)
-    for u, low in zip(units, lowered, strict=True):
-        if not terms <= term_sets[u.index]:  # a unit that says it has all its terms
-            continue
-        at = low.find(surface)
-        while at >= 0:
-            end = at + size
-            before, after = low[at - 1 : at], low[end : end + 1]
-            if not (before.isalnum() or before == "'" or after.isalnum() or after == "'"):
-                said.times += 1
-                if before == "-" or after == "-":
-                    said.hyphened += 1
-                else:
-                    _count(said, forms, u.text, at, end, articles, a)
-            at = low.find(surface, at + 1)
-    if forms:
-        said.form = forms.most_common(1)[0][0]
-        said.proper = all(w[:1].isupper() for w in said.form.split())
-    return said
-
-
-def _count(
-    said: _Said,
-    forms: Counter[str],
-    text: str,
-    at: int,
-    end: int,
-    articles: frozenset[str],
-    a: Analysis,
-) -> None:
-    """Count what is said around one occurrence of a phrase at text[at:end]."""
-    head = text[:at].rstrip()
-    previous = head.rsplit(None, 1)[-1].strip('"(').lower() if head else ""
-    if previous in articles:
-        said.after_article += 1
-    tail = text[end:]
-    following = tail.split(None, 1)[0].rstrip(".,;:!?") if tail[:1] == " " else ""
-    if following and a.lex.term(following.lower()):
-        said.before_term += 1
-    if head and head[-1] not in ".!?":  # mid-sentence: the capitals are the word's own
-        forms[text[at:end]] += 1
-
-
-def _nameable(kp: Keyphrase, said: _Said, a: Analysis, strict: bool) -> bool:
-    """A phrase that names a thing: not only numbers and arithmetic, nor part of a hyphenated
-    word; one word is a noun (said after an article, no modifier, adverb, adjective or verb
-    form); strictly, more words are said after an article too (or are a proper name)."""
-    words = kp.surface.split()
-    if symbolic(words) or any(ch.isdigit() for ch in kp.surface):
-        return False
-    if not said.times or 2 * said.hyphened >= said.times or said.form.endswith(("'s", "’s")):
-        return False  # "i-hat" is no "hat"; "Jennifer's" needs what is hers
-    if a.language not in ARTICLES or said.proper:
-        return True
-    if len(words) == 1:
-        if kp.terms[0] in GENERIC or said.after_article < 2 or 2 * said.before_term > said.times:
-            return False
-        return not (a.lex.english and words[0].endswith(_NOT_NOUNS))
-    return not strict or 3 * said.after_article >= said.times - said.hyphened
+# How two names of a chapter are joined: "Eigenvectors and eigenvalues".
+_AND = {
+    "en": " and ",
+    "es": " y ",
+    "fr": " et ",
+    "de": " und ",
+    "it": " e ",
+    "pt": " e ",
+    "nl": " en ",
+}
 
 
 def _title(
@@ -217,17 +146,27 @@ def _title(
         return k.weight * (0.5 + distinct(k.terms)) ** 2
 
     lowered = [u.text.lower() for u in units]
-    said = {kp.surface: _said(a, units, lowered, kp) for kp in phrases + backup}
+    cache: dict[str, Said] = {}
+
+    def said(kp: Keyphrase) -> Said:
+        """How a phrase is said here, worked out the first time it is asked for."""
+        if kp.surface not in cache:
+            cache[kp.surface] = said_in(a, units, lowered, kp)
+        return cache[kp.surface]
+
     # Names (written with capitals mid-sentence) make the best titles: "Johann Bernoulli".
-    ranked = sorted(
-        phrases, key=lambda k: (-value(k) * (1.5 if said[k.surface].proper else 1.0), k.surface)
-    )
+    capitals = a.capitalised
+
+    def proper(k: Keyphrase) -> bool:
+        return all(w in capitals for w in k.surface.split())
+
+    ranked = sorted(phrases, key=lambda k: (-value(k) * (1.5 if proper(k) else 1.0), k.surface))
     first = None
     passes = ((ranked, True, True), (ranked, False, True), (backup, True, True))
     for candidates, strict, fresh in (*passes, (ranked, True, False), (ranked, False, False)):
         for kp in candidates:
-            found = said[kp.surface]
-            if _nameable(kp, found, a, strict) and not (fresh and found.form.lower() in taken):
+            found = said(kp)
+            if nameable(kp, found, a, strict) and not (fresh and found.form.lower() in taken):
                 first = kp
                 break
         if first is not None:
@@ -238,18 +177,18 @@ def _title(
             best = max(units, key=lambda u: (len(u.terms), -u.index))
             return " ".join(best.text.split()[:6]).rstrip(".,;:!?")
         first = max(plain, key=lambda k: (k.count, k.surface))
-    names = [said[first.surface].form]
+    names = [said(first).form]
     for kp in ranked:  # a second name, as strong and as much a thing as the first
         if (
             kp is not first
             and not set(kp.terms) & set(first.terms)
             and kp.count >= 3
             and value(kp) >= 0.6 * value(first)
-            and _nameable(kp, said[kp.surface], a, True)
+            and nameable(kp, said(kp), a, True)
         ):
-            names.append(said[kp.surface].form)
+            names.append(said(kp).form)
             break
-    title = " and ".join(names)
+    title = _AND.get(a.language, " · ").join(names)
     return title[0].upper() + title[1:]
 
 
@@ -264,7 +203,7 @@ def make_chapters(a: Analysis, starts: list[int]) -> list[Chapter]:
     taken: set[str] = set()
     for b, e in bounds:
         title = _title(a, a.units[b:e], spread, len(bounds), taken)
-        taken.add(title.split(" and ")[0].lower())
+        taken.add(title.split(_AND.get(a.language, " · "))[0].lower())
         chapters.append(Chapter(title=title, start=a.units[b].start))
     return chapters
 

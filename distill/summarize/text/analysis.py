@@ -7,6 +7,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain, compress, count, groupby, repeat
 from operator import attrgetter, itemgetter, mul, truediv
 from typing import cast
@@ -172,6 +173,14 @@ class Analysis:
         self._key_of: dict[Phrase, Phrase] = {}  # terms of each form of a phrase
         self._surfaces_of: dict[Phrase, list[Phrase]] = {}  # forms of the phrase with these terms
         self.keyphrases: list[Keyphrase] = self.find_keyphrases(self.units, limit=15)
+
+    @cached_property
+    def capitalised(self) -> frozenset[str]:
+        """Words written with a capital mid-sentence somewhere (names: "Bernoulli"), lower-cased."""
+        found: set[str] = set()
+        for u in self.units:
+            found.update(w for w in u.text.split()[1:] if w[:1].isupper())
+        return frozenset(w.strip(".,;:!?\"'()").lower() for w in found)
 
     @property
     def word_count(self) -> int:
