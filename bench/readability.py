@@ -357,6 +357,8 @@ def meeting_words(path: Path) -> Source:
 
 WINDOW = 12  # source tokens searched for the next word of an item
 _END = re.compile(r"[.!?]")
+_LABEL = re.compile(r"^[A-Z][^:]{0,80}:\s+")
+_SENTENCES = re.compile(r"(?<=[.!?])(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)\s+(?=\S)")
 
 
 def _match(src: Source, tokens: list[str], pos: int, step: int) -> list[int]:
@@ -421,11 +423,10 @@ def lost_tokens(src: Source, text: str) -> list[str] | None:
 
 def items_of(summary: Summary) -> list[tuple[str, str]]:
     """(kind, text) of every item a reader reads: TL;DR sentences, insights, takeaways, answers."""
-    from distill.speech.sentences import sentence_spans
-
-    out = [("tldr", summary.tldr[b:e].strip()) for b, e in sentence_spans(summary.tldr)]
+    out = [("tldr", sentence) for sentence in _SENTENCES.split(summary.tldr) if sentence]
     out += [("insight", i.text) for i in summary.insights]
-    out += [("takeaway", t.text) for t in summary.takeaways]
+    # A takeaway may say who said it ("Marketing: ..."): the words said follow the label.
+    out += [("takeaway", _LABEL.sub("", t.text, count=1)) for t in summary.takeaways]
     out += [("answer", q.answer) for q in summary.qa]
     return out
 

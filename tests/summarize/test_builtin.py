@@ -36,7 +36,8 @@ def test_tldr_names_the_key_terms_of_a_known_topic(make_transcript, check_summar
 
 def test_fillers_speakers_and_repeats_are_removed_but_times_kept() -> None:
     assert clean("Um, so the the vaccine is, uh, safe") == "so the vaccine is, safe"
-    assert clean("I I think we we should go") == "I think we should go"
+    assert clean("I I said we we should go") == "I said we should go"
+    assert clean("I I think we we should go") == "we should go"  # a hedge says nothing
     assert polish("and so the cell divides") == "The cell divides."
     t = Transcript(
         meta=VideoMeta(kind="captions", id="x", title="x"),

@@ -60,7 +60,7 @@ def test_clean_removes_repeats_and_fillers() -> None:
 PIECES = str.split(
     "the The a I i it it's don't 't t w we um Um UMM uuumm uh uhh erm Ahh hmm Mm mhm uh-huh "
     "um-hum pau- ex- a- th the this ex extract o so s cell cells her here you know mean like "
-    "well basically actually dogs' 's x plan b 1 22"
+    "well basically actually dogs' 's x plan b 1 22 think guess kind sort of is it's so"
 )
 SEPARATORS = [" ", " ", " ", "  ", ", ", ". ", "? ", "; ", "\n", "", ",", " - "]
 

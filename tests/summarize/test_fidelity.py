@@ -39,6 +39,10 @@ def test_letters_numbers_and_symbols_are_content(said: str, shown: str) -> None:
         ("pau- you just pause", "you just pause"),
         ("the the cat, you know, sat", "the cat sat"),
         ("the point (you know) is here", "the point is here"),  # an aside with no symbol
+        ("I think we should keep the roof", "we should keep the roof"),  # hedges
+        ("it's kind of expensive, I guess, for a remote", "it's expensive, for a remote"),
+        ("what kind of remote is it? I think so.", "what kind of remote is it? I think so."),
+        ("I mean it", "I mean it"),
     ],
 )
 def test_false_starts_fillers_and_asides_go(said: str, shown: str) -> None:

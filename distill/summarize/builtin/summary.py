@@ -32,8 +32,9 @@ POOL = 120  # candidates considered by the redundancy-aware selections
 NEAR_DUPLICATE = 0.55
 SPREAD = 0.12  # insights from a chapter that already has some count this much less
 POSITION = 0.25  # weight of being early in the talk, for the TL;DR
+LEAD = 0.8  # worth of being early in the talk, for a TL;DR sentence
 TOPIC = 0.8  # worth of naming the topic, for a TL;DR sentence
-CUE = 0.3  # worth of stating the thesis, or of closing the talk, for a TL;DR sentence
+CUE = 0.2  # worth of stating the thesis, or of closing the talk, for a TL;DR sentence
 PAIR_WORDS = 45  # a sentence that points back is quoted with the one before it, up to this
 _ANAPHORA = word_set("it this that they these those he she them its their there")
 
@@ -177,7 +178,7 @@ def pick_tldr(a: Analysis, s: Salience, pool: list[int]) -> list[Unit]:
         """Terms, words and the worth that does not change as sentences are picked."""
         terms = set().union(*(a.term_sets[i] for i in group))
         worth = 0.6 * max(s.global_score[i] for i in group) / best_score
-        worth += 0.5 * s.lead_score[group[0]] / POSITION
+        worth += LEAD * s.lead_score[group[0]] / POSITION
         if terms & topic:
             worth += TOPIC
         if english and any(THESIS.search(units[i].text) for i in group):
@@ -234,7 +235,7 @@ def _topic_ranges(a: Analysis, s: Salience) -> list[tuple[int, int]]:
     return ranges
 
 
-def pick_takeaways(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) -> list[Takeaway]:
+def pick_takeaways(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) -> list[Unit]:
     """One takeaway per main topic: its most representative sentence not already shown."""
     allowed = set(pool)
     shown = {u.index for u in taken}
@@ -251,7 +252,19 @@ def pick_takeaways(a: Analysis, s: Salience, pool: list[int], taken: list[Unit])
             if i not in shown:
                 chosen.append(a.units[i])
                 break
-    return [Takeaway(text=u.text, start=u.start) for u in chosen]
+    return chosen
+
+
+def takeaways_of(a: Analysis, chosen: list[Unit]) -> list[Takeaway]:
+    """Takeaways as shown: where several people speak, each says who said it ("Ann: ...")."""
+    speakers = {u.speaker for u in a.units if u.speaker}
+    return [
+        Takeaway(
+            text=f"{u.speaker}: {u.text}" if len(speakers) > 1 and u.speaker else u.text,
+            start=u.start,
+        )
+        for u in chosen
+    ]
 
 
 def pick_insights(a: Analysis, s: Salience, pool: list[int], taken: list[Unit]) -> list[Insight]:
@@ -326,9 +339,8 @@ def summary_of(a: Analysis, progress: ProgressFn = no_progress) -> Summary:
     progress("summarize", 0.6, 1.0)
     pool = _candidates(a.units)
     tldr = pick_tldr(a, s, pool)
-    takeaways = pick_takeaways(a, s, pool, tldr)
-    takeaway_texts = {t.text for t in takeaways}
-    insights = pick_insights(a, s, pool, tldr + [u for u in a.units if u.text in takeaway_texts])
+    said = pick_takeaways(a, s, pool, tldr)
+    insights = pick_insights(a, s, pool, tldr + said)
     qa = find_qa(a, s.global_score, pool)
     progress("summarize", 1.0, 1.0)
     return Summary(
@@ -338,6 +350,6 @@ def summary_of(a: Analysis, progress: ProgressFn = no_progress) -> Summary:
         tldr=" ".join(u.text for u in tldr),
         insights=insights,
         qa=qa,
-        takeaways=takeaways,
+        takeaways=takeaways_of(a, said),
         chapters=chapters,
     )

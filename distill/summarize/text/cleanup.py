@@ -56,6 +56,16 @@ _PREFIX_START = re.compile(r"(?<![\w'-])([A-Za-z]{2,4})\s+(?=\1[a-z])", re.IGNOR
 # number or a letter, which speakers say again as content ("the vector 1, 1", "b times b").
 # The lookaheads only forbid backtracking into a word (a capture must end where a word ends anyway).
 _REPEAT = re.compile(r"\b([\w']+(?![\w'])(?:\s+[\w']+(?![\w']))?)(?:[\s,]+\1\b)+", re.IGNORECASE)
+# Hedges of speech that say nothing of the matter ("I think it costs ..." says "it costs ..."):
+# "I think", "I guess", "I mean", "I suppose" before what they hedge (not "I think so", "I think
+# of", "I mean it"), and "sort of", "kind of" after a verb or a pronoun ("it's kind of big", not
+# "what kind of remote").
+_HEDGES = re.compile(
+    r"\bI (?:think|guess|mean|suppose)(?: that)?,?\s+(?!so\b|about\b|of\b|it\b(?:[.?!,]|$)|[.?!,]|$)"
+    r"|\b(?P<keep>(?:is|was|are|were|it's|that's|be|been|just|we|you|they|really|pretty|it|get|"
+    r"got|looks|seems|feels)\s)(?:sort|kind) of\s+(?=\w)",
+    re.IGNORECASE,
+)
 _LEADING = re.compile(rf"^(?:(?:{alternatives(LEADING_MARKERS)})\b[,.]?\s+)+", re.IGNORECASE)
 _DUP_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
 
@@ -93,7 +103,8 @@ def _substitute(text: str, language: str) -> str:
         text = _COMMA_FILLERS.sub(",", text)
     text = _LONE_LETTER.sub(_drop_letter, text)
     text = _PREFIX_START.sub(lambda m: m.group(0) if m.group(1).lower() in keep else "", text)
-    return _REPEAT.sub(_once, text)
+    text = _REPEAT.sub(_once, text)
+    return _HEDGES.sub(r"\g<keep>", text) if language == "en" else text  # after "I I think"
 
 
 # ---- the shortcut: most pieces of speech have nothing to remove ----------------------------
@@ -109,6 +120,7 @@ _NOT_RUN = bytes(
 _CUT_OFF = re.compile(r"-\s")  # where _NOISE's cut-off words end
 # A filler phrase where _MID_FILLERS or _COMMA_FILLERS may remove it: before a comma, a mark,
 # or the end of its text (a separator).
+_HEDGE_WORDS = re.compile(r"\bi (?:think|guess|mean|suppose)\b|\b(?:sort|kind) of\b")  # _HEDGES'
 _FILLER_BEFORE_MARK = re.compile(
     rf"(?:{alternatives(tuple(dict.fromkeys(MID_FILLERS + CLAUSE_FILLERS)))})\s*(?:[,.!?_]|$)"
 )
@@ -146,7 +158,7 @@ def _changeable(texts: list[str]) -> set[int] | None:
     found = {bisect_right(seps, i) for i in hits}
     # Character positions, by the end of each text with the separator after it.
     ends = list(accumulate(len(t) + len(_SEP) for t in texts))
-    for pattern in (_CUT_OFF, _FILLER_BEFORE_MARK):
+    for pattern in (_CUT_OFF, _FILLER_BEFORE_MARK, _HEDGE_WORDS):
         found.update(bisect_right(ends, m.start()) for m in pattern.finditer(low))
     return found
 

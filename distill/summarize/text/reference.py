@@ -30,26 +30,36 @@ _SELF = word_set(
     "video talk lecture lesson series episode chapter channel course meeting session "
     "presentation podcast project week"
 )
-# Where a speaker says what the whole talk is about, or sums it up.
+# Where a speaker says what the whole talk is about, sums it up, or says what is to be done.
 THESIS = re.compile(
     r"\b(?:this (?:video|talk|lecture|lesson|series|meeting|chapter)|today|we're going to|"
     r"we are going to|i want to|i'd like to|let's talk about|the (?:goal|key|main|point|idea|"
     r"question|heart|essence|whole point|big picture)|is (?:all )?about|in summary|to sum up|"
-    r"in short|overall|what this means)\b",
+    r"in short|overall|what this means|we should|we need to|we have to|we(?:'ve| have)? decided|"
+    r"we agreed|let's go with)\b",
     re.IGNORECASE,
 )
 
 
+# Pronouns that point back from anywhere in a sentence's opening words ("Whenever this
+# happens, ...", "In that case, ...", "Like them, ...").
+_BACK = word_set("this these those it they them he she him that's it's they're")
+
+
 def points_back(tokens: list[str]) -> bool:
-    """Whether a sentence (its lower-cased word tokens) opens on a word pointing back, in English."""
+    """Whether a sentence (its lower-cased word tokens) opens on a word pointing back, in English:
+    its first word, a phrase ("For example"), or a pronoun among its first three words."""
     if not tokens:
         return False
     first = tokens[0]
-    if first in ("this", "that", "these", "those") and len(tokens) > 1 and tokens[1] in _SELF:
-        return False
-    if first in _POINTERS:
+    if first in _POINTERS and not (len(tokens) > 1 and tokens[1] in _SELF):
         return True
-    return _POINTER_PHRASES.match(" ".join(tokens[:5])) is not None
+    if _POINTER_PHRASES.match(" ".join(tokens[:5])) is not None:
+        return True
+    return any(
+        t in _BACK and not (k + 1 < len(tokens) and tokens[k + 1] in _SELF)
+        for k, t in enumerate(tokens[1:3], start=1)
+    )
 
 
 # Words of a title that say what kind of video it is, not what it is about.
