@@ -6,18 +6,25 @@ Each is kept because bench/speed.py shows it saves at least 5% of a 10k-word sum
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from distill.errors import SummarizeError
+from distill.sources import resolve
 from distill.summarize.builtin.chapters import _block_similarities
+from distill.summarize.builtin.qa import QUESTION_PHRASES, _the
 from distill.summarize.builtin.summary import Salience
 from distill.summarize.text.analysis import Analysis, _Phrases
 from distill.summarize.text.cleanup import _changeable, clean, clean_all
 from distill.summarize.text.units import Unit
+from tests.conftest import eval_dir_or_skip
 from tests.summarize.conftest import transcript_of
+from tests.summarize.test_golden import _write_talks
 
 SENTENCES = [
     "Honey bees collect nectar from flowers and turn the nectar into honey.",
@@ -174,3 +181,38 @@ def test_a_run_of_the_talk_has_the_phrases_listed_afresh(first: int, last: int) 
     fresh = _Phrases.of(units)
     assert list(sliced.surfaces()) == list(fresh.surfaces())
     assert list(sliced.keys()) == list(fresh.keys())
+
+
+def _the_by_pattern(a: Analysis, surface: str, holders: list[int]) -> str:
+    """The reference: a pattern compiled for the phrase, found case-blind."""
+    words = r"\s+".join(re.escape(w) for w in surface.split())
+    pattern = re.compile(r"\b(the\s+)?" + words + r"\b", re.I)
+    said = [m.group(1) is not None for i in holders[:50] for m in pattern.finditer(a.units[i].text)]
+    return "the " if said and sum(said) * 2 > len(said) else ""
+
+
+def _same_article_as_the_pattern(paths: list[Path]) -> int:
+    """Compare "the X" found by str.find with the pattern for every key phrase questions may
+    be about, in every talk; the number of phrases compared."""
+    compared = 0
+    for path in paths:
+        try:
+            a = Analysis(resolve(str(path)))
+        except SummarizeError:  # a caption file with no speech
+            continue
+        for kp in a.find_keyphrases(a.units, limit=QUESTION_PHRASES):
+            holders = [u.index for u in a.units if set(kp.terms) <= a.term_sets[u.index]]
+            assert _the(a, kp, holders) == _the_by_pattern(a, kp.surface, holders), kp.surface
+            compared += 1
+    return compared
+
+
+def test_the_article_of_a_phrase_is_found_as_the_pattern_found_it(tmp_path: Path) -> None:
+    assert _same_article_as_the_pattern(_write_talks(tmp_path)) > 100
+
+
+def test_the_article_of_a_phrase_is_found_as_the_pattern_found_it_on_the_eval_sets() -> None:
+    channel = eval_dir_or_skip("channel-dev")
+    meetings = eval_dir_or_skip("meetings-dev")
+    paths = [*sorted(channel.glob("*.srt")), *sorted(meetings.glob("*.txt"))]
+    assert _same_article_as_the_pattern(paths) > 1000
