@@ -181,3 +181,45 @@ def test_questions_of_real_talks_are_real(reader) -> None:
             elif not MADE.match(q.question):
                 assert reader.lost_tokens(said, q.question) is not None, q.question  # as asked
     assert count >= len(talks)  # about one real question a talk at least, on average
+
+
+COMMITTEE = [
+    "Can I welcome members to this meeting of the housing committee on social housing?",
+    "The committee looks at how many social housing homes the council builds each year.",
+    "How many social housing homes did the council build last year?",
+    "The council built four hundred social housing homes last year, fewer than it planned.",
+    "Rents in social housing went up by three percent while private rents rose faster.",
+    "Can I thank the officials from the council for their evidence on social housing?",
+    "The officials said the council will build six hundred social housing homes next year.",
+    "Waiting lists for social housing are longest in the city centre.",
+]
+
+
+def test_a_request_to_speak_or_to_thank_is_no_question() -> None:
+    """ "Can I welcome members...?" and "Can I thank...?" ask nothing the talk answers."""
+    s = summarize(transcript_of(COMMITTEE * 2))
+    questions = [q.question for q in s.qa]
+    assert "How many social housing homes did the council build last year?" in questions
+    assert not any(q.startswith("Can I ") for q in questions), questions
+    asked = summarize(transcript_of([*COMMITTEE[:4], ASKED_AFTER_A_REQUEST, *COMMITTEE[4:]] * 2)).qa
+    assert "What are the rents in social housing like?" in [q.question for q in asked]
+
+
+ASKED_AFTER_A_REQUEST = "Can I just ask a question: what are the rents in social housing like?"
+
+
+def test_no_question_of_what_people_are_used_to_nor_of_a_condition_cut_short() -> None:
+    s = summarize(
+        transcript_of(
+            [
+                *COMMITTEE,
+                "Social housing tenants are used to paying their rent to the council.",
+                "If tenants in social housing wish to move or, indeed, to buy, the council helps.",
+                "A housing register is used to rank the families waiting for social housing.",
+            ]
+            * 2
+        )
+    )
+    questions = [q.question for q in s.qa]
+    assert not any(q.endswith(" or?") or "tenants" in q.lower() for q in questions), questions
+    assert "What is a housing register used for?" in questions, questions

@@ -15,6 +15,7 @@ from distill.domain import QA
 from distill.summarize.builtin.naming import nameable, said_in
 from distill.summarize.text.analysis import GENERIC, Analysis, Keyphrase, cosine
 from distill.summarize.text.reference import points_back, title_terms
+from distill.summarize.text.stopwords import word_set
 from distill.summarize.text.units import Unit
 from distill.summarize.text.words import words
 
@@ -62,8 +63,16 @@ _ASKS = re.compile(
     r"should|would|will|has|have|had)\b",
     re.IGNORECASE,
 )
-# A question asked after a preface: "If you haven't seen it, how do you compute it?"
-_LATE_ASK = re.compile(r",\s+((?:what|why|how|when|where|who|which)\b[^,]*\?)$", re.IGNORECASE)
+# A request, not a question: "Can I welcome members...?", "Could I ask you...?", "Shall we
+# move on to...?" ask leave to do something, and nothing after them answers them.
+_REQUEST = re.compile(
+    r"^(?:(?:can|could|may|might|shall)\s+i|(?:can|could|shall)\s+we\s+(?:just\s+)?"
+    r"(?:move|go|start|begin|turn|come|now|finish|stop|wrap|close))\b",
+    re.IGNORECASE,
+)
+# A question asked after a preface: "If you haven't seen it, how do you compute it?", "Can I
+# ask a question: what are the reserves like?"
+_LATE_ASK = re.compile(r"[,:]\s+((?:what|why|how|when|where|who|which)\b[^,]*\?)$", re.IGNORECASE)
 # A tag asks for agreement, not for an answer: "Newton shows him up, right?"
 _TAG = re.compile(
     r",\s*(?:right|no|yeah|yes|ok|okay|huh|eh|isn't it|wasn't it|wouldn't it|don't you|doesn't "
@@ -111,8 +120,8 @@ def _own_question(a: Analysis, q: Unit, key: set[str]) -> str | None:
     """The question a speaker asks, as shown; None when it is no real question about the talk.
 
     It is about the talk's key terms, not too short or long; in English it asks with a question
-    word or an inverted verb (after a preface, from there on), is no tag ("..., right?") and
-    opens on no word pointing back ("Or are both...?").
+    word or an inverted verb (after a preface, from there on), is no tag ("..., right?") nor a
+    request ("Can I thank...?", though a question may follow one) and opens on no word pointing back ("Or are both...?").
     """
     text = q.text
     if not q.question or not 3 <= q.n_words <= 30 or not key.intersection(q.terms):
@@ -121,13 +130,15 @@ def _own_question(a: Analysis, q: Unit, key: set[str]) -> str | None:
         return text if q.n_words <= 25 else None
     if _TAG.search(text) or points_back(q.tokens):
         return None
-    if not _ASKS.match(text):
+    if _REQUEST.match(text) or not _ASKS.match(text):
         late = _LATE_ASK.search(text)
         if late is None:
             return None
         text = late.group(1)
         text = text[0].upper() + text[1:]
         if len(text.split()) < 4 or not key.intersection(a.lex.terms(text)):
+            return None
+        if _POINTING.search(text):  # "..., how effective are they?": the preface said who
             return None
     return text if len(text.split()) <= 25 else None
 
@@ -243,7 +254,9 @@ _ANSWERS: tuple[tuple[str, re.Pattern[str], bool, float, tuple[str, ...]], ...] 
         True, 1.6, ("lets", "allows", "helps", "enables")),
     ("depends", re.compile(_SUBJECT + r"\s+(?:only\s+)?depends?\s+on\b", _I), True, 1.6, ("depend",)),
     ("used", re.compile(
-        _SUBJECT + r"\s+(?:is|are)\s+(?:often\s+|mostly\s+|also\s+)?used\s+(?:to|for)\b", _I),
+        # "used to making that decision", "used to it": what people are used to, not a use
+        _SUBJECT + r"\s+(?:is|are)\s+(?:often\s+|mostly\s+|also\s+)?used\s+"
+        r"(?:for|to(?!\s+(?:the|a|an|it|this|that|\w+ing)\b))\b", _I),
         True, 1.6, ("used",)),
     ("works", re.compile(_SUBJECT + r"\s+(?:works?|worked)\s+(?:by|like|as|because)\b", _I), True, 1.5,
         ("work",)),
@@ -263,6 +276,9 @@ def _english_question(
     """
     plural = _plural(kp.surface)
     be, do = ("are", "do") if plural else ("is", "does")
+    if kind in _SUBJECT_KINDS and not proper and not shown.startswith("the "):
+        art = (m.group("art") or "").lower()  # "a housing register is used to ...", as said
+        shown = f"{art} {shown}" if art else shown
     if kind == "what":
         if proper:
             who_is = _PERSON.search(text[m.end() : m.end() + 80].lower())
@@ -308,6 +324,8 @@ def _english_question(
     return f"How {do} {shown} work?"
 
 
+# The kinds of answer that say X as their subject, with its article.
+_SUBJECT_KINDS = frozenset(("why", "does", "lets", "depends", "used", "works"))
 _NOT_NAMES = frozenset(("The", "A", "An", "I", "We", "You", "It", "This", "That", "So", "And"))
 
 
@@ -316,6 +334,10 @@ _NOT_NAMES = frozenset(("The", "A", "An", "I", "We", "You", "It", "This", "That"
 _CONDITION = re.compile(
     r"^(?P<if>if|when|whenever)\s+(?P<cond>[^,;:?!]{8,70}),\s+(?P<then>\S.{15,})$", re.I
 )
+
+
+# Words a condition cannot end on: it goes on after the comma.
+_UNFINISHED = word_set("or and but nor the a an of to with for in on at by from than")
 
 
 def _conditions(a: Analysis, scores: list[float], allowed: set[int], key: set[str]) -> list[_Found]:
@@ -329,6 +351,8 @@ def _conditions(a: Analysis, scores: list[float], allowed: set[int], key: set[st
         cond = " ".join(m.group("cond").split())
         if _POINTING.search(cond) or re.search(r"\b(?:you|we|i|you're|we're)\b", cond, re.I):
             continue  # "if you do that": no question on its own
+        if cond.rsplit(None, 1)[-1].lower() in _UNFINISHED:
+            continue  # "if they wish to collaborate or, indeed, ...": the condition goes on
         if len(key.intersection(a.lex.terms(cond))) < 1:
             continue
         question = f"What happens {m.group('if').lower()} {cond}?"
