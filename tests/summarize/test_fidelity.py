@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from distill.summarize.text.cleanup import clean, clean_all, strip_speaker
+from distill.summarize.text.cleanup import clean, clean_all, polish, strip_speaker
 
 
 @pytest.mark.parametrize(
@@ -76,3 +76,26 @@ def test_a_long_sentence_is_never_cut_inside_a_list_of_numbers_or_letters() -> N
     assert " ".join(pieces) == said
     for before, after in zip(pieces, pieces[1:], strict=False):
         assert not (re.search(r"(?:\d|\b[a-z]),$", before) and re.match(r"(?:\d|[a-z]\b)", after))
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        ("We had some We had a new idea", "We had a new idea."),  # started again
+        ("and we had We had a new idea", "We had a new idea."),
+        ("The we got to the point where it works", "We got to the point where it works."),
+        (
+            "The what we have to get through is the budget",
+            "What we have to get through is the budget.",
+        ),
+        ("The cat saw The Beatles play", "The cat saw The Beatles play."),  # a name
+        ("We the people vote", "We the people vote."),
+        ("We said, We will go", "We said, We will go."),  # a mark between: no restart
+        ("It is what it is", "It is what it is."),
+        ("The what-if plan is ready", "The what-if plan is ready."),
+    ],
+)
+def test_a_sentence_started_again_is_shown_from_where_it_starts_again(
+    said: str, shown: str
+) -> None:
+    assert polish(said) == shown

@@ -256,11 +256,64 @@ def clean_all(texts: list[str], language: str = "en") -> list[str]:
     ]
 
 
+# Words a sentence starts again on ("We had some We had a new idea"): said again capitalised
+# mid-sentence, as transcripts write a new start, within a few words and with no mark between.
+_RESTARTS = frozenset(
+    [
+        "we",
+        "you",
+        "they",
+        "it",
+        "it's",
+        "there",
+        "there's",
+        "so",
+        "and",
+        "but",
+        "he",
+        "she",
+        "what",
+        "this",
+        "that",
+        "our",
+        "your",
+        "my",
+        "we're",
+        "you're",
+        "they're",
+        "we've",
+    ]
+)
+_ARTICLES = frozenset(("the", "a", "an"))
+_LOST_ARTICLE = frozenset(("we", "you", "they", "what", "he", "she"))  # "The we got to..."
+
+
+def _started_again(s: str) -> str:
+    """A sentence from where its speaker started it again, in English: "We had some We had a
+    new idea" is "We had a new idea", "The what we need is..." is "What we need is..."."""
+    words = s.split(" ", 6)
+    if len(words) < 3:
+        return s
+    first = words[0].lower()
+    if first in _ARTICLES and words[1] in _LOST_ARTICLE:
+        return s.split(" ", 1)[1]
+    if first not in _RESTARTS:
+        return s
+    again = first[0].upper() + first[1:]
+    for k in range(1, min(5, len(words) - 1)):
+        if words[k] == again:
+            return " ".join(words[k:])
+        if not words[k].replace("'", "").isalnum():  # a mark: what follows is no new start
+            break
+    return s
+
+
 def polish(sentence: str) -> str:
-    """A sentence as shown: leading discourse markers off, capitalised, ending in punctuation."""
+    """A sentence as shown: leading discourse markers off, started again where its speaker
+    started it again, capitalised, ending in punctuation."""
     if sentence.count('"') % 2:  # a quote cut by the sentence split: drop the marks
         sentence = sentence.replace('"', "")
-    s = _LEADING.sub("", sentence.strip()).strip(" ,;:-")
+    s = _started_again(_LEADING.sub("", sentence.strip()).strip(" ,;:-"))
     if not s:
         return s
     if not any(ch.isupper() for ch in s.split(" ", 1)[0][1:]):  # not mRNA, iPhone
