@@ -223,3 +223,19 @@ def test_no_question_of_what_people_are_used_to_nor_of_a_condition_cut_short() -
     questions = [q.question for q in s.qa]
     assert not any(q.endswith(" or?") or "tenants" in q.lower() for q in questions), questions
     assert "What is a housing register used for?" in questions, questions
+
+
+def test_a_sentence_left_unfinished_is_not_shown() -> None:
+    """ "... the battery and." reads as cut off: a whole sentence is shown instead."""
+    hive = [
+        "Honey bees collect nectar from flowers and turn the nectar into honey in the hive.",
+        "Worker bees fan the nectar with their wings until the honey in the hive is thick and.",
+        "The queen bee lays the eggs and the worker bees feed the young bees in the hive.",
+        "Beekeepers take the honey from the hive in late summer, leaving enough for winter.",
+        "In winter the bees cluster in the hive and eat the honey they stored, or.",
+        "A strong hive makes more honey than its bees need for the winter.",
+    ]
+    s = summarize(transcript_of(hive * 3))
+    shown = [s.tldr, *(i.text for i in s.insights), *(t.text for t in s.takeaways)]
+    shown += [q.answer for q in s.qa]
+    assert not any(re.search(r"\b(?:and|or)\.", text) for text in shown), shown

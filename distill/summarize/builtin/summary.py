@@ -36,6 +36,8 @@ LEAD = 0.8  # worth of being early in the talk, for a TL;DR sentence
 TOPIC = 0.8  # worth of naming the topic, for a TL;DR sentence
 CUE = 0.2  # worth of stating the thesis, or of closing the talk, for a TL;DR sentence
 PAIR_WORDS = 45  # a sentence that points back is quoted with the one before it, up to this
+# Words an English sentence is not finished on: its speaker broke off ("the battery and.").
+_UNFINISHED = word_set("and or but the a an of because than my our your their")
 _ANAPHORA = word_set("it this that they these those he she them its their there")
 
 
@@ -105,16 +107,23 @@ def _too_close(u: Unit, chosen: list[Unit], limit: float = NEAR_DUPLICATE) -> bo
     return any(cosine(u.weights, c.weights) > limit for c in chosen)
 
 
-def _eligible(units: list[Unit], min_words: int) -> list[int]:
-    return [u.index for u in units if u.terms and u.n_words >= min_words]
+def _eligible(units: list[Unit], min_words: int, whole: bool = False) -> list[int]:
+    return [
+        u.index
+        for u in units
+        if u.terms and u.n_words >= min_words and not (whole and u.tokens[-1] in _UNFINISHED)
+    ]
 
 
-def _candidates(units: list[Unit]) -> list[int]:
-    """Units worth showing: full sentences first, shorter ones only when a talk is tiny."""
-    for min_words in (8, 5, 3, 1):
-        pool = _eligible(units, min_words)
-        if len(pool) >= min(12, sum(1 for u in units if u.terms)):
-            return pool
+def _candidates(units: list[Unit], english: bool) -> list[int]:
+    """Units worth showing: whole sentences first (in English, none left unfinished on "and",
+    "or", "the"...), shorter ones only when a talk is tiny."""
+    enough = min(12, sum(1 for u in units if u.terms))
+    for whole in (True, False) if english else (False,):
+        for min_words in (8, 5, 3, 1):
+            pool = _eligible(units, min_words, whole)
+            if len(pool) >= enough:
+                return pool
     return _eligible(units, 1)
 
 
@@ -337,7 +346,7 @@ def summary_of(a: Analysis, progress: ProgressFn = no_progress) -> Summary:
         s = Salience(a, segment(a.units, a.idf))
         chapters = make_chapters(a, s.starts)
     progress("summarize", 0.6, 1.0)
-    pool = _candidates(a.units)
+    pool = _candidates(a.units, a.lex.english)
     tldr = pick_tldr(a, s, pool)
     said = pick_takeaways(a, s, pool, tldr)
     insights = pick_insights(a, s, pool, tldr + said)
