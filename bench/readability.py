@@ -8,6 +8,7 @@ meetings-dev, the figures of the readability issue:
 - TL;DRs that open on a dangling word: a word or phrase pointing back at something said before
   (It, They, Those, So, And, But, Or, Of course, For example...), which the TL;DR, read first and
   on its own, never includes (DANGLING below);
+- insights and takeaways that open on such a word (a list item is read on its own too);
 - TL;DRs that do not name the topic: no word of the title's topic (the title before any "|",
   stop words and words like "part" or "version" left out) is in the TL;DR, compared by Porter
   stems. Meetings have no title: their topic is the words of the reference topics of refs.jsonl;
@@ -441,6 +442,8 @@ class Figures:
     questions: int = 0
     template: list[str] = field(default_factory=list)
     dangling: list[str] = field(default_factory=list)
+    shown: int = 0  # insights and takeaways
+    shown_dangling: list[str] = field(default_factory=list)
     unnamed: list[str] = field(default_factory=list)
     items: int = 0
     dropping: list[str] = field(default_factory=list)
@@ -461,6 +464,11 @@ class Figures:
         opening = dangling_opening(summary.tldr)
         if opening:
             self.dangling.append(f"{key}: [{opening}] {summary.tldr}")
+        for kind, text in items_of(summary):
+            if kind in ("insight", "takeaway"):
+                self.shown += 1
+                if opening := dangling_opening(text):
+                    self.shown_dangling.append(f"{key} {kind}: [{opening}] {text}")
         if topic and not names_topic(summary.tldr, topic):
             self.unnamed.append(f"{key}: ({' '.join(sorted(topic))}) {summary.tldr}")
         for kind, text in items_of(summary):
@@ -629,6 +637,7 @@ def main() -> None:
     rows = [
         ("template questions", lambda f: _pct(len(f.template), f.questions), "template"),
         ("TL;DRs opening on a dangling word", lambda f: _pct(len(f.dangling), f.summaries), "dangling"),
+        ("insights/takeaways opening on one", lambda f: _pct(len(f.shown_dangling), f.shown), "shown_dangling"),
         ("TL;DRs not naming the topic", lambda f: _pct(len(f.unnamed), f.summaries), "unnamed"),
         ("items dropping a letter or number", lambda f: _pct(len(f.dropping), f.items), "dropping"),
         ("chapter titles only numbers/operators", lambda f: _pct(len(f.bad_titles), f.titles), "bad_titles"),

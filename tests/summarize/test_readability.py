@@ -239,3 +239,24 @@ def test_a_sentence_left_unfinished_is_not_shown() -> None:
     shown = [s.tldr, *(i.text for i in s.insights), *(t.text for t in s.takeaways)]
     shown += [q.answer for q in s.qa]
     assert not any(re.search(r"\b(?:and|or)\.", text) for text in shown), shown
+
+
+def test_insights_and_takeaways_stand_alone_when_whole_sentences_can(reader) -> None:
+    """A list item is read on its own: it opens on no word pointing back while others can."""
+    t = transcript_of(GLACIERS * 2 + ALONE_GLACIERS)
+    s = summarize(t)
+    shown = [i.text for i in s.insights] + [x.text for x in s.takeaways]
+    assert len(shown) >= 4
+    assert not [x for x in shown if reader.dangling_opening(x)], shown
+
+
+ALONE_GLACIERS = [
+    "Glacier ice forms when snow is pressed down for years until the air is squeezed out.",
+    "The weight of a glacier bends the rock beneath it and the land rises when the ice melts.",
+    "Glaciers hold about two thirds of the fresh water on Earth.",
+    "Meltwater from glaciers feeds rivers in the dry summer months.",
+    "Scientists drill ice cores from glaciers to read the climate of the past.",
+    "Glaciers in the Himalaya supply water to more than a billion people.",
+    "A glacier that reaches the sea breaks off icebergs at its front.",
+    "Moraines are the ridges of rock and gravel that glaciers push and leave behind.",
+]

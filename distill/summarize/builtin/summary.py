@@ -38,6 +38,7 @@ CUE = 0.2  # worth of stating the thesis, or of closing the talk, for a TL;DR se
 PAIR_WORDS = 45  # a sentence that points back is quoted with the one before it, up to this
 # Words an English sentence is not finished on: its speaker broke off ("the battery and.").
 _UNFINISHED = word_set("and or but the a an of because than my our your their")
+BACK = 0.5  # worth of a sentence that points back (in English), for what is shown alone
 _ANAPHORA = word_set("it this that they these those he she them its their there")
 
 
@@ -71,6 +72,7 @@ class Salience:
         self.local_score: list[float] = []
         self.lead_score: list[float] = []
         centroid = a.centroid
+        english = a.lex.english
         for i, u in enumerate(units):
             if not u.terms:
                 self.global_score.append(0.0)
@@ -91,7 +93,10 @@ class Salience:
             density = len(u.terms) / max(1, u.n_words)
             length = min(1.0, u.n_words / 14) * (1.0 if u.n_words <= 40 else (40 / u.n_words))
             shape = length * (0.6 + density) * (0.6 if u.question else 1.0)
-            if u.tokens and u.tokens[0] in _ANAPHORA:  # "It shows..." needs context to be read
+            # "It shows...", "For example, ..." need what comes before to be read
+            if english and points_back(u.tokens):
+                shape *= BACK
+            elif u.tokens and u.tokens[0] in _ANAPHORA:
                 shape *= 0.75
             # Talks and meetings state their subject early: the opening weighs more in the TL;DR.
             self.lead_score.append(POSITION * max(0.0, 1 - i / max(3, n // 5)))
