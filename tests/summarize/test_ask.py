@@ -64,3 +64,20 @@ def test_real_captions_define_before_they_digress() -> None:
     who = ask(t, "Who invented eigenvectors?")
     assert not who.found and who.answer.startswith("The video does not seem to say who")
     assert who.citations and who.citations[0].text != what.citations[0].text
+
+
+STEPS = [
+    "A better way to understand a sourdough starter is to find the yeast and the bacteria in it.",
+    "The yeast and the bacteria in a sourdough starter eat flour and make gas and acid.",
+    "A starter that doubles after feeding is full of active yeast.",
+    "Bakers keep a starter in a jar and feed the starter with flour and water.",
+    "To find if a starter has active yeast, drop a spoon of it into water and see if it floats.",
+    "A ready starter floats because the gas of the yeast makes it light.",
+    "Old starters smell of vinegar, and that smell comes from the acid of the bacteria.",
+    "Many bakers name their starter, and some starters are older than their bakers.",
+]
+
+
+def test_how_is_answered_by_the_sentence_that_says_how() -> None:
+    a = ask(transcript_of(STEPS), "How do you find the yeast in a starter?")
+    assert a.found and a.answer.startswith("To find if a starter has active yeast"), a.answer

@@ -65,6 +65,9 @@ _METHOD = re.compile(
     r"the way to|the trick)\b",
     re.I,
 )
+_HOW_TO = re.compile(
+    r"^(?:(?:so|now|and|well),?\s+)?(?:in order\s+)?to\s+[a-z]+\b[^,]{0,80},", re.I
+)
 _PLACE = re.compile(r"\b(?:in|at|from|near|to)\s+(?:the\s+)?[A-Z][\w'-]+")
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][a-z][\w'-]+")
 
@@ -119,6 +122,9 @@ def _evidence(kind: str, u: Unit, asked: _Asked, a: Analysis) -> float:
         names = [m.group() for m in _NAME.finditer(text)]
         return 1.0 if any(n.lower() not in asked.words for n in names) else 0.0
     if kind == "method":
+        # "To find if X ..., subtract ...": the sentence says how, of what is asked about
+        if _HOW_TO.match(text) and asked.focus & set(u.terms):
+            return 1.0
         return 0.5 if _METHOD.search(text) else 0.0
     return 0.0
 
