@@ -216,12 +216,14 @@ def test_no_question_of_what_people_are_used_to_nor_of_a_condition_cut_short() -
                 "Social housing tenants are used to paying their rent to the council.",
                 "If tenants in social housing wish to move or, indeed, to buy, the council helps.",
                 "A housing register is used to rank the families waiting for social housing.",
+                "When social housing tenants move into a new home, and the council checks the rent.",
             ]
             * 2
         )
     )
     questions = [q.question for q in s.qa]
     assert not any(q.endswith(" or?") or "tenants" in q.lower() for q in questions), questions
+    # "When ..., and ..." is all condition: nothing happens in it
     assert "What is a housing register used for?" in questions, questions
 
 

@@ -332,7 +332,10 @@ _NOT_NAMES = frozenset(("The", "A", "An", "I", "We", "You", "It", "This", "That"
 # "When the determinant is zero, space is squished onto a line": asked "What happens when the
 # determinant is zero?", answered by the sentence.
 _CONDITION = re.compile(
-    r"^(?P<if>if|when|whenever)\s+(?P<cond>[^,;:?!]{8,70}),\s+(?P<then>\S.{15,})$", re.I
+    r"^(?P<if>if|when|whenever)\s+(?P<cond>[^,;:?!]{8,70}),\s+"
+    # what happens, not more of the condition ("When light passes into glass, and you ...")
+    r"(?!(?:and|or|but|nor)\b)(?P<then>\S.{15,})$",
+    re.I,
 )
 
 
