@@ -262,3 +262,17 @@ ALONE_GLACIERS = [
     "A glacier that reaches the sea breaks off icebergs at its front.",
     "Moraines are the ridges of rock and gravel that glaciers push and leave behind.",
 ]
+
+
+def test_a_tldr_sentence_is_no_lone_clause() -> None:
+    """ "When the path is a straight line." says nothing on its own: no TL;DR quotes it."""
+    talk = [
+        "When the fastest path between two points is a curve and not a straight line.",
+        "The brachistochrone is the curve of fastest descent between two points.",
+        "A ball rolling on the brachistochrone beats a ball on the straight line.",
+        "The brachistochrone curve is a cycloid, the path of a point on a rolling wheel.",
+        "Johann Bernoulli posed the brachistochrone problem in 1696.",
+        "Newton solved the brachistochrone problem in one night.",
+    ]
+    s = summarize(transcript_of(talk * 2))
+    assert "When the fastest path" not in s.tldr, s.tldr

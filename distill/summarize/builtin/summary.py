@@ -39,6 +39,8 @@ PAIR_WORDS = 45  # a sentence that points back is quoted with the one before it,
 # Words an English sentence is not finished on: its speaker broke off ("the battery and.").
 _UNFINISHED = word_set("and or but the a an of because than my our your their")
 BACK = 0.5  # worth of a sentence that points back (in English), for what is shown alone
+# Words that open a clause which needs a main one after its comma ("When X is zero, ...").
+_SUBORDINATE = word_set("when whenever if because although though while unless whereas")
 _ANAPHORA = word_set("it this that they these those he she them its their there")
 
 
@@ -135,14 +137,15 @@ def _candidates(units: list[Unit], english: bool) -> list[int]:
 def _tldr_groups(a: Analysis, ranked: list[int]) -> list[tuple[int, ...]]:
     """What a TL;DR may quote: a sentence that stands alone, or one that points back (in English:
     "It ...", "But ...", "For example, ...") with the sentence before it, when that one stands
-    alone; never a question."""
+    alone; never a question, nor in English a clause with no sentence to it ("When the
+    solution is a straight line.")."""
     units = a.units
     if not a.lex.english:
         return [(i,) for i in ranked if not units[i].question]
     groups: list[tuple[int, ...]] = []
     for i in ranked:
         u = units[i]
-        if u.question:
+        if u.question or (u.tokens[0] in _SUBORDINATE and "," not in u.text):
             continue
         if not points_back(u.tokens):
             groups.append((i,))
