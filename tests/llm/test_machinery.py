@@ -19,7 +19,7 @@ from distill.summarize.llm.pipeline import summarize_with_llm
 from distill.summarize.llm.plan import plan
 from distill.summarize.llm.schemas import PAGE
 from distill.summarize.text.analysis import Analysis
-from tests.llm.helpers import N_CTX, model_for
+from tests.llm.helpers import N_CTX, make_transcript, model_for
 
 
 def test_parse_json_repairs_fences_chatter_and_cut_off_replies() -> None:
@@ -58,6 +58,33 @@ def test_numbered_lines_halve_the_numbering_cost_and_cite_to_the_sentence(
     g = Grounder(analysis, lines)
     assert g.locate(units[last].text, first + 1) == Located(last, "grounded")
     assert g.locate(units[last].text, last + 1) == Located(last, "grounded")
+
+
+OCTOPUS = [
+    "Octopuses have three hearts and blue blood.",
+    "Two hearts pump blood through the gills.",
+    "The third heart pumps blood to the rest of the body.",
+    "Their blood uses copper instead of iron to carry oxygen.",
+]
+
+
+def test_a_talk_without_real_questions_keeps_its_summary_after_the_last_try(
+    distill_home: Path,
+) -> None:
+    """The built-in summary asks no question a talk does not answer; its insights still stand
+    in for a model that wrote nothing usable, and the page has no Q&A rather than no page."""
+    from distill.summarize.builtin.summary import summary_of
+    from tests.fake_openai import FakeOpenAI
+
+    talk = make_transcript(OCTOPUS, "Octopus hearts")
+    assert summary_of(Analysis(talk)).qa == []
+    server = FakeOpenAI()  # answers a summary request with an empty object
+    try:
+        summary = summarize_with_llm(talk, server.model(), fallback=summary_of)
+    finally:
+        server.close()
+    assert summary.insights and summary.qa == []
+    assert all(i.provenance == "builtin" for i in summary.insights)
 
 
 def test_page_lengths_are_enforced() -> None:

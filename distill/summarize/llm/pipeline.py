@@ -190,7 +190,8 @@ def _builtin(run: _Run) -> Summary | None:
     if run.fallback is None or (run.analysis.language or "en").split("-")[0] != run.language:
         return None
     summary = run.fallback(run.analysis)
-    return summary if summary.qa and summary.insights else None
+    # It asks only the questions the talk answers: a talk may have none, and so no Q&A.
+    return summary if summary.insights else None
 
 
 def page_of(run: _Run, prompt: str, shown: tuple[str, ...] = ()) -> Page:
