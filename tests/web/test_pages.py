@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from web_helpers import HOSTILE, HOSTILE_URL, make_transcript, parse
+from web_helpers import BEES_DEFINING, HOSTILE, HOSTILE_URL, make_transcript, parse
 
 from distill.domain import QA, Insight, SourceRef, Summary, Takeaway
 
@@ -15,26 +15,8 @@ def seed(library, video_id="bees0000001", title="How bees make honey", **kw):
     return t
 
 
-# The bees talk of web_helpers with a definition, so the summary has a real question to ask
-# (the built-in summary asks only what the talk answers).
-DEFINING = [
-    "Welcome to this talk about bees and how they make honey.",
-    "Bees collect nectar from flowers across many kilometers every day.",
-    "Nectar is a sweet liquid that flowers make to attract bees and other insects.",
-    "Back at the hive, worker bees pass the nectar from mouth to mouth.",
-    "Enzymes break the sugars down and water evaporates from the cells.",
-    "Fanning wings dry the nectar until it becomes thick honey.",
-    "Then the bees cap each cell with wax to keep the honey clean.",
-    "A single hive can produce more than twenty kilograms of honey per year.",
-    "Beekeepers harvest only the surplus so the colony survives winter.",
-    "Pollination by bees is essential for many of the crops we eat.",
-    "Without bees, apples, almonds and blueberries would be rare.",
-    "So protecting bee habitats protects our food supply too.",
-]
-
-
 def test_video_page_sections_in_order_with_time_links(client, library):
-    seed(library, lines=DEFINING)
+    seed(library, lines=BEES_DEFINING)
     r = client.get("/v/bees0000001")
     assert r.status_code == 200
     doc = parse(r.text)

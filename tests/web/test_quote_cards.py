@@ -3,11 +3,12 @@ highlight has a Card link, and the page's og:image is its TL;DR card."""
 
 from __future__ import annotations
 
-from web_helpers import make_transcript, parse
+from web_helpers import BEES_DEFINING, make_transcript, parse
 
 
 def test_cards_are_served_and_linked_from_the_page(client, library):
-    library.save_transcript(make_transcript("bees0000001", "How bees make honey"))
+    talk = make_transcript("bees0000001", "How bees make honey", lines=BEES_DEFINING)
+    library.save_transcript(talk)
     doc = parse(client.get("/v/bees0000001").text)  # makes the built-in summary
     metas = {}
     for m in doc.find_all("meta"):

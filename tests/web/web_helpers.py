@@ -111,6 +111,24 @@ HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 HOSTILE_URL = "javascript:alert(3)"
 
 
+# The bees talk of make_transcript with a definition, so its summary has a real question to
+# ask (the built-in summary asks only what a talk answers).
+BEES_DEFINING = [
+    "Welcome to this talk about bees and how they make honey.",
+    "Bees collect nectar from flowers across many kilometers every day.",
+    "Nectar is a sweet liquid that flowers make to attract bees and other insects.",
+    "Back at the hive, worker bees pass the nectar from mouth to mouth.",
+    "Enzymes break the sugars down and water evaporates from the cells.",
+    "Fanning wings dry the nectar until it becomes thick honey.",
+    "Then the bees cap each cell with wax to keep the honey clean.",
+    "A single hive can produce more than twenty kilograms of honey per year.",
+    "Beekeepers harvest only the surplus so the colony survives winter.",
+    "Pollination by bees is essential for many of the crops we eat.",
+    "Without bees, apples, almonds and blueberries would be rare.",
+    "So protecting bee habitats protects our food supply too.",
+]
+
+
 def make_transcript(
     video_id: str,
     title: str,
