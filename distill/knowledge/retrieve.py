@@ -132,8 +132,12 @@ def retrieve(
     mode: Mode = "hybrid",
     context: Context | None = None,
     kinds: Sequence[str] | None = None,
+    refreshed: bool = False,
 ) -> list[Hit]:
-    """The `k` passages that best match a question, best first (relevant or not: see Hit)."""
+    """The `k` passages that best match a question, best first (relevant or not: see Hit).
+
+    `refreshed`: the caller has just brought the vector index up to date (one look is enough).
+    """
     use_words = mode in ("hybrid", "fulltext")
     use_vectors = mode in ("hybrid", "semantic") and embedder is not None
     allowed = library.channel_video_ids(channel_id) if channel_id else None
@@ -151,7 +155,8 @@ def retrieve(
             _fuse(scores, _word_ranking(library, content_words(q), allowed), CONTEXT_WEIGHT)
     if use_vectors:
         assert embedder is not None
-        library.vectors.refresh()
+        if not refreshed:
+            library.vectors.refresh()
         if len(library.vectors):
             texts = [meaning_text(q) for q in (question, *previous)]
             vecs = embedder.embed(texts)

@@ -64,6 +64,7 @@ def hybrid_search(
             channel_id=channel_id,
             mode="semantic",
             kinds=("transcript", "summary"),
+            refreshed=True,
         )
         by_meaning = [(h.passage, h.cosine or 0.0) for h in hits if (h.cosine or 0) >= MIN_COSINE]
     if not by_meaning and not word_passages:
