@@ -337,21 +337,25 @@ class Answer(BaseModel):
 
 
 class Highlight(BaseModel):
-    """A passage of a video marked by a reader, with an optional note and tags.
+    """A passage of a video, document or web page marked by a reader, with a note and tags.
 
-    Anchored twice: by time (start/end seconds) and by the quoted text with a little context
-    before and after it, so it can be found again when the video is transcribed anew.
+    Anchored by the quoted text with a little context before and after it (found again when a
+    video is transcribed anew, or a page is revisited), and by time where the source has times,
+    else by the page or paragraph of a document and the URL of a web page.
     """
 
     id: int
     video_id: str
-    start: float
-    end: float
+    start: float | None = Field(default=None, description=START_DOC)
+    end: float | None = None
     quote: str
     before: str = ""
     after: str = ""
     note: str = ""
     tags: list[str] = Field(default_factory=list)
+    url: str | None = Field(default=None, description="the web page it was made on, if any")
+    page: int | None = page_field()
+    paragraph: int | None = paragraph_field()
     version: int = 1
     created_at: datetime | None = None
     updated_at: datetime | None = None

@@ -182,8 +182,13 @@ def anchor(
 
 def reanchor(transcript: Transcript, h: Highlight) -> tuple[float, float] | None:
     """New (start, end) of a highlight in a re-made transcript, when its quote moved; else None."""
-    if not transcript.segments or time_range(transcript) is None:
-        return None
+    if (
+        h.start is None
+        or h.end is None
+        or not transcript.segments
+        or time_range(transcript) is None
+    ):
+        return None  # a highlight by quote alone (a page, a document) has no time to move
     text_map = TextMap(transcript)
     pos = text_map.find(h.quote, near=h.start, before=h.before)
     if pos is None:

@@ -17,7 +17,7 @@ from distill.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration; a database already at this revision opens without loading Alembic.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def utcnow() -> datetime:

@@ -26,6 +26,9 @@ def _row_to_highlight(row: Any) -> Highlight:
         after=row.after,
         note=row.note,
         tags=row.tags.split() if row.tags else [],
+        url=row.url,
+        page=row.page,
+        paragraph=row.paragraph,
         version=row.version,
         created_at=aware(row.created_at),
         updated_at=aware(row.updated_at),
@@ -45,20 +48,27 @@ class HighlightStore(Database):
         self,
         video_id: str,
         *,
-        start: float,
-        end: float,
+        start: float | None,
+        end: float | None,
         quote: str,
         before: str = "",
         after: str = "",
         note: str = "",
         tags: list[str] | None = None,
+        url: str | None = None,
+        page: int | None = None,
+        paragraph: int | None = None,
     ) -> Highlight:
-        """Store a new highlight of a stored video; an identical one already there is a conflict."""
+        """Store a new highlight of a stored video or document (by time, or by its quote on a
+        page or in a paragraph); an identical one already there is a conflict."""
         now = utcnow()
         values = {
             "video_id": video_id,
-            "start": float(start),
-            "end": float(end),
+            "start": None if start is None else float(start),
+            "end": None if end is None else float(end),
+            "url": url,
+            "page": page,
+            "paragraph": paragraph,
             "quote": clean_text(quote),
             "before": clean_text(before),
             "after": clean_text(after),
@@ -78,9 +88,10 @@ class HighlightStore(Database):
                 same = conn.execute(
                     sa.select(highlights.c.id).where(
                         highlights.c.video_id == video_id,
-                        highlights.c.start == values["start"],
-                        highlights.c.end == values["end"],
+                        highlights.c.start.is_not_distinct_from(values["start"]),
+                        highlights.c.end.is_not_distinct_from(values["end"]),
                         highlights.c.quote == values["quote"],
+                        highlights.c.before == values["before"],
                     )
                 ).scalar()
                 if same is not None:
@@ -113,14 +124,25 @@ class HighlightStore(Database):
         video_id: str | None = None,
         tag: str | None = None,
         q: str | None = None,
+        url: str | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> list[Highlight]:
-        """Highlights, newest first (in time order for one video); by tag and by words."""
+        """Highlights, newest first (in time, page and paragraph order for one video, in the
+        order they were made for one web page); by tag, by words and by the page's URL."""
         stmt = sa.select(highlights)
+        if url is not None:
+            stmt = stmt.where(highlights.c.url == url)
         if video_id is not None:
             stmt = stmt.where(highlights.c.video_id == video_id)
-            stmt = stmt.order_by(highlights.c.start, highlights.c.id)
+            stmt = stmt.order_by(
+                highlights.c.start,
+                highlights.c.page,
+                highlights.c.paragraph,
+                highlights.c.id,
+            )
+        elif url is not None:
+            stmt = stmt.order_by(highlights.c.id)
         else:
             stmt = stmt.order_by(highlights.c.created_at.desc(), highlights.c.id.desc())
         if tag:
@@ -176,7 +198,7 @@ class HighlightStore(Database):
             if key == "tags":
                 values["tags"] = " ".join(value or [])
             elif key in ("start", "end"):
-                values[key] = float(value)
+                values[key] = None if value is None else float(value)
             else:
                 values[key] = clean_text(value or "")
         now = utcnow()

@@ -145,14 +145,19 @@ highlights = sa.Table(
         nullable=False,
         index=True,
     ),
-    sa.Column("start", sa.Float, nullable=False),
-    sa.Column("end", sa.Float, nullable=False),
+    sa.Column("start", sa.Float),  # NULL for a page or document without times
+    sa.Column("end", sa.Float),
     sa.Column("quote", sa.Text, nullable=False),
     sa.Column("before", sa.Text, nullable=False),
     sa.Column("after", sa.Text, nullable=False),
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("tags", sa.Text, nullable=False),  # space-separated, lower-case
     sa.Column("version", sa.Integer, nullable=False),
+    # Where the quote sits when there is no time: the web page it was made on, a PDF's page,
+    # an article's paragraph.
+    sa.Column("url", sa.Text, index=True),
+    sa.Column("page", sa.Integer),
+    sa.Column("paragraph", sa.Integer),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )

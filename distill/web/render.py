@@ -299,7 +299,11 @@ def video_jsonld(
     if notes:
         # A reader's notes as comments on the moments they are about (escaped like all text here).
         data["comment"] = [
-            {"@type": "Comment", "text": h.note, "url": f"{page_url}?t={int(h.start)}"}
+            {
+                "@type": "Comment",
+                "text": h.note,
+                "url": page_url if h.start is None else f"{page_url}?t={int(h.start)}",
+            }
             for h in notes[:50]
         ]
     return json_for_script(data)

@@ -39,6 +39,7 @@ async def list_highlights(
     tag: str | None = Query(None, max_length=40),
     query: str | None = Query(None, max_length=200, description="words of the quote, note or tags"),
     q: str | None = Query(None, max_length=200, deprecated=True, description="same as `query`"),
+    url: str | None = Query(None, max_length=2_000, description="only those made on this web page"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> HighlightPage:
@@ -49,7 +50,14 @@ async def list_highlights(
 
     def build() -> HighlightPage:
         video = state.service.video_id(video_id) if video_id is not None else None
-        items = lib.list_highlights(video_id=video, tag=tag, q=words, limit=limit, offset=offset)
+        page = None
+        if url is not None:
+            from distill.service_browser import check_page_url
+
+            page = check_page_url(url)
+        items = lib.list_highlights(
+            video_id=video, tag=tag, q=words, url=page, limit=limit, offset=offset
+        )
         return HighlightPage(items=_out(request, items), limit=limit, offset=offset)
 
     return await run_in_threadpool(build)

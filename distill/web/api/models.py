@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from distill.domain import (
     START_DOC,
@@ -344,13 +344,16 @@ class HighlightOut(BaseModel):
     id: int
     video_id: str
     title: str
-    start: float
-    end: float
+    start: float | None = Field(description="seconds; null on a page or document without times")
+    end: float | None
     quote: str
     before: str
     after: str
     note: str
     tags: list[str]
+    url: str | None = Field(default=None, description="the web page it was made on, if any")
+    page_number: int | None = Field(default=None, description="the PDF page it is on, if any")
+    paragraph: int | None = Field(default=None, description="the article paragraph, if known")
     version: int
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -358,7 +361,9 @@ class HighlightOut(BaseModel):
 
     @classmethod
     def of(cls, h: Highlight, title: str) -> HighlightOut:
-        return cls(**h.model_dump(), title=title, page=f"/v/{h.video_id}?t={int(h.start)}")
+        at = f"?t={int(h.start)}" if h.start is not None else ""
+        data = h.model_dump(exclude={"page"})
+        return cls(**data, page_number=h.page, title=title, page=f"/v/{h.video_id}{at}")
 
 
 class HighlightPage(BaseModel):
@@ -417,3 +422,125 @@ class BatchOut(BaseModel):
             page=f"/batches/{b.id}",  # type: ignore[attr-defined]
             created_at=b.created_at,  # type: ignore[attr-defined]
         )
+
+
+# --- what the browser extension sends (untrusted: every size and format is checked) ----------
+
+YOUTUBE_ID = r"^[A-Za-z0-9_-]{11}$"
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$"
+MAX_CAPTION_CHARS = 2_000_000  # every cue's text together: far more than a day of speech
+
+
+class CueIn(BaseModel):
+    """One caption cue as the watch page has it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: float = Field(ge=0, le=172_800, description="seconds")
+    duration: float = Field(ge=0, le=3_600, description="seconds")
+    text: str = Field(max_length=5_000)
+
+
+class ChapterIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300)
+    start: float = Field(ge=0, le=172_800)
+
+
+class CaptionsIn(BaseModel):
+    """A YouTube video's captions and metadata read on its watch page by the extension."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    video_id: str = Field(
+        pattern=YOUTUBE_ID,
+        description="the 11-character YouTube video id",
+        examples=["dQw4w9WgXcQ"],
+    )
+    title: str = Field(min_length=1, max_length=500)
+    channel: str | None = Field(default=None, max_length=200)
+    duration: float | None = Field(default=None, ge=0, le=172_800)
+    lang: str | None = Field(
+        default=None, pattern=LANGUAGE_TAG, description="the caption track's language"
+    )
+    generated: bool = Field(default=False, description="YouTube's speech recognition captions")
+    cues: list[CueIn] = Field(
+        min_length=1,
+        max_length=50_000,
+        examples=[
+            [
+                {"start": 0.0, "duration": 4.0, "text": "Octopuses have three hearts."},
+                {"start": 4.0, "duration": 4.0, "text": "Two of them pump blood to the gills."},
+            ]
+        ],
+    )
+    chapters: list[ChapterIn] = Field(default_factory=list, max_length=500)
+    again: bool = Field(default=False, description="summarize again though a summary is stored")
+
+    @model_validator(mode="after")
+    def _not_too_much_text(self) -> CaptionsIn:
+        total = sum(len(c.text) for c in self.cues)
+        if total > MAX_CAPTION_CHARS:
+            raise ValueError(
+                f"the captions hold {total:,} characters; at most {MAX_CAPTION_CHARS:,} are taken"
+            )
+        return self
+
+
+class PageIn(BaseModel):
+    """A web page as the browser shows it (its HTML), to store as an article and summarize."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        min_length=8,
+        max_length=2_000,
+        pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://",
+        examples=["https://example.org/posts/bees"],
+    )
+    title: str | None = Field(default=None, max_length=500)
+    html: str = Field(min_length=1, description="the page's HTML (DISTILL_MAX_PAGE_MB at most)")
+
+
+class PageHighlightIn(BaseModel):
+    """A selection on a web page: its words, a little text either side, an optional note."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        min_length=8,
+        max_length=2_000,
+        pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://",
+        examples=["https://example.org/posts/bees"],
+    )
+    quote: str = Field(min_length=1, max_length=2_000)
+    before: str = Field(default="", max_length=500)
+    after: str = Field(default="", max_length=500)
+    note: str | None = Field(default=None, max_length=10_000)
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    title: str | None = Field(default=None, max_length=500)
+    html: str | None = Field(
+        default=None, description="the page's HTML, to store it first when it is not yet saved"
+    )
+
+
+class BrowserSummaryOut(BaseModel):
+    """What the extension shows: the summary, and where its full page is on this server."""
+
+    video_id: str
+    page: str = Field(description="the document's page on this server (a path)")
+    via: str | None = Field(description="'browser' when the extension sent the text")
+    summary: SummaryOut
+
+
+class PageHighlightsOut(BaseModel):
+    url: str
+    items: list[HighlightOut]
+
+
+class BrowserCheckOut(BaseModel):
+    """The extension's token check: the token works and the origin is allowed."""
+
+    ok: bool
+    videos: int = Field(description="how many documents the library holds")
