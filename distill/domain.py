@@ -103,6 +103,11 @@ class VideoMeta(BaseModel):
     author: str | None = Field(default=None, description="an article's or book's author")
     pages: int | None = Field(default=None, description="a PDF's page count")
     feed: str | None = Field(default=None, description="the feed an episode was found in")
+    via: str | None = Field(
+        default=None,
+        description="how the text reached distill when not fetched by it: 'browser' when the "
+        "browser extension sent it",
+    )
 
 
 class MetaOverride(BaseModel):

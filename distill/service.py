@@ -24,6 +24,7 @@ from distill.errors import DistillError, InputError, NotFoundError, SummarizeErr
 from distill.exports.service import ExportService
 from distill.knowledge.service import KnowledgeService, Reindexed
 from distill.llm import BUILTIN, resolve_model_string
+from distill.service_browser import BrowserService
 from distill.service_collections import Collections
 from distill.service_jobs import JobsService
 
@@ -77,11 +78,12 @@ def pick_summary(summaries: list[Summary], want: str, original: str) -> Summary 
     return next(iter(same or originals), None)
 
 
-class Distill(JobsService, KnowledgeService, Collections, ExportService):
+class Distill(JobsService, KnowledgeService, Collections, ExportService, BrowserService):
     """Add, summarize, ask and translate sources over one library (opened when first needed);
     search it, ask it as a whole and keep highlights (the knowledge methods); expand playlists,
     channels and feeds, follow them, import Kindle clippings (the collection methods); queue
-    and run jobs, delete videos (the job methods); export it (the export methods)."""
+    and run jobs, delete videos (the job methods); export it (the export methods); take
+    captions, pages and page highlights from the browser extension (the browser methods)."""
 
     def __init__(
         self,

@@ -4,15 +4,25 @@ distill contacting YouTube or the page's site. Mixed into `distill.service.Disti
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from distill.checks import choose_model
 from distill.domain import Highlight, ProgressFn, Summary, Transcript, no_progress
 from distill.errors import InputError, NotFoundError
 
 if TYPE_CHECKING:
     from distill.library import Library
-    from distill.service import Summarized
     from distill.sources.browser import BrowserCaptions
+
+
+@dataclass(frozen=True)
+class Summarized:
+    """What the browser sent, as stored: the document's id, its transcript and its summary."""
+
+    video_id: str
+    transcript: Transcript
+    summary: Summary
 
 
 class BrowserService:
@@ -48,7 +58,6 @@ class BrowserService:
     ) -> Summarized:
         """Store and summarize a video's captions sent by the browser (never contacting YouTube);
         a video already summarized is read back unless `again`."""
-        from distill.service import Summarized, choose_model
         from distill.sources.browser import captions_transcript
 
         if not again and self.library.has_video(captions.video_id):
@@ -63,7 +72,6 @@ class BrowserService:
         self, html: str, *, url: str, title: str | None = None, model: str | None = None
     ) -> Summarized:
         """Store a web page's HTML as the browser shows it as an article, and summarize it."""
-        from distill.service import choose_model
         from distill.sources.browser import page_transcript
 
         url = check_page_url(url)
@@ -72,8 +80,6 @@ class BrowserService:
         )
 
     def _store_and_summarize(self, transcript: Transcript, model: str) -> Summarized:
-        from distill.service import Summarized
-
         self.check_language(transcript, model, None)
         video_id = self.library.save_transcript(transcript)
         self.index(video_id)

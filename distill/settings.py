@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     # YouTube's image host: a video's thumbnail is fetched from <host>/vi/<id>/hqdefault.jpg only.
     youtube_images: str = "https://i.ytimg.com"
 
+    # Browser extensions (origins, comma-separated) allowed to call /api/v1/browser across
+    # origins: the unpacked extension in extension/ has this fixed id (its manifest's key).
+    extension_origins: str = "chrome-extension://mphgeibnmfiogbcmmoooambanmclenkm"
+
     @property
     def images_dir(self) -> Path:
         """Thumbnails kept from YouTube and drawn for other documents."""
@@ -69,6 +73,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.home / 'distill.db'}"
+
+    @property
+    def extension_origin_set(self) -> frozenset[str]:
+        """The allowed extension origins, without trailing slashes."""
+        parts = (o.strip().rstrip("/") for o in self.extension_origins.split(","))
+        return frozenset(o for o in parts if o)
 
     @property
     def media_dir(self) -> Path:

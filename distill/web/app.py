@@ -23,6 +23,7 @@ from distill.web.page_cache import CachedPages
 from distill.web.security import (
     AllowedHosts,
     ErrorPage,
+    ExtensionCors,
     RequestGuard,
     SecurityHeaders,
     allowed_hosts,
@@ -176,6 +177,8 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
         max_upload_bytes=settings.max_upload_mb * (1 << 20),
         max_caption_bytes=settings.max_caption_mb * (1 << 20),
         public_url=settings.public_base,
+        extension_origins=settings.extension_origin_set,
+        max_page_bytes=settings.max_page_mb * (1 << 20),
         changes_file=settings.home / "web-changes",
         allowed_hosts=allowed_hosts(settings.allowed_hosts, settings.public_base),
     )
@@ -264,7 +267,11 @@ def create_app(library: Library | None = None, *, worker: bool = True) -> FastAP
         hosts=state.allowed_hosts,
         token=state.api_token,
         page=page,
+        extension_origins=state.extension_origins,
+        page_bytes=state.max_page_bytes,
     )
+    # Outside the guard, so its refusals reach the extension with the CORS headers it can read.
+    app.add_middleware(ExtensionCors, origins=state.extension_origins)
     app.add_middleware(AllowedHosts, hosts=state.allowed_hosts, page=page)
     app.add_middleware(SecurityHeaders)
     return app

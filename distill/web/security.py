@@ -47,6 +47,12 @@ BODY_LIMITS = (
     (re.compile(r"^/api/v1/highlights(/|$)"), 128 << 10),  # a quote, a 10,000-character note, tags
 )
 SMALL_BODY_LIMIT = 8 << 10  # every other body: a URL, a language code, a form token
+# What the browser extension sends: a video's captions (at most 2,000,000 characters of text in
+# up to 50,000 cues, each character possibly a \uXXXX escape), or a page's HTML.
+BROWSER_PREFIX = "/api/v1/browser/"
+BROWSER_CAPTIONS = re.compile(r"^/api/v1/browser/captions$")
+BROWSER_PAGES = re.compile(r"^/api/v1/browser/(pages|highlights)$")
+CAPTIONS_BODY_LIMIT = 16 << 20
 MULTIPART_OVERHEAD = 64 << 10  # the form's boundaries and part headers around an upload
 FIRST_PART_LIMIT = 64 << 10  # how much of an upload form is read to find its token field
 
@@ -232,8 +238,21 @@ class BodyTooLarge(HTTPException):
     """A request body over its endpoint's limit (413, with the limit and how to raise it)."""
 
 
-def body_limit(path: str, content_type: str, media: int, captions: int) -> tuple[int, str]:
+def body_limit(
+    path: str, content_type: str, media: int, captions: int, pages: int = 20 << 20
+) -> tuple[int, str]:
     """The most bytes a request body to `path` may have, and the 413 sentence past it."""
+    if BROWSER_CAPTIONS.match(path):
+        return CAPTIONS_BODY_LIMIT, (
+            f"The captions sent are larger than {CAPTIONS_BODY_LIMIT >> 20} MB, more than any "
+            "video's; send one video's caption track."
+        )
+    if BROWSER_PAGES.match(path):
+        # The page's HTML as JSON: escaped quotes and control characters, plus the other fields.
+        return 2 * pages + MULTIPART_OVERHEAD, (
+            f"The page is larger than the limit of {pages >> 20} MB; raise DISTILL_MAX_PAGE_MB "
+            "on the server to save it."
+        )
     if path in UPLOAD_PATHS and (path != "/submit" or content_type.startswith("multipart/")):
         # The file's own type decides its limit once it is read; the body may hold the larger.
         biggest, setting = max(
@@ -267,6 +286,8 @@ class RequestGuard:
         hosts: frozenset[str],
         token: str | None,
         page: ErrorPage,
+        extension_origins: frozenset[str] = frozenset(),
+        page_bytes: int = 20 << 20,
     ) -> None:
         self.app = app
         self.media_bytes = media_bytes
@@ -274,6 +295,8 @@ class RequestGuard:
         self.hosts = hosts
         self.token = token
         self.page = page
+        self.extension_origins = extension_origins
+        self.page_bytes = page_bytes
 
     @staticmethod
     def _changes(method: str, path: str) -> bool:
@@ -290,7 +313,9 @@ class RequestGuard:
         method: str = scope.get("method", "GET")
         raw_type = _header(scope, b"content-type") or ""
         content_type = raw_type.lower()
-        limit, too_large = body_limit(path, content_type, self.media_bytes, self.caption_bytes)
+        limit, too_large = body_limit(
+            path, content_type, self.media_bytes, self.caption_bytes, self.page_bytes
+        )
         declared = _header(scope, b"content-length")
         if declared is not None:
             if not declared.strip().isdigit():
@@ -300,11 +325,14 @@ class RequestGuard:
                 await _send_error(send, self.page, path, 413, too_large)
                 return
         changes = self._changes(method, path)
-        if changes and not origin_allowed(
-            _header(scope, b"origin"), _header(scope, b"host"), self.hosts
-        ):
-            await _send_error(send, self.page, path, 403, CROSS_SITE)
-            return
+        origin = _header(scope, b"origin")
+        if changes and not origin_allowed(origin, _header(scope, b"host"), self.hosts):
+            if not path.startswith(BROWSER_PREFIX):
+                await _send_error(send, self.page, path, 403, CROSS_SITE)
+                return
+            if origin not in self.extension_origins:  # the extension's own routes let it in
+                await _send_error(send, self.page, path, 403, not_the_extension(str(origin)))
+                return
         headers = {"authorization": _header(scope, b"authorization")}
         headers["x-distill-token"] = _header(scope, b"x-distill-token")
         authorized = token_ok(self.token, token_given(headers))
@@ -382,6 +410,60 @@ def _first_field(buffer: bytes, delimiter: bytes) -> tuple[bool, str | None]:
     return True, buffer[head_end + 4 : end].decode("utf-8", "replace")
 
 
+class ExtensionCors:
+    """CORS for /api/v1/browser only, and only for the allowed extension origins: a preflight
+    from one is answered here, an answer to one carries its origin; any other origin gets no
+    CORS headers, so a browser keeps the answer from that site's scripts."""
+
+    PREFIX = "/api/v1/browser/"
+
+    def __init__(self, app: Any, origins: frozenset[str]) -> None:
+        self.app = app
+        self.origins = origins
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not scope.get("path", "").startswith(self.PREFIX):
+            await self.app(scope, receive, send)
+            return
+        origin = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"origin"), None)
+        allowed = origin is not None and origin in self.origins
+        if scope.get("method") == "OPTIONS" and origin is not None:
+            await self._preflight(send, origin if allowed else None)
+            return
+        if not allowed:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_cors(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + [
+                    (b"access-control-allow-origin", str(origin).encode("latin-1")),
+                    (b"vary", b"Origin"),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+    async def _preflight(self, send: Any, origin: str | None) -> None:
+        headers = [(b"vary", b"Origin"), (b"content-type", b"application/json")]
+        if origin is None:
+            status = 403
+            body = (
+                b'{"error": {"status": 403, "message": "Only the distill browser extension may '
+                b'call this across origins (DISTILL_EXTENSION_ORIGINS)."}}'
+            )
+        else:
+            status, body = 204, b""
+            headers += [
+                (b"access-control-allow-origin", origin.encode("latin-1")),
+                (b"access-control-allow-methods", b"GET, POST"),
+                (b"access-control-allow-headers", b"authorization, content-type"),
+                (b"access-control-max-age", b"600"),
+            ]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
 def _same_origin(request: Request) -> bool:
     hosts: frozenset[str] = request.app.state.distill.allowed_hosts
     return origin_allowed(request.headers.get("origin"), request.headers.get("host"), hosts)
@@ -399,3 +481,29 @@ def check_write(request: Request, form_token: str | None = None) -> None:
     token: str | None = request.app.state.distill.api_token
     if not token_ok(token, token_given(request.headers, form_token)):
         raise HTTPException(401, TOKEN_NEEDED)
+
+
+def check_extension(request: Request) -> None:
+    """Let the browser extension in: its own origin (or this site, or no browser at all) and the
+    server's token, which these routes always need."""
+    origin = request.headers.get("origin")
+    allowed: frozenset[str] = request.app.state.distill.extension_origins
+    if origin is not None and origin not in allowed and not _same_origin(request):
+        raise HTTPException(403, not_the_extension(origin))
+    token: str | None = request.app.state.distill.api_token
+    if not token:
+        raise HTTPException(
+            401,
+            "This server has no API token, and the browser extension needs one; set "
+            "DISTILL_API_TOKEN on the server and enter the same token in the extension's options.",
+        )
+    if not token_ok(token, token_given(request.headers)):
+        raise HTTPException(401, TOKEN_NEEDED)
+
+
+def not_the_extension(origin: str) -> str:
+    """The refusal of a request to /api/v1/browser from an origin that is not the extension."""
+    return (
+        f"Requests from {origin[:100]} are not accepted here; only the distill browser "
+        "extension may send them (its origin must be in DISTILL_EXTENSION_ORIGINS)."
+    )

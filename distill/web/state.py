@@ -54,6 +54,8 @@ class AppState:
     max_caption_bytes: int
     allowed_hosts: frozenset[str] = frozenset({"127.0.0.1", "localhost", "[::1]"})
     public_url: str | None = None  # the address people reach the server at, for absolute links
+    extension_origins: frozenset[str] = frozenset()  # may call /api/v1/browser across origins
+    max_page_bytes: int = 20 << 20
     worker: Any = None  # the job worker run in this process (embedded or Procrastinate), if any
     cache: PageCache = field(default_factory=PageCache)
     changes_file: Path | None = None  # where web processes tell each other the library changed

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from distill.web.api import ask, batches, channels, highlights, jobs, search, videos
+from distill.web.api import ask, batches, browser, channels, highlights, jobs, search, videos
 from distill.web.api.models import ErrorOut
 
 router = APIRouter(
@@ -18,5 +18,6 @@ router.include_router(jobs.router)
 router.include_router(search.router)
 router.include_router(ask.router)
 router.include_router(highlights.router)
+router.include_router(browser.router)
 
 __all__ = ["router"]
