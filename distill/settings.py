@@ -51,7 +51,10 @@ class Settings(BaseSettings):
     notion_url: str = "https://api.notion.com"
     # YouTube's image host: a video's thumbnail is fetched from <host>/vi/<id>/hqdefault.jpg only.
     youtube_images: str = "https://i.ytimg.com"
-
+    # How distill reaches YouTube, for youtube-transcript-api and yt-dlp alike: a proxy URL
+    # (http://, https:// or socks5://) and a cookies file (Netscape format) of a signed-in browser.
+    youtube_proxy: str | None = None
+    youtube_cookies: Path | None = None
     # Browser extensions (origins, comma-separated) allowed to call /api/v1/browser across
     # origins: the unpacked extension in extension/ has this fixed id (its manifest's key).
     extension_origins: str = "chrome-extension://mphgeibnmfiogbcmmoooambanmclenkm"

@@ -111,10 +111,10 @@ class CaptionTrack:
 
 def fetch_caption_tracks(video_id: str) -> list[CaptionTrack]:
     """The caption tracks YouTube lists for a video (network: youtube-transcript-api)."""
-    from youtube_transcript_api import YouTubeTranscriptApi
+    from distill.sources.youtube_access import transcript_api
 
     tracks = []
-    for track in YouTubeTranscriptApi().list(video_id):
+    for track in transcript_api().list(video_id):
 
         def fetch(translate_to: str | None, track: Any = track) -> list[dict[str, Any]]:
             chosen = track.translate(translate_to) if translate_to else track
@@ -147,7 +147,10 @@ def fetch_metadata(video_id: str) -> dict[str, Any]:
     """yt-dlp's info dict for a video, without downloading it (network)."""
     from yt_dlp import YoutubeDL
 
+    from distill.sources.youtube_access import ytdlp_options
+
     options = {
+        **ytdlp_options(),
         "skip_download": True,
         "quiet": True,
         "no_warnings": True,

@@ -67,7 +67,8 @@ def _region_blocked(video_id: str) -> RegionBlockedError:
 def _blocked(video_id: str) -> YouTubeBlockedError:
     return YouTubeBlockedError(
         f"YouTube refused to serve video {video_id} to this IP address (too many requests, or a "
-        "cloud server's IP); wait a while, or try from another network."
+        "cloud server's address); set DISTILL_YOUTUBE_PROXY or DISTILL_YOUTUBE_COOKIES, or "
+        "summarize it from the watch page with the distill browser extension."
     )
 
 

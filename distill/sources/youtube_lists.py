@@ -46,8 +46,10 @@ def fetch_flat(url: str, limit: int | None) -> dict[str, Any]:
     from yt_dlp import YoutubeDL
 
     from distill.sources.youtube import _QuietLogger
+    from distill.sources.youtube_access import ytdlp_options
 
     options: dict[str, Any] = {
+        **ytdlp_options(),
         "extract_flat": "in_playlist",
         "skip_download": True,
         "quiet": True,

@@ -30,7 +30,10 @@ def download_audio(
                 "download", float(d.get("downloaded_bytes") or 0), float(total) if total else None
             )
 
+    from distill.sources.youtube_access import ytdlp_options
+
     opts = {
+        **ytdlp_options(),
         "format": AUDIO_FORMAT,
         "outtmpl": str(dest_dir / "%(id)s.%(ext)s"),
         "quiet": True,
