@@ -120,7 +120,8 @@ class SiteHandler(BaseHTTPRequestHandler):
 @dataclass
 class Site:
     https_port: int  # www.youtube.com is mapped here
-    http_base: str  # the article's site
+    http_port: int  # the article's site, bees.example, is mapped here
+    http_base: str = "http://bees.example"
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +147,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (secure, plain)]
     for t in threads:
         t.start()
-    yield Site(secure.server_address[1], f"http://127.0.0.1:{plain.server_address[1]}")
+    yield Site(secure.server_address[1], plain.server_address[1])
     for s in (secure, plain):
         s.shutdown()
         s.server_close()
@@ -202,15 +203,15 @@ class Browser:
 
 @pytest.fixture(scope="module")
 def browser(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    """Chromium with the unpacked extension. Its copy holds the loopback host among its host
-    permissions: what the user grants at run time when saving the options (Chrome's prompt
-    cannot be answered headless)."""
+    """Chromium with the unpacked extension. Its copy may reach the article's site, which is what
+    the toolbar button's activeTab grants a real user (a test cannot click the toolbar); it has
+    no permission for the distill server, so its requests there go through CORS."""
     from playwright.sync_api import sync_playwright
 
     unpacked = tmp_path_factory.mktemp("ext") / "extension"
     shutil.copytree(EXTENSION, unpacked)
     manifest = json.loads((unpacked / "manifest.json").read_text())
-    manifest["host_permissions"] = ["http://127.0.0.1/*"]
+    manifest["host_permissions"] = [site.http_base + "/*"]
     (unpacked / "manifest.json").write_text(json.dumps(manifest))
     profile = tmp_path_factory.mktemp("profile")
     with sync_playwright() as p:
@@ -231,7 +232,8 @@ def browser(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Br
                 "--autoplay-policy=no-user-gesture-required",
                 f"--disable-extensions-except={unpacked}",
                 f"--load-extension={unpacked}",
-                f"--host-resolver-rules=MAP www.youtube.com 127.0.0.1:{site.https_port}",
+                f"--host-resolver-rules=MAP www.youtube.com 127.0.0.1:{site.https_port},"
+                f"MAP bees.example 127.0.0.1:{site.http_port}",
                 "--ignore-certificate-errors",
             ],
         )
