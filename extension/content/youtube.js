@@ -58,13 +58,37 @@
     return written.find(same) || written[0] || spoken.find(same) || spoken[0] || null;
   }
 
-  async function readCues(track) {
-    const url = new URL(track.baseUrl, location.href);
+  async function fetchJson3(url) {
     if (url.origin !== location.origin) throw new Error("The caption track is not on YouTube; reload the page and try again.");
     url.searchParams.set("fmt", "json3");
-    const response = await fetch(url.href, { credentials: "include" });
+    let response;
+    try {
+      response = await fetch(url.href, { credentials: "include" });
+    } catch (_error) {
+      throw new Error("Could not reach YouTube for the captions; check the connection and reload the page.");
+    }
     if (!response.ok) throw new Error(`YouTube did not give the captions (HTTP ${response.status}); turn captions on in the player and try again.`);
-    const data = await response.json();
+    const text = await response.text();
+    // YouTube answers a caption request without the player's token with an empty body.
+    return text.trim() ? JSON.parse(text) : null;
+  }
+
+  // The caption request the player made itself (with its token) when captions were turned on.
+  function playersOwnRequest(id) {
+    const seen = performance
+      .getEntriesByType("resource")
+      .map((entry) => new URL(entry.name, location.href))
+      .filter((url) => url.origin === location.origin && url.pathname === "/api/timedtext" && url.searchParams.get("v") === id);
+    return seen.length ? seen[seen.length - 1] : null;
+  }
+
+  async function readCues(track, id) {
+    let data = await fetchJson3(new URL(track.baseUrl, location.href));
+    if (!data) {
+      const own = playersOwnRequest(id);
+      if (own) data = await fetchJson3(own);
+    }
+    if (!data) throw new Error("YouTube gave the extension no captions; turn on captions (CC) in the player, then press the button again.");
     const cues = [];
     for (const event of data.events || []) {
       if (!event.segs || cues.length >= MAX_CUES) continue;
@@ -91,7 +115,7 @@
       if (!player || player.videoId !== id) throw new Error("The player has another video than the address; reload the page and try again.");
       const track = chooseTrack(player.tracks);
       if (!track) throw new Error("This video has no captions in the player, so distill cannot summarize it from the browser.");
-      const cues = await readCues(track);
+      const cues = await readCues(track, id);
       if (!cues.length) throw new Error("The caption track is empty; pick another language in the player and try again.");
       button.textContent = "Summarizing…";
       const body = {

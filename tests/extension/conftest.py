@@ -22,7 +22,15 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.extension.pages import CHANNEL, TALK, TITLE, VIDEO_ID, article_html, json3_track
+from tests.extension.pages import (
+    CHANNEL,
+    TALK,
+    TITLE,
+    TOKEN_VIDEO_ID,
+    VIDEO_ID,
+    article_html,
+    json3_track,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
@@ -37,12 +45,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def watch_page() -> str:
+def watch_page(video_id: str, *, captions_on: bool = True) -> str:
     """A watch page the way YouTube's has it for the extension: the player response in a script
-    (video details, one caption track) and a <video> element."""
+    (video details, one caption track) and a <video> element. For TOKEN_VIDEO_ID the page's
+    script fetches the captions with a token, as the player does when captions are turned on
+    (unless `captions_on` is False)."""
     response = {
         "videoDetails": {
-            "videoId": VIDEO_ID,
+            "videoId": video_id,
             "title": TITLE,
             "author": CHANNEL,
             "lengthSeconds": str(len(TALK) * 6),
@@ -51,7 +61,7 @@ def watch_page() -> str:
             "playerCaptionsTracklistRenderer": {
                 "captionTracks": [
                     {
-                        "baseUrl": f"https://www.youtube.com/api/timedtext?v={VIDEO_ID}&lang=en",
+                        "baseUrl": f"https://www.youtube.com/api/timedtext?v={video_id}&lang=en",
                         "languageCode": "en",
                         "name": {"simpleText": "English"},
                     }
@@ -59,6 +69,10 @@ def watch_page() -> str:
             }
         },
     }
+    player_fetch = (
+        "<script>fetch('/api/timedtext?v=" + video_id + "&lang=en&pot=player-token&fmt=json3')"
+        ".then(r => r.text()).then(() => { document.body.dataset.captions = 'on'; });</script>"
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{TITLE} - YouTube</title>
 <style>body {{ font-family: Roboto, Arial, sans-serif; margin: 0; background: #0f0f0f; color: #f1f1f1; }}
@@ -67,6 +81,7 @@ video {{ width: 100%; height: 100%; }} h1 {{ margin: 0 24px; font-size: 20px; }}
 <body><div id="movie_player"><video src="/media/talk.webm" preload="auto" controls></video></div>
 <h1>{TITLE}</h1><p style="margin: 8px 24px; color: #aaa">{CHANNEL}</p>
 <script>var ytInitialPlayerResponse = {json.dumps(response)};</script>
+{player_fetch if video_id == TOKEN_VIDEO_ID and captions_on else ""}
 </body></html>"""
 
 
@@ -92,10 +107,14 @@ class SiteHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         query = parse_qs(url.query)
-        if url.path == "/watch" and query.get("v") == [VIDEO_ID]:
-            self.send(200, watch_page().encode(), "text/html; charset=utf-8")
+        if url.path == "/watch" and query.get("v") in ([VIDEO_ID], [TOKEN_VIDEO_ID]):
+            page = watch_page(query["v"][0], captions_on=query.get("cc") != ["0"])
+            self.send(200, page.encode(), "text/html; charset=utf-8")
         elif url.path == "/api/timedtext" and query.get("fmt") == ["json3"]:
-            self.send(200, json3_track().encode(), "application/json")
+            if query.get("v") == [TOKEN_VIDEO_ID] and "pot" not in query:
+                self.send(200, b"", "application/json")  # no token, no captions
+            else:
+                self.send(200, json3_track().encode(), "application/json")
         elif url.path == "/media/talk.webm":
             self.send_media()
         elif url.path == "/article.html":

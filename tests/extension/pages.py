@@ -7,6 +7,8 @@ import html
 import json
 
 VIDEO_ID = "bEe5Talk0_1"
+# A video whose caption track YouTube serves only with the player's token (as it does now).
+TOKEN_VIDEO_ID = "bEe5Talk0_4"
 TITLE = "How a honey bee colony works"
 CHANNEL = "Garden Science"
 TALK = [

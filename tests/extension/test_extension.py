@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.extension.conftest import ROOT, TOKEN, Browser, Site
-from tests.extension.pages import ARTICLE_TITLE, TITLE, VIDEO_ID, captions_body
+from tests.extension.pages import ARTICLE_TITLE, TITLE, TOKEN_VIDEO_ID, VIDEO_ID, captions_body
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -110,6 +110,40 @@ def side_by_side(context, watch, panel, path: Path) -> None:  # type: ignore[no-
     path.parent.mkdir(parents=True, exist_ok=True)
     sheet.screenshot(path=str(path))
     sheet.close()
+
+
+def test_captions_youtube_serves_only_to_the_player_are_read_from_its_own_request(
+    configured: Browser, server: str, site: Site
+) -> None:
+    watch = configured.context.new_page()
+    watch.goto(f"https://www.youtube.com/watch?v={TOKEN_VIDEO_ID}")
+    watch.wait_for_selector("body[data-captions=on]")  # the player fetched them with its token
+    tab = configured.newest_tab()
+    watch.locator("#distill-summarize").click()
+    state: dict = {}
+    deadline = time.monotonic() + 60
+    while state.get("status") in (None, "working"):
+        assert time.monotonic() < deadline, watch.locator("#distill-summarize").inner_text()
+        time.sleep(0.3)
+        state = configured.worker.evaluate(
+            "(tab) => chrome.storage.session.get('tab:' + tab).then(s => s['tab:' + tab] || {})",
+            tab,
+        )
+    assert state["status"] == "done" and state["result"]["video_id"] == TOKEN_VIDEO_ID
+    assert httpx.get(f"{server}/api/v1/videos/{TOKEN_VIDEO_ID}").status_code == 200
+    watch.close()
+
+
+def test_a_watch_page_without_captions_for_the_extension_says_what_to_do(
+    configured: Browser, site: Site
+) -> None:
+    watch = configured.context.new_page()
+    # The same page with captions off in the player: YouTube gives the extension nothing.
+    watch.goto(f"https://www.youtube.com/watch?v={TOKEN_VIDEO_ID}&cc=0")
+    watch.locator("#distill-summarize").click()
+    watch.wait_for_selector("#distill-summarize[data-state=error]", timeout=15000)
+    assert "turn on captions (CC) in the player" in watch.locator("#distill-summarize").inner_text()
+    watch.close()
 
 
 def select_words(page, words: str) -> None:  # type: ignore[no-untyped-def]
