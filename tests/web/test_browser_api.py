@@ -199,6 +199,10 @@ def test_a_page_is_saved_as_an_article_and_highlighted(api) -> None:
     item = page.find_all("li", id=f"h{h['id']}")[0]
     assert ARTICLE_URL in [a.attrs.get("href") for a in item.find_all("a")]
     assert "how they share a place" in item.text
+    # The document's own page lists it too, by paragraph, with the page it was made on.
+    doc_page = parse(api.get(f"/v/{doc}").text)
+    (listed_here,) = doc_page.find_all("ol", id="document-highlights")
+    assert "waggle dance" in listed_here.text and "paragraph 2" in listed_here.text
 
 
 def test_highlighting_an_unsaved_page_stores_it_first_or_says_to_save_it(api) -> None:
