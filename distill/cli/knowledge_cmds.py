@@ -68,10 +68,16 @@ def list_highlights(
         typer.echo("No highlights yet; add one with `distill highlight ID START`.", err=True)
         return
     for h in found:
+        if h.start is not None:
+            where = f"{fmt_time(h.start)}–{fmt_time(h.end)}"
+        else:  # made on a web page: its paragraph (or a PDF's page) instead of a time
+            where = f"page {h.page}" if h.page else f"¶{h.paragraph}" if h.paragraph else "page"
         console.print(
-            f"[bold]#{h.id}[/bold] [cyan]{fmt_time(h.start)}–{fmt_time(h.end)}[/cyan] "
+            f"[bold]#{h.id}[/bold] [cyan]{where}[/cyan] "
             f"{term(titles[h.video_id])} [dim]{term(h.video_id)}[/dim]"
         )
+        if h.url:
+            console.print(f"  [dim]{term(h.url)}[/dim]")
         console.print(f"  “{term(h.quote)}”")
         if h.note:
             console.print(f"  [italic]{term(h.note)}[/italic]")

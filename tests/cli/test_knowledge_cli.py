@@ -86,3 +86,15 @@ def test_search_prefix_paging_and_unmatched_words(cli, tmp_path: Path):
     assert partial.returncode == 0 and "No match for 'zzqxj'" in partial.stderr
     page = json.loads(cli("search", "honey", "--limit", "1", "--offset", "1", "-f", "json").stdout)
     assert len(page) == 1
+
+
+def test_a_highlight_made_on_a_web_page_is_listed_by_paragraph(cli, distill_home: Path):
+    from distill.service import Distill
+    from tests.extension.pages import article_html
+
+    url = "https://bees.example.org/why-bees-dance"
+    with Distill() as service:
+        service.highlight_page(url, "waggle dance", note="how they point", html=article_html())
+    out = cli("highlights")
+    assert out.returncode == 0, out.stderr
+    assert "¶2" in out.stdout and url in out.stdout and "how they point" in out.stdout
