@@ -82,7 +82,7 @@ class BrowserService:
     def _store_and_summarize(self, transcript: Transcript, model: str) -> Summarized:
         self.check_language(transcript, model, None)
         video_id = self.library.save_transcript(transcript)
-        self.index(video_id)
+        # Indexed once, by summarize_stored, with its summary.
         summary = self.summarize_stored(video_id, model=model, transcript=transcript)
         return Summarized(video_id, transcript, summary)
 
