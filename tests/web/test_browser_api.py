@@ -235,3 +235,26 @@ def test_pages_and_highlights_are_checked(api, monkeypatch: pytest.MonkeyPatch) 
         "/api/v1/browser/highlights", json={"url": ARTICLE_URL, "quote": "   "}, headers=SENT
     )
     assert empty.status_code == 400
+
+
+def test_the_extensions_bodies_have_their_own_limits() -> None:
+    from distill.web.security import SMALL_BODY_LIMIT, body_limit
+
+    captions, _ = body_limit("/api/v1/browser/captions", "application/json", 1, 1)
+    page, says = body_limit("/api/v1/browser/pages", "application/json", 1, 1, pages=20 << 20)
+    marks, _ = body_limit("/api/v1/browser/highlights", "application/json", 1, 1, pages=1 << 20)
+    assert captions == 16 << 20 and page > 40 << 20 and (1 << 20) < marks < page
+    assert "DISTILL_MAX_PAGE_MB" in says
+    assert body_limit("/api/v1/browser/check", "", 1, 1)[0] == SMALL_BODY_LIMIT
+
+
+def test_a_captions_body_over_its_limit_is_refused_before_it_is_read(api) -> None:
+    huge = b'{"video_id": "' + b"x" * (16 << 20) + b'"}'
+    r = api.post(
+        "/api/v1/browser/captions",
+        content=huge,
+        headers={**SENT, "Content-Type": "application/json"},
+    )
+    assert r.status_code == 413
+    assert r.headers["access-control-allow-origin"] == EXTENSION
+    assert "one video's caption track" in r.json()["error"]["message"]
