@@ -258,3 +258,8 @@ def test_a_captions_body_over_its_limit_is_refused_before_it_is_read(api) -> Non
     assert r.status_code == 413
     assert r.headers["access-control-allow-origin"] == EXTENSION
     assert "one video's caption track" in r.json()["error"]["message"]
+
+
+def test_a_highlights_offset_past_sqlites_integers_is_a_422(api) -> None:
+    r = api.get("/api/v1/highlights", params={"offset": 2**63, "url": ARTICLE_URL})
+    assert r.status_code == 422 and "offset" in r.json()["error"]["message"]

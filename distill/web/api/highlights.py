@@ -41,7 +41,7 @@ async def list_highlights(
     q: str | None = Query(None, max_length=200, deprecated=True, description="same as `query`"),
     url: str | None = Query(None, max_length=2_000, description="only those made on this web page"),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000_000),  # SQLite integers stop at 2**63
 ) -> HighlightPage:
     """Highlights and notes, newest first (in time order for one video); filter by tag and words."""
     state = get_state(request)
