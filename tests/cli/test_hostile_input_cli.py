@@ -123,6 +123,9 @@ def test_ctrl_c_says_it_stopped(distill_home, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell that runs the suite in the background ignores SIGINT, and children inherit
+        # that: the command must get the default handling a terminal gives it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while not (distill_home / "distill.db").exists():  # the command is past its imports
