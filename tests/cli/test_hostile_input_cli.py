@@ -134,7 +134,10 @@ def test_ctrl_c_says_it_stopped(distill_home, tmp_path):
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, (proc.returncode, err)
+    # 130, or death by SIGINT (which a shell also reports as 130): the interpreter may end itself
+    # with the signal after the message when the interrupt landed inside code it runs for a C
+    # extension. Either way the one sentence comes first.
+    assert proc.returncode in (130, -signal.SIGINT), (proc.returncode, err)
     assert err.strip().startswith("error: interrupted") and "Traceback" not in err
     assert out == ""
 
