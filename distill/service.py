@@ -24,6 +24,7 @@ from distill.errors import DistillError, InputError, NotFoundError, SummarizeErr
 from distill.exports.service import ExportService
 from distill.knowledge.service import KnowledgeService, Reindexed
 from distill.llm import BUILTIN, resolve_model_string
+from distill.service_batch import BatchService
 from distill.service_browser import BrowserService
 from distill.service_collections import Collections
 from distill.service_jobs import JobsService
@@ -46,6 +47,10 @@ _ID_LIKE = re.compile(r"[A-Za-z0-9_-]+")
 _FIRST_SUMMARIES = threading.BoundedSemaphore(2)
 # Built-in answers made at once, likewise: each holds its whole transcript, and asking needs no token.
 _BUILTIN_ANSWERS = threading.BoundedSemaphore(2)
+
+
+class SummaryPending(Exception):
+    """A page's summary has to be made first (`video_view(make=False)`); the caller makes it."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,9 @@ def pick_summary(summaries: list[Summary], want: str, original: str) -> Summary 
     return next(iter(same or originals), None)
 
 
-class Distill(JobsService, KnowledgeService, Collections, ExportService, BrowserService):
+class Distill(
+    JobsService, KnowledgeService, Collections, ExportService, BrowserService, BatchService
+):
     """Add, summarize, ask and translate sources over one library (opened when first needed);
     search it, ask it as a whole and keep highlights (the knowledge methods); expand playlists,
     channels and feeds, follow them, import Kindle clippings (the collection methods); queue
@@ -438,15 +445,21 @@ class Distill(JobsService, KnowledgeService, Collections, ExportService, Browser
         return pick_summary(self.library.list_summaries(video_id), want, original)
 
     def video_view(
-        self, video_id: str, lang: str | None = None
+        self, video_id: str, lang: str | None = None, *, make: bool = True
     ) -> tuple[VideoView, Summary | None]:
-        """A video's page data (read at once) and the summary it shows, chosen as `summary` does."""
+        """A video's page data (read at once) and the summary it shows, chosen as `summary` does.
+
+        Without `make`, a summary that would have to be made first raises `SummaryPending`.
+        """
         view = self.library.video_view(video_id)
         original = base_language(view.meta.language)
         if not original:
             original = next((base_language(c) for c in view.transcript_languages if c), "")
-        found = pick_summary(view.summaries, base_language(lang), original)
+        want = base_language(lang)
+        found = pick_summary(view.summaries, want, original)
         if found is None and view.has_transcript:
+            if not make and not (want and original and want != original):
+                raise SummaryPending(video_id)
             found = self.summary(video_id, lang)  # the built-in one, made once and stored
         return view, found
 

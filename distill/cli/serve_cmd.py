@@ -1,7 +1,8 @@
 """CLI command: `distill serve` runs the web app, the REST API and (unless told not to) a job worker.
 
-How it uses the cores: `--processes N` web processes share one listening socket (uvicorn's
-supervisor), each rendering pages on its own core; the job worker runs once, beside them: a
+How it uses the cores: `--processes N` web processes listen on the port, each with its own
+socket where the system allows it (`web/processes.py` says why), each rendering pages on its
+own core and one page at a time (`web/deps.py`, the page lane); the job worker runs once, beside them: a
 thread of the single process, or of the supervisor when there are several. On PostgreSQL
 that worker is a Procrastinate worker; `--no-worker` leaves jobs to `distill worker`s.
 """
@@ -75,7 +76,9 @@ def serve(
     if count == 1:
         from distill.web import create_app
 
-        app = create_app(worker=worker)  # opens the library: a bad one is an error before "serving"
+        app = create_app(
+            worker=worker, serving=True
+        )  # opens the library: a bad one is an error before "serving"
         typer.echo(f"distill: serving on http://{host}:{port}/ ({shown}; Ctrl-C to stop)", err=True)
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return
@@ -84,8 +87,15 @@ def serve(
 
     Library().close()  # a bad library is one error here, not one per web process after "serving"
     typer.echo(f"distill: serving on http://{host}:{port}/ ({shown}; Ctrl-C to stop)", err=True)
+    from distill.web.processes import can_share_port, run_web_processes
+
     # The web processes never run jobs; this supervising process runs the one worker.
     with background_worker(enabled=worker):
+        if can_share_port():  # a socket per process: the kernel spreads the connections
+            status = run_web_processes(host, port, count)
+            if status:
+                raise typer.Exit(status)
+            return
         uvicorn.run(
             "distill.web.app:create_web_only_app",
             factory=True,

@@ -165,7 +165,7 @@ def summarize(
     A playlist, channel, feed or OPML file is summarized entry by entry (stored ones skipped).
     """
     from distill.files import write_atomic
-    from distill.service import Distill, choose_model
+    from distill.service import Distill, Summarized, choose_model
 
     choose_model(model)  # a bad model string is refused before any work
     meta = meta_override(sources, title, channel, url)
@@ -178,10 +178,52 @@ def summarize(
             ) from exc
     failed = 0
     stems: set[str] = set()
+
+    def deliver(source: str, done: Summarized) -> None:
+        print_usage(done.summary.usage)
+        print_fallback_note(done.summary)
+        if out is not None:
+            stem = base = output_stem(source, done.transcript)
+            n = 2
+            while stem in stems:
+                stem, n = f"{base}-{n}", n + 1
+            stems.add(stem)
+            suffix = ".md" if format == SummaryFormat.markdown else ".json"
+            path = out / f"{stem}{suffix}"
+            write_atomic(path, render_summary(done.summary, format))
+            err_console.print(f"wrote {term(str(path))}")
+        else:
+            emit_summary(done.summary, format)
+
+    def failure(source: str, exc: DistillError) -> None:
+        nonlocal failed
+        if len(sources) == 1:
+            raise exc
+        failed += 1
+        print(f"error: {plain(source)}: {plain(str(exc))}", file=sys.stderr)
+
     with Distill() as service:
         work = _expanded(service, sources, limit=limit, since=since)
         sources = work
-        for source in sources:
+        workers = 0 if dry_run else service.batch_workers(sources, model)
+        if workers:  # many local files, built-in summaries: every core works, one stores
+            with progress_bar() as progress:
+                count = 0
+
+                def tick() -> None:
+                    nonlocal count
+                    count += 1
+                    progress("summarize", float(count), float(len(sources)))
+
+                progress("summarize", 0.0, float(len(sources)))
+                for source, result in service.summarize_many(
+                    sources, lang=lang, meta=meta, workers=workers, on_each=tick
+                ):
+                    if isinstance(result, DistillError):
+                        failure(source, result)
+                    else:
+                        deliver(source, result)
+        for source in [] if workers else sources:
             try:
                 with progress_bar() as progress:
                     if dry_run:
@@ -195,25 +237,9 @@ def summarize(
                     done = service.summarize(
                         source, model=model, lang=lang, progress=progress, meta=meta
                     )
-                print_usage(done.summary.usage)
-                print_fallback_note(done.summary)
-                if out is not None:
-                    stem = base = output_stem(source, done.transcript)
-                    n = 2
-                    while stem in stems:
-                        stem, n = f"{base}-{n}", n + 1
-                    stems.add(stem)
-                    suffix = ".md" if format == SummaryFormat.markdown else ".json"
-                    path = out / f"{stem}{suffix}"
-                    write_atomic(path, render_summary(done.summary, format))
-                    err_console.print(f"wrote {term(str(path))}")
-                else:
-                    emit_summary(done.summary, format)
+                deliver(source, done)
             except DistillError as exc:
-                if len(sources) == 1:
-                    raise
-                failed += 1
-                print(f"error: {plain(source)}: {plain(str(exc))}", file=sys.stderr)
+                failure(source, exc)
     if failed:
         print(
             f"error: {failed} of {len(sources)} sources failed; see the messages above.",

@@ -282,6 +282,15 @@ _POOLED_SQL = """
     ORDER BY top.score, top.id"""
 
 
+_ALL_PASSAGES = """
+    SELECT rowid AS id, bm25(passage_fts) AS score FROM passage_fts
+    WHERE passage_fts MATCH :q ORDER BY score, rowid LIMIT :limit"""
+_POOLED_PASSAGES = """
+    WITH pool AS (SELECT rowid AS id, bm25(passage_fts) AS score FROM passage_fts
+                  WHERE passage_fts MATCH :q ORDER BY rowid DESC LIMIT :pool)
+    SELECT id, score FROM pool ORDER BY score, id LIMIT :limit"""
+
+
 def sqlite_search_sql(kind: HitKind, *, channel: bool, pooled: bool) -> str:
     """The SQL of one SQLite search: pooled (see POOL) or the full ranking (the reference)."""
     if pooled and not channel and kind in _SQLITE_POOLED:
@@ -357,12 +366,11 @@ class SqliteBackend(Backend):
     def search_passages(
         self, conn: Connection, query: ParsedQuery, *, limit: int, any_term: bool
     ) -> list[tuple[int, float]]:
-        sql = (
-            "SELECT rowid AS id, bm25(passage_fts) AS score FROM passage_fts "
-            "WHERE passage_fts MATCH :q ORDER BY score, rowid LIMIT :limit"
-        )
-        rows = conn.execute(sa.text(sql), {"q": query.fts5(any_term=any_term), "limit": limit})
-        return [(int(r.id), -float(r.score)) for r in rows]
+        # Pooled like the moments (see POOL): bm25 of all 14,000 passages saying "matrix" (2,000
+        # videos) took 13 ms, of the newest 2,000 a seventh of that.
+        sql = _POOLED_PASSAGES if self.pooled else _ALL_PASSAGES
+        params = {"q": query.fts5(any_term=any_term), "limit": limit, "pool": POOL}
+        return [(int(r.id), -float(r.score)) for r in conn.execute(sa.text(sql), params)]
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------

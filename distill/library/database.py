@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -56,6 +57,7 @@ class Database:
             settings.home.mkdir(parents=True, exist_ok=True)
             url = settings.db_url
         self.url = normalize_url(url)
+        self._together = threading.local()  # the connection of a `together` block, per thread
         try:
             parsed = sa.engine.make_url(self.url)
         except sa.exc.ArgumentError:
@@ -153,11 +155,33 @@ class Database:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One write transaction: committed if the block finishes, rolled back otherwise."""
+        """One write transaction: committed if the block finishes, rolled back otherwise (or
+        a part of this thread's `together` block)."""
+        outer: Connection | None = getattr(self._together, "conn", None)
+        if outer is not None:
+            yield outer
+            return
         with self.engine.connect() as conn:
             conn.execution_options(distill_write=True)
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """The writes of this thread inside the block are one transaction: all stored or none.
+
+        Storing a summarized file (transcript, summary, passages) as one commit instead of
+        three takes a quarter less of the writer's time (bench/ingest_cost.py).
+        """
+        if getattr(self._together, "conn", None) is not None:
+            yield  # already inside one
+            return
+        with self._write() as conn:
+            self._together.conn = conn
+            try:
+                yield
+            finally:
+                self._together.conn = None
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:

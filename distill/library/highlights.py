@@ -13,6 +13,17 @@ from distill.library.query import clean_text, parse_query
 from distill.library.schema import highlights, videos
 
 HIGHLIGHT_FIELDS = frozenset({"start", "end", "quote", "before", "after", "note", "tags"})
+# One video's highlights in the order its page shows them; built once (see `video_highlights`).
+_OF_VIDEO = (
+    sa.select(highlights)
+    .where(highlights.c.video_id == sa.bindparam("vid"))
+    .order_by(highlights.c.start, highlights.c.page, highlights.c.paragraph, highlights.c.id)
+)
+
+
+def video_highlights(conn: sa.Connection, video_id: str) -> list[Highlight]:
+    """A video's highlights, read on a connection its page already holds (`video_view`)."""
+    return [_row_to_highlight(r) for r in conn.execute(_OF_VIDEO, {"vid": video_id})]
 
 
 def _row_to_highlight(row: Any) -> Highlight:

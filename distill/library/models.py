@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, Field
 # Markers around the matched words in SearchHit.snippet; control characters never stored as text.
 MATCH_START = "\x02"
 MATCH_END = "\x03"
+_MARKERS = re.compile(f"([{MATCH_START}{MATCH_END}])")
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed")
@@ -88,6 +90,7 @@ class VideoView:
     segments: list[SegmentRow]
     transcript_languages: list[str]
     more: list[Card]  # other videos of its channel, newest first
+    highlights: list[Any] = field(default_factory=list)  # Highlight, in time (page) order
 
 
 class Job(BaseModel):
@@ -108,25 +111,18 @@ class Job(BaseModel):
 
 
 def highlight_parts(snippet: str) -> list[tuple[str, bool]]:
-    """Split a snippet into (text, is_match) pieces so callers can escape each piece."""
+    """Split a snippet into (text, is_match) pieces so callers can escape each piece.
+
+    Adjacent pieces of the same kind (e.g. from nested or repeated markers) read as one.
+    """
     parts: list[tuple[str, bool]] = []
     in_match = False
-    buf: list[str] = []
-    for ch in snippet:
-        if ch in (MATCH_START, MATCH_END):
-            if buf:
-                parts.append(("".join(buf), in_match))
-                buf = []
-            in_match = ch == MATCH_START
-        else:
-            buf.append(ch)
-    if buf:
-        parts.append(("".join(buf), in_match))
-    # Adjacent pieces of the same kind (e.g. from nested or repeated markers) read as one.
-    merged: list[tuple[str, bool]] = []
-    for text, flag in parts:
-        if merged and merged[-1][1] == flag:
-            merged[-1] = (merged[-1][0] + text, flag)
-        else:
-            merged.append((text, flag))
-    return merged
+    for piece in _MARKERS.split(snippet):
+        if piece in (MATCH_START, MATCH_END):
+            in_match = piece == MATCH_START
+        elif piece:
+            if parts and parts[-1][1] == in_match:
+                parts[-1] = (parts[-1][0] + piece, in_match)
+            else:
+                parts.append((piece, in_match))
+    return parts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Anything that is not a letter or digit separates words; FTS syntax never reaches the database.
@@ -173,6 +174,11 @@ class ParsedQuery:
         text = " ".join(term)
         return text + "*" if self.is_prefix(term) else text
 
+    def without(self, shown: Iterable[str]) -> ParsedQuery:
+        """The query less the terms shown as `shown` (the words found nowhere, say)."""
+        drop = set(shown)
+        return ParsedQuery(tuple(t for t in self.terms if self.shown(t) not in drop), self.prefixes)
+
     def only(self, term: tuple[str, ...]) -> ParsedQuery:
         """The query made of one of its terms."""
         return ParsedQuery((term,), self.prefixes if self.is_prefix(term) else frozenset())
@@ -181,6 +187,12 @@ class ParsedQuery:
 def words(text: str) -> list[str]:
     """The lower-cased words of a text, as the full-text tokenizers see them."""
     return [w.lower() for w in _WORD.findall(text)]
+
+
+def first_word(text: str) -> str | None:
+    """The first word of a text as `words` finds it (not lower-cased), or None."""
+    m = _WORD.search(text)
+    return m.group() if m else None
 
 
 def parse_query(text: str) -> ParsedQuery:

@@ -15,7 +15,7 @@ from distill.files import sha256_text
 from distill.library.collections import Collections
 from distill.library.database import HEAD_REVISION, MIGRATIONS_DIR, reason, utcnow
 from distill.library.exports import ExportStore
-from distill.library.highlights import HighlightStore
+from distill.library.highlights import HighlightStore, video_highlights
 from distill.library.ids import ids_with_prefix, pick_one
 from distill.library.job_queue import JobQueue
 from distill.library.models import (
@@ -275,7 +275,8 @@ class Library(JobQueue, HighlightStore, PassageStore, SearchStore, Collections, 
         return [Card(*row) for row in conn.execute(stmt, params)]
 
     def video_view(self, video_id: str, *, more: int = 6) -> VideoView:
-        """A video's page data on one connection: its record, summaries, transcript, channel's cards.
+        """A video's page data on one connection: its record, summaries, transcript, channel's
+        cards, highlights.
 
         The statements are built once (module constants): building a select costs more than
         running it here.
@@ -298,6 +299,7 @@ class Library(JobQueue, HighlightStore, PassageStore, SearchStore, Collections, 
             cards = []
             if meta.channel_id and more > 0:
                 cards = self._cards(conn, meta.channel_id, more, exclude=video_id)
+            marked = video_highlights(conn, video_id)
         return VideoView(
             meta=meta,
             summaries=stored,
@@ -306,6 +308,7 @@ class Library(JobQueue, HighlightStore, PassageStore, SearchStore, Collections, 
             segments=segs,
             transcript_languages=sorted(r.language for r in rows),
             more=cards,
+            highlights=marked,
         )
 
     def count_videos(self, *, channel_id: str | None = None) -> int:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from distill.errors import LibraryError
 from distill.library.database import Database, reason
-from distill.library.query import clean_text, parse_query
+from distill.library.query import ParsedQuery, clean_text, parse_query
 from distill.library.schema import library_info, passages, videos
 
 if TYPE_CHECKING:
@@ -258,10 +258,10 @@ class PassageStore(Database):
         return out
 
     def search_passage_words(
-        self, query: str, *, limit: int = 50, any_term: bool = True
+        self, query: str | ParsedQuery, *, limit: int = 50, any_term: bool = True
     ) -> list[tuple[int, float]]:
         """(passage id, score) of passages with every (or any) word of the query; best first."""
-        parsed = parse_query(query)
+        parsed = parse_query(query) if isinstance(query, str) else query
         if parsed.empty or limit <= 0:
             return []
         with self._read() as conn:

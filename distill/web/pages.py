@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from distill.errors import DistillError
 from distill.library import Batch
 from distill.web import render, submissions
-from distill.web.deps import base_url, check_lang, full_id, get_state
+from distill.web.deps import base_url, check_lang, full_id, get_state, on_page_lane
 from distill.web.render import job_error, source_label
 from distill.web.security import check_origin, check_write
 from distill.web.state import AppState
@@ -191,9 +191,11 @@ async def job_retry(request: Request, job_id: str) -> Response:
 # --- the video page --------------------------------------------------------------------------
 
 
-def video_context(state: AppState, video_id: str, lang: str | None, base: str) -> dict[str, Any]:
-    """Everything the video page and its downloads show."""
-    view, s = state.service.video_view(video_id, lang)
+def video_context(
+    state: AppState, video_id: str, lang: str | None, base: str, *, make: bool = True
+) -> dict[str, Any]:
+    """Everything the video page and its downloads show (see `Distill.video_view` for `make`)."""
+    view, s = state.service.video_view(video_id, lang, make=make)
     v = view.meta
     chapters = (s.chapters if s and s.chapters else None) or v.chapters
     # The summary shown may have just been made (and stored): its language counts too.
@@ -217,7 +219,7 @@ def video_context(state: AppState, video_id: str, lang: str | None, base: str) -
     if len(description) > 200:
         description = description[:197].rsplit(" ", 1)[0] + "…"
     media_url = f"{base}/media/{v.id}" if player in ("audio", "video") else None
-    highlights = state.library.list_highlights(video_id=v.id, limit=1000)
+    highlights = view.highlights
     embed_code = (
         f'<iframe src="{base}/embed/{v.id}" title="{html.escape(v.title, quote=True)}" '
         'width="100%" height="380" style="border:0;max-width:560px" loading="lazy"></iframe>'
@@ -255,18 +257,38 @@ def video_context(state: AppState, video_id: str, lang: str | None, base: str) -
     }
 
 
-def _video_page(state: AppState, video_id: str, lang: str | None, base: str) -> bytes:
-    return state.render("video.html", **video_context(state, video_id, lang, base)).encode()
+def _video_page(
+    state: AppState, video_id: str, lang: str | None, base: str, *, make: bool = False
+) -> bytes:
+    ctx = video_context(state, video_id, lang, base, make=make)
+    return state.render("video.html", **ctx).encode()
+
+
+def _video_page_at(
+    state: AppState, ref: str, lang: str | None, base: str
+) -> tuple[str, bytes | None]:
+    """The video's full id and, when `ref` is that id, its page (one trip to the page lane)."""
+    full = state.service.video_id(ref)
+    if full != ref:
+        return full, None
+    return full, _video_page(state, full, check_lang(lang), base)
 
 
 @router.get("/v/{video_id}", response_class=HTMLResponse)
 async def video_page(request: Request, video_id: str, lang: str | None = None) -> Response:
+    from distill.service import SummaryPending
+
     state = get_state(request)
-    full = await full_id(request, video_id)
-    if full != video_id:
+    base = base_url(request)
+    try:
+        full, body = await on_page_lane(request, _video_page_at, state, video_id, lang, base)
+    except SummaryPending:  # the first visit makes the summary: slow work, off the page lane
+        full = video_id
+        body = await run_in_threadpool(
+            _video_page, state, video_id, check_lang(lang), base, make=True
+        )
+    if body is None:
         return moved(request, f"/v/{full}")
-    lang = check_lang(lang)
-    body = await run_in_threadpool(_video_page, state, video_id, lang, base_url(request))
     return Response(body, media_type="text/html; charset=utf-8")
 
 

@@ -58,6 +58,16 @@ class AppState:
     max_page_bytes: int = 20 << 20
     worker: Any = None  # the job worker run in this process (embedded or Procrastinate), if any
     cache: PageCache = field(default_factory=PageCache)
+    _page_lane: Any = None
+
+    def page_lane(self) -> Any:
+        """The limiter of this process's page lane (made on first use, inside the event loop)."""
+        if self._page_lane is None:
+            import anyio
+
+            self._page_lane = anyio.CapacityLimiter(1)
+        return self._page_lane
+
     changes_file: Path | None = None  # where web processes tell each other the library changed
     _seen_change: str = ""
 

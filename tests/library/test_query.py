@@ -51,6 +51,36 @@ def test_highlight_parts() -> None:
     assert highlight_parts("stray\x03 end") == [("stray end", False)]
 
 
+def _highlight_parts_by_character(snippet: str) -> list[tuple[str, bool]]:
+    """The first version, one character at a time: the reference of the split by markers."""
+    parts: list[tuple[str, bool]] = []
+    in_match = False
+    buf: list[str] = []
+    for ch in snippet:
+        if ch in ("\x02", "\x03"):
+            if buf:
+                parts.append(("".join(buf), in_match))
+                buf = []
+            in_match = ch == "\x02"
+        else:
+            buf.append(ch)
+    if buf:
+        parts.append(("".join(buf), in_match))
+    merged: list[tuple[str, bool]] = []
+    for text, flag in parts:
+        if merged and merged[-1][1] == flag:
+            merged[-1] = (merged[-1][0] + text, flag)
+        else:
+            merged.append((text, flag))
+    return merged
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "b", " ", "<", "é", "\x02", "\x03"]), max_size=40))
+def test_highlight_parts_equals_the_character_loop(snippet: str) -> None:
+    assert highlight_parts(snippet) == _highlight_parts_by_character(snippet)
+
+
 def test_clean_text_drops_control_characters() -> None:
     assert clean_text("a\x00b\x02c\x03d\te\nf\x7f") == "abcd\te\nf"
 

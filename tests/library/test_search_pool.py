@@ -57,3 +57,43 @@ def test_above_the_pool_only_the_newest_matches_compete(sqlite_lib, monkeypatch)
             )
         ]
     assert len(hits) == 5 and sorted(h.start for h in hits) == sorted(newest)
+
+
+def _passage_searches(lib: Library, pooled: bool) -> list[list[tuple[int, float]]]:
+    backend = lib._backend
+    assert isinstance(backend, backends.SqliteBackend)
+    backend.pooled = pooled
+    queries = [*WORDS, "vector matrix", "span circle area", '"basis span"', "nothing here"]
+    return [lib.search_passage_words(q, limit=40, any_term=False) for q in queries]
+
+
+def test_pooled_passage_search_equals_the_full_ranking_below_the_pool(sqlite_lib: Library):
+    from distill.library.vectors import PassageIn
+
+    rng = random.Random(9)
+    for video_id in sqlite_lib.video_ids():
+        items = [
+            PassageIn("transcript", i * 10.0, i * 10.0 + 9, " ".join(rng.choices(WORDS, k=12)))
+            for i in range(6)
+        ]
+        sqlite_lib.replace_passages(video_id, items)
+    assert _passage_searches(sqlite_lib, pooled=True) == _passage_searches(sqlite_lib, pooled=False)
+    assert any(_passage_searches(sqlite_lib, pooled=True))
+
+
+def test_above_the_pool_only_the_newest_passages_compete(sqlite_lib, monkeypatch):
+    from distill.library.vectors import PassageIn
+
+    for video_id in sqlite_lib.video_ids():
+        sqlite_lib.replace_passages(video_id, [PassageIn("transcript", 0.0, 5.0, "vector talk")])
+    monkeypatch.setattr(backends, "POOL", 5)
+    found = sqlite_lib.search_passage_words("vector", limit=50, any_term=False)
+    with sqlite_lib.engine.connect() as conn:
+        newest = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT rowid FROM passage_fts WHERE passage_fts MATCH '\"vector\"' "
+                "ORDER BY rowid DESC LIMIT 5"
+            )
+        ]
+    assert sorted(pid for pid, _ in found) == sorted(newest)

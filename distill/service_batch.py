@@ -1,0 +1,194 @@
+"""Summarizing many local files with the built-in summarizer: the work on every core, one writer.
+
+Reading a caption file, summarizing it and computing its passages' vectors need no library, so
+worker processes do them; this process only stores what they hand back, in the order given. On
+2 cores this doubles `distill summarize` of a folder of caption files (bench/scale.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from distill.checks import check_meta, choose_model
+from distill.domain import MetaOverride, Summary, Transcript
+from distill.errors import DistillError
+from distill.llm import BUILTIN
+
+if TYPE_CHECKING:
+    from distill.library import Library
+    from distill.library.vectors import PassageIn
+    from distill.service import Distill, Summarized
+
+# Handlers of local text files: CPU-bound, no network and no model of their own (a recording's
+# Whisper already uses every core; a download should not be multiplied).
+PARALLEL_HANDLERS = frozenset({"captions", "pdf"})
+# Below this many files, starting the worker processes costs more than it saves.
+MIN_PARALLEL = 8
+CHUNK = 4  # files per hand-over to a worker: fewer round trips, still an even spread
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a worker made of one file: everything to store, nothing stored."""
+
+    transcript: Transcript
+    summary: Summary
+    passages: list[PassageIn]
+    vectors: list[bytes] | None
+    embedder: str | None  # the name of the model that made `vectors`
+
+
+class BatchService:
+    """The batch methods of `Distill` (a mixin: `self` is the service)."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def library(self) -> Library: ...
+
+    def batch_workers(self, sources: Sequence[str], model: str | None = None) -> int:
+        """How many worker processes `summarize_many` would use for these sources (0: none)."""
+        from distill.sources import pick
+
+        if choose_model(model) != BUILTIN or len(sources) < MIN_PARALLEL:
+            return 0
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        if (cores or 1) < 2:
+            return 0
+        for source in sources:
+            try:
+                if not Path(source).is_file() or pick(source).name not in PARALLEL_HANDLERS:
+                    return 0
+            except DistillError:
+                return 0
+        return min(cores or 1, len(sources) // CHUNK or 1)
+
+    def summarize_many(
+        self,
+        sources: Sequence[str],
+        *,
+        lang: str | None = None,
+        meta: MetaOverride | None = None,
+        workers: int,
+        on_each: Callable[[], None] | None = None,
+    ) -> Iterator[tuple[str, Summarized | DistillError]]:
+        """Summarize local files with the built-in summarizer in `workers` processes and store
+        each; (source, what was stored or the error that stopped it) in the order given.
+
+        What is stored is what summarizing one file at a time stores (tests/test_batch.py holds
+        it to that); a file named twice is made by a worker once, then here.
+        """
+        service: Distill = self  # type: ignore[assignment]
+        meta = check_meta(meta)
+        done: set[str] = set()
+        made = _prepared_in_order(list(dict.fromkeys(sources)), lang, meta, workers)
+        for source in sources:
+            try:
+                if source in done:  # named again: once more, as one at a time would
+                    yield source, service.summarize(source, model=BUILTIN, lang=lang, meta=meta)
+                else:
+                    done.add(source)
+                    item = next(made)
+                    if isinstance(item, DistillError):
+                        yield source, item
+                    else:
+                        yield source, self._store_prepared(item)
+            except DistillError as exc:
+                yield source, exc
+            if on_each is not None:
+                on_each()
+
+    def _store_prepared(self, item: Prepared) -> Summarized:
+        from distill.service import Summarized
+
+        service: Distill = self  # type: ignore[assignment]
+        embedder = service.embedder()  # the library's own model, if it can load
+        same = embedder is not None and embedder.name == item.embedder
+        with self.library.together():  # one commit: the file is stored whole or not at all
+            video_id = self.library.save_transcript(item.transcript)
+            self.library.save_summary(video_id, item.summary)
+            self.library.replace_passages(video_id, item.passages, item.vectors if same else None)
+        return Summarized(video_id=video_id, transcript=item.transcript, summary=item.summary)
+
+
+def _prepared_in_order(
+    sources: list[str], lang: str | None, meta: MetaOverride | None, workers: int
+) -> Iterator[Prepared | DistillError]:
+    """What the workers make of each source, in order; at most two chunks per worker ahead of
+    the writer, so a slow disk never piles up summaries in memory."""
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    chunks = iter([sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)])
+    # spawn, not fork: this process may hold threads (the progress display) and connections.
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_quiet)
+    ahead: deque[Future[list[Prepared | DistillError]]] = deque()
+    try:
+        while True:
+            while len(ahead) < 2 * workers:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                ahead.append(pool.submit(prepare_all, chunk, lang, meta))
+            if not ahead:
+                return
+            try:
+                yield from ahead.popleft().result()
+            except BrokenProcessPool:
+                raise DistillError(
+                    "A worker process summarizing the files stopped (out of memory?); nothing "
+                    "after the files already shown was stored: run the command again for the rest."
+                ) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _quiet() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them (no traceback per worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def prepare_all(
+    sources: list[str], lang: str | None, meta: MetaOverride | None
+) -> list[Prepared | DistillError]:
+    """In a worker process: `prepare` each of a chunk of sources."""
+    return [prepare((s, lang, meta)) for s in sources]
+
+
+_WORKER: Any = None
+
+
+def prepare(job: tuple[str, str | None, MetaOverride | None]) -> Prepared | DistillError:
+    """In a worker process: read one file, summarize it, make its passages and their vectors."""
+    global _WORKER
+    from distill.embed import EmbeddingError, get_embedder, to_bytes
+    from distill.knowledge.passages import summary_passages, transcript_passages
+    from distill.knowledge.retrieve import meaning_text
+    from distill.service import Distill
+
+    if _WORKER is None:
+        _WORKER = Distill()  # its library is never opened here
+    source, lang, meta = job
+    try:
+        transcript = _WORKER.fetch(source, lang=lang)
+        if meta is not None:
+            transcript = transcript.model_copy(update={"meta": meta.apply(transcript.meta)})
+        _WORKER.check_language(transcript, BUILTIN, lang)
+        summary = _WORKER.summarize_transcript(transcript, model=BUILTIN, lang=lang)
+    except DistillError as exc:
+        return exc
+    items = transcript_passages(transcript.segments) + summary_passages(summary)
+    try:
+        embedder = get_embedder()
+    except EmbeddingError:
+        return Prepared(transcript, summary, items, None, None)
+    vectors = [to_bytes(v) for v in embedder.embed([meaning_text(p.text) for p in items])]
+    return Prepared(transcript, summary, items, vectors if items else None, embedder.name)
