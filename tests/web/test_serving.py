@@ -64,7 +64,7 @@ def test_a_serving_app_compiles_its_templates_and_freezes_what_it_keeps(distill_
     try:
         with TestClient(app, base_url="http://127.0.0.1") as client:
             assert gc.get_freeze_count() > 0
-            compiled = {name for _, name in templates.cache.keys()}  # (loader, name) keys
+            compiled = {name for _, name in templates.cache}  # (loader, name) keys
             assert {"video.html", "search.html", "home.html"} <= compiled
             assert client.get("/").status_code == 200
     finally:
