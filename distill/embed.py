@@ -80,6 +80,10 @@ def get_embedder() -> Embedder:
 
 
 def _load() -> Any:
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     try:
         import wordllama
         from wordllama import WordLlama
@@ -88,6 +92,10 @@ def _load() -> Any:
             "semantic search needs the wordllama package, which is not installed; "
             "reinstall distill (`uv sync` or `pip install wordllama`)."
         ) from None
+    finally:
+        # wordllama calls logging.basicConfig(level=INFO) on import: every INFO record of every
+        # library (Alembic's migrations, httpx's requests) then printed on stderr.
+        root.handlers[:], root.level = handlers, level
     package = Path(wordllama.__file__).parent
     bundled = package / "tokenizers" / f"{MODEL_CONFIG}_tokenizer_config.json"
     # The loader looks in <package>/tokenizer/ (the wheel ships tokenizers/), then in
