@@ -84,6 +84,8 @@ class BatchService:
         """
         service: Distill = self  # type: ignore[assignment]
         meta = check_meta(meta)
+        embedder = service.embedder()  # the library's own model, if it can load
+        vectors_of = embedder.name if embedder is not None else None
         done: set[str] = set()
         made = _prepared_in_order(list(dict.fromkeys(sources)), lang, meta, workers)
         for source in sources:
@@ -96,18 +98,18 @@ class BatchService:
                     if isinstance(item, DistillError):
                         yield source, item
                     else:
-                        yield source, self._store_prepared(item)
+                        yield source, self._store_prepared(item, vectors_of)
             except DistillError as exc:
                 yield source, exc
             if on_each is not None:
                 on_each()
 
-    def _store_prepared(self, item: Prepared) -> Summarized:
+    def _store_prepared(self, item: Prepared, vectors_of: str | None) -> Summarized:
+        """Store what a worker made in one transaction; its vectors only if they are of the
+        library's model (`vectors_of`), else `distill reindex` makes them."""
         from distill.service import Summarized
 
-        service: Distill = self  # type: ignore[assignment]
-        embedder = service.embedder()  # the library's own model, if it can load
-        same = embedder is not None and embedder.name == item.embedder
+        same = vectors_of is not None and vectors_of == item.embedder
         with self.library.together():  # one commit: the file is stored whole or not at all
             video_id = self.library.save_transcript(item.transcript)
             self.library.save_summary(video_id, item.summary)
