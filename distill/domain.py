@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -390,3 +391,12 @@ class LibraryAnswer(BaseModel):
         """The answer as the documented JSON object (`ask --library --format json`)."""
         data = self.model_dump(mode="json")
         return {"answer": data["answer"], "citations": data["citations"]}
+
+
+@dataclass(frozen=True)
+class Summarized:
+    """What summarizing a source produced: the stored video's id, its transcript and summary."""
+
+    video_id: str
+    transcript: Transcript
+    summary: Summary

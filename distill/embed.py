@@ -95,7 +95,8 @@ def _load() -> Any:
     finally:
         # wordllama calls logging.basicConfig(level=INFO) on import: every INFO record of every
         # library (Alembic's migrations, httpx's requests) then printed on stderr.
-        root.handlers[:], root.level = handlers, level
+        root.handlers[:] = handlers
+        root.setLevel(level)
     package = Path(wordllama.__file__).parent
     bundled = package / "tokenizers" / f"{MODEL_CONFIG}_tokenizer_config.json"
     # The loader looks in <package>/tokenizer/ (the wheel ships tokenizers/), then in

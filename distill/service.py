@@ -19,7 +19,15 @@ from distill.checks import (
     check_question,
     choose_model,
 )
-from distill.domain import Answer, MetaOverride, ProgressFn, Summary, Transcript, no_progress
+from distill.domain import (
+    Answer,
+    MetaOverride,
+    ProgressFn,
+    Summarized,
+    Summary,
+    Transcript,
+    no_progress,
+)
 from distill.errors import DistillError, InputError, NotFoundError, SummarizeError
 from distill.exports.service import ExportService
 from distill.knowledge.service import KnowledgeService, Reindexed
@@ -51,15 +59,6 @@ _BUILTIN_ANSWERS = threading.BoundedSemaphore(2)
 
 class SummaryPending(Exception):
     """A page's summary has to be made first (`video_view(make=False)`); the caller makes it."""
-
-
-@dataclass(frozen=True)
-class Summarized:
-    """What summarizing a source produced: the stored video's id, its transcript and summary."""
-
-    video_id: str
-    transcript: Transcript
-    summary: Summary
 
 
 @dataclass(frozen=True)

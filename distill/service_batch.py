@@ -8,20 +8,20 @@ worker processes do them; this process only stores what they hand back, in the o
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distill.checks import check_meta, choose_model
-from distill.domain import MetaOverride, Summary, Transcript
+from distill.domain import MetaOverride, Summarized, Summary, Transcript
 from distill.errors import DistillError
 from distill.llm import BUILTIN
 
 if TYPE_CHECKING:
+    from distill.embed import Embedder
     from distill.library import Library
     from distill.library.vectors import PassageIn
-    from distill.service import Distill, Summarized
 
 # Handlers of local text files: CPU-bound, no network and no model of their own (a recording's
 # Whisper already uses every core; a download should not be multiplied).
@@ -29,6 +29,10 @@ PARALLEL_HANDLERS = frozenset({"captions", "pdf"})
 # Below this many files, starting the worker processes costs more than it saves.
 MIN_PARALLEL = 8
 CHUNK = 4  # files per hand-over to a worker: fewer round trips, still an even spread
+
+
+class WorkersStopped(DistillError):
+    """A worker process died (out of memory, killed): the batch ends here."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,22 @@ class Prepared:
 
 
 class BatchService:
-    """The batch methods of `Distill` (a mixin: `self` is the service)."""
+    """The batch methods of `Distill` (a mixin: `self` is the service, `type(self)` what each
+    worker process makes its own of)."""
 
     if TYPE_CHECKING:
 
         @property
         def library(self) -> Library: ...
+
+        def embedder(self) -> Embedder | None: ...
+
+        def index(self, video_id: str) -> int: ...
+
+        def summarize(
+            self, source: str, *, model: str | None = None, lang: str | None = None,
+            meta: MetaOverride | None = None,
+        ) -> Summarized: ...  # fmt: skip
 
     def batch_workers(self, sources: Sequence[str], model: str | None = None) -> int:
         """How many worker processes `summarize_many` would use for these sources (0: none)."""
@@ -80,46 +94,62 @@ class BatchService:
         each; (source, what was stored or the error that stopped it) in the order given.
 
         What is stored is what summarizing one file at a time stores (tests/test_batch.py holds
-        it to that); a file named twice is made by a worker once, then here.
+        it to that); a file named twice is made by a worker once, then here. A worker that dies
+        ends the batch with `WorkersStopped` (what was yielded before is stored).
         """
-        service: Distill = self  # type: ignore[assignment]
         meta = check_meta(meta)
-        embedder = service.embedder()  # the library's own model, if it can load
+        embedder = self.embedder()  # the library's own model, if it can load
         vectors_of = embedder.name if embedder is not None else None
         done: set[str] = set()
-        made = _prepared_in_order(list(dict.fromkeys(sources)), lang, meta, workers)
-        for source in sources:
-            try:
-                if source in done:  # named again: once more, as one at a time would
-                    yield source, service.summarize(source, model=BUILTIN, lang=lang, meta=meta)
-                else:
-                    done.add(source)
-                    item = next(made)
-                    if isinstance(item, DistillError):
-                        yield source, item
+        unique = list(dict.fromkeys(sources))
+        made = _prepared_in_order(unique, lang, meta, workers, type(self))
+        try:
+            for source in sources:
+                try:
+                    if source in done:  # named again: once more, as one at a time would
+                        yield source, self.summarize(source, model=BUILTIN, lang=lang, meta=meta)
                     else:
-                        yield source, self._store_prepared(item, vectors_of)
-            except DistillError as exc:
-                yield source, exc
-            if on_each is not None:
-                on_each()
+                        done.add(source)
+                        item = next(made)
+                        if isinstance(item, DistillError):
+                            yield source, item
+                        else:
+                            yield source, self._store_prepared(item, vectors_of)
+                except WorkersStopped:
+                    raise
+                except DistillError as exc:
+                    yield source, exc
+                if on_each is not None:
+                    on_each()
+            next(made, None)  # every file was handed back: the workers end normally
+        finally:
+            made.close()  # when the batch ends early (Ctrl-C), the workers are stopped at once
 
     def _store_prepared(self, item: Prepared, vectors_of: str | None) -> Summarized:
         """Store what a worker made in one transaction; its vectors only if they are of the
-        library's model (`vectors_of`), else `distill reindex` makes them."""
-        from distill.service import Summarized
-
+        library's model (`vectors_of`), else `distill reindex` makes them. A video stored
+        before is indexed here as one at a time would (its highlights moved, their passages)."""
+        stored_before = self.library.has_video(item.transcript.meta.id)
         same = vectors_of is not None and vectors_of == item.embedder
         with self.library.together():  # one commit: the file is stored whole or not at all
             video_id = self.library.save_transcript(item.transcript)
             self.library.save_summary(video_id, item.summary)
-            self.library.replace_passages(video_id, item.passages, item.vectors if same else None)
+            if not stored_before:
+                self.library.replace_passages(
+                    video_id, item.passages, item.vectors if same else None
+                )
+        if stored_before:
+            self.index(video_id)
         return Summarized(video_id=video_id, transcript=item.transcript, summary=item.summary)
 
 
 def _prepared_in_order(
-    sources: list[str], lang: str | None, meta: MetaOverride | None, workers: int
-) -> Iterator[Prepared | DistillError]:
+    sources: list[str],
+    lang: str | None,
+    meta: MetaOverride | None,
+    workers: int,
+    make_service: Callable[[], Any],
+) -> Generator[Prepared | DistillError, None, None]:
     """What the workers make of each source, in order; at most two chunks per worker ahead of
     the writer, so a slow disk never piles up summaries in memory."""
     from collections import deque
@@ -131,24 +161,33 @@ def _prepared_in_order(
     # spawn, not fork: this process may hold threads (the progress display) and connections.
     pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_quiet)
     ahead: deque[Future[list[Prepared | DistillError]]] = deque()
+    finished = False
     try:
         while True:
             while len(ahead) < 2 * workers:
                 chunk = next(chunks, None)
                 if chunk is None:
                     break
-                ahead.append(pool.submit(prepare_all, chunk, lang, meta))
+                ahead.append(pool.submit(prepare_all, chunk, lang, meta, make_service))
             if not ahead:
+                finished = True
                 return
             try:
                 yield from ahead.popleft().result()
             except BrokenProcessPool:
-                raise DistillError(
-                    "A worker process summarizing the files stopped (out of memory?); nothing "
-                    "after the files already shown was stored: run the command again for the rest."
+                raise WorkersStopped(
+                    "A worker process summarizing the files stopped (out of memory?); the files "
+                    "shown before this were stored: run the command again for the rest."
                 ) from None
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if finished:
+            pool.shutdown(wait=True)
+        else:  # stopped early: the chunks under way are not waited for
+            # The pool has no public way to stop a running worker (terminate_workers is 3.14's).
+            running = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in running:
+                process.terminate()
 
 
 def _quiet() -> None:
@@ -159,26 +198,29 @@ def _quiet() -> None:
 
 
 def prepare_all(
-    sources: list[str], lang: str | None, meta: MetaOverride | None
+    sources: list[str],
+    lang: str | None,
+    meta: MetaOverride | None,
+    make_service: Callable[[], Any],
 ) -> list[Prepared | DistillError]:
     """In a worker process: `prepare` each of a chunk of sources."""
-    return [prepare((s, lang, meta)) for s in sources]
+    return [prepare(s, lang, meta, make_service) for s in sources]
 
 
 _WORKER: Any = None
 
 
-def prepare(job: tuple[str, str | None, MetaOverride | None]) -> Prepared | DistillError:
+def prepare(
+    source: str, lang: str | None, meta: MetaOverride | None, make_service: Callable[[], Any]
+) -> Prepared | DistillError:
     """In a worker process: read one file, summarize it, make its passages and their vectors."""
     global _WORKER
     from distill.embed import EmbeddingError, get_embedder, to_bytes
     from distill.knowledge.passages import summary_passages, transcript_passages
     from distill.knowledge.retrieve import meaning_text
-    from distill.service import Distill
 
     if _WORKER is None:
-        _WORKER = Distill()  # its library is never opened here
-    source, lang, meta = job
+        _WORKER = make_service()  # its library is never opened here
     try:
         transcript = _WORKER.fetch(source, lang=lang)
         if meta is not None:

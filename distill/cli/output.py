@@ -8,6 +8,7 @@ take over the terminal.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -90,6 +91,9 @@ def progress_bar(enabled: bool = True, console: Console | None = None) -> Iterat
         TimeElapsedColumn(),
         console=console,
         transient=True,
+        # Printing above the bar is for a terminal: piped or redirected, stdout stays stdout
+        # (a batch's summaries are printed while its bar runs).
+        redirect_stdout=sys.stdout.isatty(),
     ) as progress:
 
         def update(stage: str, done: float, total: float | None) -> None:

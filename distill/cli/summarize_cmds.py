@@ -219,10 +219,12 @@ def summarize(
                 for source, result in service.summarize_many(
                     sources, lang=lang, meta=meta, workers=workers, on_each=tick
                 ):
-                    if isinstance(result, DistillError):
-                        failure(source, result)
-                    else:
+                    try:
+                        if isinstance(result, DistillError):
+                            raise result
                         deliver(source, result)
+                    except DistillError as exc:
+                        failure(source, exc)
         for source in [] if workers else sources:
             try:
                 with progress_bar() as progress:

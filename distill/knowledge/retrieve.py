@@ -213,7 +213,11 @@ def _word_ranking(library: Library, terms: list[str], allowed: set[str] | None) 
     if not terms:
         return []
     query = " ".join(terms)
-    found = library.search_passage_words(query, limit=DEPTH * (3 if allowed else 1))
+    # Every match ranked, not only the newest (backends.POOL): answering has time to find
+    # the best passage, and a channel's are picked out afterwards.
+    found = library.search_passage_words(
+        query, limit=DEPTH * (3 if allowed else 1), everywhere=False
+    )
     ranked = [pid for pid, _ in found]
     if allowed is not None and ranked:
         keep = library.get_passages(ranked)

@@ -37,8 +37,9 @@ def hybrid_search(
     """One page of moments found by words and by meaning, fused; titles and unmatched words.
 
     Exact lines have every word of the query. When no line has them all, passages (a few
-    sentences) with every word, else with some, stand for them: ranking every line that has
-    any word is the slowest query of all, and the vectors rank by meaning anyway.
+    sentences) with every word found somewhere stand for them; passages with only some of the
+    words are left to the vectors, which rank by meaning (ranking every line or passage that has
+    any word is the slowest query of all).
     """
     want = offset + limit + 1
     semantic = embedder is not None and bool(words(query))
@@ -145,7 +146,9 @@ def _passages_with_words(
     of all (10-20 ms on 55,000 passages, half of an unseen search).
     """
     parsed = parse_query(query).without(unmatched)
-    found = library.search_passage_words(parsed, limit=limit * 2, any_term=False)
+    found = library.search_passage_words(
+        parsed, limit=limit * 2, any_term=False, everywhere=channel_id is None
+    )
     stored = library.get_passages([pid for pid, _ in found])
     keep = [
         stored[pid]

@@ -84,9 +84,16 @@ class Backend(ABC):
 
     @abstractmethod
     def search_passages(
-        self, conn: Connection, query: ParsedQuery, *, limit: int, any_term: bool
+        self,
+        conn: Connection,
+        query: ParsedQuery,
+        *,
+        limit: int,
+        any_term: bool,
+        pooled: bool = True,
     ) -> list[tuple[int, float]]:
-        """(passage id, score) of passages matching every (or any) word; best first."""
+        """(passage id, score) of passages matching every (or any) word; best first (`pooled`:
+        among the newest matches where the backend pools, see POOL)."""
 
     def search(
         self,
@@ -364,11 +371,17 @@ class SqliteBackend(Backend):
         return bool(conn.execute(sa.text(f"SELECT {sql}"), {"q": query.fts5()}).scalar())
 
     def search_passages(
-        self, conn: Connection, query: ParsedQuery, *, limit: int, any_term: bool
+        self,
+        conn: Connection,
+        query: ParsedQuery,
+        *,
+        limit: int,
+        any_term: bool,
+        pooled: bool = True,
     ) -> list[tuple[int, float]]:
         # Pooled like the moments (see POOL): bm25 of all 14,000 passages saying "matrix" (2,000
         # videos) took 13 ms, of the newest 2,000 a seventh of that.
-        sql = _POOLED_PASSAGES if self.pooled else _ALL_PASSAGES
+        sql = _POOLED_PASSAGES if self.pooled and pooled else _ALL_PASSAGES
         params = {"q": query.fts5(any_term=any_term), "limit": limit, "pool": POOL}
         return [(int(r.id), -float(r.score)) for r in conn.execute(sa.text(sql), params)]
 
@@ -477,7 +490,13 @@ class PostgresBackend(Backend):
         return bool(conn.execute(sa.text(f"SELECT {sql}"), _pg_params(query)).scalar())
 
     def search_passages(
-        self, conn: Connection, query: ParsedQuery, *, limit: int, any_term: bool
+        self,
+        conn: Connection,
+        query: ParsedQuery,
+        *,
+        limit: int,
+        any_term: bool,
+        pooled: bool = True,
     ) -> list[tuple[int, float]]:
         joiner = " || " if any_term else " && "
         # ts_rank_cd with length normalisation 1 (divide by 1 + log length), like bm25's.

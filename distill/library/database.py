@@ -176,12 +176,18 @@ class Database:
         if getattr(self._together, "conn", None) is not None:
             yield  # already inside one
             return
-        with self._write() as conn:
-            self._together.conn = conn
-            try:
-                yield
-            finally:
-                self._together.conn = None
+        try:
+            with self._write() as conn:
+                self._together.conn = conn
+                try:
+                    yield
+                finally:
+                    self._together.conn = None
+        except sa.exc.SQLAlchemyError as exc:  # taking the write lock, or the commit
+            raise LibraryError(
+                f"could not store in the library at {self._shown_url}: {reason(exc)}; nothing "
+                "of it was stored, try again."
+            ) from None
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:

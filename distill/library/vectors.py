@@ -258,14 +258,25 @@ class PassageStore(Database):
         return out
 
     def search_passage_words(
-        self, query: str | ParsedQuery, *, limit: int = 50, any_term: bool = True
+        self,
+        query: str | ParsedQuery,
+        *,
+        limit: int = 50,
+        any_term: bool = True,
+        everywhere: bool = True,
     ) -> list[tuple[int, float]]:
-        """(passage id, score) of passages with every (or any) word of the query; best first."""
+        """(passage id, score) of passages with every (or any) word of the query; best first.
+
+        `everywhere=False`: the caller keeps only some (one channel's), so every match is
+        ranked, not only the newest (see backends.POOL).
+        """
         parsed = parse_query(query) if isinstance(query, str) else query
         if parsed.empty or limit <= 0:
             return []
         with self._read() as conn:
-            return self._backend.search_passages(conn, parsed, limit=limit, any_term=any_term)
+            return self._backend.search_passages(
+                conn, parsed, limit=limit, any_term=any_term, pooled=everywhere
+            )
 
     def channel_video_ids(self, channel_id: str) -> set[str]:
         with self._read() as conn:

@@ -13,7 +13,6 @@ import multiprocessing
 import signal
 import socket
 import sys
-import threading
 import time
 from typing import Any
 
@@ -23,8 +22,9 @@ STARTUP_SECONDS = 20.0
 
 
 def can_share_port() -> bool:
-    """True where the kernel can spread connections over sockets on one port (Linux, BSD, macOS)."""
-    return hasattr(socket, "SO_REUSEPORT")
+    """True where the kernel spreads connections over sockets on one port: Linux (macOS and
+    the BSDs accept SO_REUSEPORT but hand every connection to one of the sockets)."""
+    return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -56,7 +56,7 @@ def run_web_processes(host: str, port: int, count: int) -> int:
     Returns the exit status: 0 after a signal, 1 when a process failed while starting.
     """
     spawn = multiprocessing.get_context("spawn")
-    stop = threading.Event()
+    stopping: list[int] = []  # a signal's number; a plain list, since a handler must not lock
 
     def start() -> tuple[Any, float]:
         process = spawn.Process(target=web_process, args=(host, port), daemon=True)
@@ -64,19 +64,21 @@ def run_web_processes(host: str, port: int, count: int) -> int:
         return process, time.monotonic()
 
     previous = {
-        sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)
+        sig: signal.signal(sig, lambda number, _: stopping.append(number))
+        for sig in (signal.SIGINT, signal.SIGTERM)
     }
     running = [start() for _ in range(count)]
     status = 0
     try:
-        while not stop.wait(0.5):
+        while not stopping:
+            time.sleep(0.5)
             for n, (process, started) in enumerate(running):
-                if process.is_alive():
+                if process.is_alive() or stopping:
                     continue
                 if time.monotonic() - started < STARTUP_SECONDS:
                     print("distill: a web process could not start; stopping.", file=sys.stderr)
                     status = 1
-                    stop.set()
+                    stopping.append(0)
                     break
                 print(
                     f"distill: web process {process.pid} ended; starting another.", file=sys.stderr

@@ -97,3 +97,13 @@ def test_above_the_pool_only_the_newest_passages_compete(sqlite_lib, monkeypatch
             )
         ]
     assert sorted(pid for pid, _ in found) == sorted(newest)
+
+
+def test_a_search_filtered_afterwards_ranks_every_passage(sqlite_lib, monkeypatch):
+    from distill.library.vectors import PassageIn
+
+    for video_id in sqlite_lib.video_ids():
+        sqlite_lib.replace_passages(video_id, [PassageIn("transcript", 0.0, 5.0, "vector talk")])
+    monkeypatch.setattr(backends, "POOL", 5)
+    everything = sqlite_lib.search_passage_words("vector", limit=50, everywhere=False)
+    assert len(everything) == len(sqlite_lib.video_ids())  # the oldest too, for one channel's
