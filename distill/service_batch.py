@@ -215,9 +215,8 @@ def prepare(
 ) -> Prepared | DistillError:
     """In a worker process: read one file, summarize it, make its passages and their vectors."""
     global _WORKER
-    from distill.embed import EmbeddingError, get_embedder, to_bytes
-    from distill.knowledge.passages import summary_passages, transcript_passages
-    from distill.knowledge.retrieve import meaning_text
+    from distill.embed import EmbeddingError, get_embedder
+    from distill.knowledge.passages import document_passages, passage_vectors
 
     if _WORKER is None:
         _WORKER = make_service()  # its library is never opened here
@@ -229,10 +228,10 @@ def prepare(
         summary = _WORKER.summarize_transcript(transcript, model=BUILTIN, lang=lang)
     except DistillError as exc:
         return exc
-    items = transcript_passages(transcript.segments) + summary_passages(summary)
+    items = document_passages(transcript.segments, summary, [])  # highlights: `_store_prepared`
     try:
         embedder = get_embedder()
     except EmbeddingError:
         return Prepared(transcript, summary, items, None, None)
-    vectors = [to_bytes(v) for v in embedder.embed([meaning_text(p.text) for p in items])]
-    return Prepared(transcript, summary, items, vectors if items else None, embedder.name)
+    vectors = passage_vectors(embedder, items) if items else None
+    return Prepared(transcript, summary, items, vectors, embedder.name)

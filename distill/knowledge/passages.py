@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from distill.domain import Highlight, Segment, Summary
 from distill.library.vectors import PassageIn
+
+if TYPE_CHECKING:
+    from distill.embed import Embedder
 
 WINDOW_WORDS = 50  # a transcript passage is consecutive segments of about this many words
 LONG_SEGMENT = 80  # a longer segment (a meeting turn, a paragraph) is cut at sentence ends
@@ -100,3 +104,22 @@ def highlight_text(h: Highlight) -> str:
 
 def highlight_passage(h: Highlight) -> PassageIn:
     return PassageIn("highlight", h.start, h.end, highlight_text(h), highlight_id=h.id)
+
+
+def document_passages(
+    segments: Sequence[Segment], summary: Summary | None, marked: Sequence[Highlight]
+) -> list[PassageIn]:
+    """What a document is retrieved by: its transcript's passages, its original summary's items
+    (a translation adds nothing to find), its highlights."""
+    items = transcript_passages(segments)
+    if summary is not None and summary.translated_from is None:
+        items += summary_passages(summary)
+    return items + [highlight_passage(h) for h in marked]
+
+
+def passage_vectors(embedder: Embedder, items: Sequence[PassageIn]) -> list[bytes]:
+    """The stored vectors of passages: what `meaning_text` keeps of each, embedded."""
+    from distill.embed import to_bytes
+    from distill.knowledge.retrieve import meaning_text
+
+    return [to_bytes(v) for v in embedder.embed([meaning_text(p.text) for p in items])]

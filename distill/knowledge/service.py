@@ -120,25 +120,20 @@ class KnowledgeService:
 
     def index(self, video_id: str) -> int:
         """(Re)build a video's passages and their vectors; how many passages it has."""
-        from distill.embed import to_bytes
-        from distill.knowledge.retrieve import meaning_text
+        from distill.knowledge.passages import passage_vectors
 
         items = self._passages_of(video_id, reanchor=True)
         embedder = self.embedder()
         vectors = None
         if embedder is not None and items:
-            vectors = [to_bytes(v) for v in embedder.embed([meaning_text(p.text) for p in items])]
+            vectors = passage_vectors(embedder, items)
         self.library.replace_passages(video_id, items, vectors)
         return len(items)
 
     def _passages_of(self, video_id: str, *, reanchor: bool = False) -> list[PassageIn]:
         """What a video is retrieved by: its transcript's passages, its original summary's items,
         its highlights (moved to where their quotes are now, with `reanchor`)."""
-        from distill.knowledge.passages import (
-            highlight_passage,
-            summary_passages,
-            transcript_passages,
-        )
+        from distill.knowledge.passages import document_passages
 
         try:
             transcript: Transcript | None = self.library.get_transcript(video_id)
@@ -149,17 +144,14 @@ class KnowledgeService:
         if transcript is not None and reanchor:
             self._reanchor(transcript)
         summary = self.summary(video_id, make=False)
-        items = transcript_passages(transcript.segments) if transcript else []
-        if summary is not None and summary.translated_from is None:
-            items += summary_passages(summary)
         marked = self.library.list_highlights(video_id=video_id, limit=10_000)
-        return items + [highlight_passage(h) for h in marked]
+        return document_passages(transcript.segments if transcript else [], summary, marked)
 
     def reindex(self, *, everything: bool = False, progress: ProgressFn = no_progress) -> Reindexed:
         """Build passages and vectors for videos that lack them (all, with `everything`, or when
         the embedding model changed), many videos per model call and per transaction."""
-        from distill.embed import EmbeddingError, get_embedder, to_bytes
-        from distill.knowledge.retrieve import meaning_text
+        from distill.embed import EmbeddingError, get_embedder
+        from distill.knowledge.passages import passage_vectors
 
         try:
             embedder = get_embedder()
@@ -177,8 +169,7 @@ class KnowledgeService:
         count = 0
         for first in range(0, len(todo), REINDEX_BATCH):
             batch = [(v, self._passages_of(v)) for v in todo[first : first + REINDEX_BATCH]]
-            texts = [meaning_text(p.text) for _, items in batch for p in items]
-            blobs = [to_bytes(v) for v in embedder.embed(texts)]
+            blobs = passage_vectors(embedder, [p for _, items in batch for p in items])
             entries = []
             for video_id, items in batch:
                 entries.append((video_id, items, blobs[: len(items)]))
