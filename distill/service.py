@@ -57,6 +57,11 @@ _FIRST_SUMMARIES = threading.BoundedSemaphore(2)
 _BUILTIN_ANSWERS = threading.BoundedSemaphore(2)
 
 
+def _asks_translation(want: str, original: str) -> bool:
+    """Whether a summary in `want` of a video in `original` would be a translation (base codes)."""
+    return bool(want and original and want != original)
+
+
 class SummaryPending(Exception):
     """A page's summary has to be made first (`video_view(make=False)`); the caller makes it."""
 
@@ -416,7 +421,7 @@ class Distill(
         found = self._stored_summary(video_id, want, original)
         if found is not None or not make:
             return found
-        if want and original and want != original:
+        if _asks_translation(want, original):
             return None  # another language is a translation: made on request, never here
         with self._flight(video_id):
             found = self._stored_summary(video_id, want, original)
@@ -457,7 +462,7 @@ class Distill(
         want = base_language(lang)
         found = pick_summary(view.summaries, want, original)
         if found is None and view.has_transcript:
-            if not make and not (want and original and want != original):
+            if not make and not _asks_translation(want, original):
                 raise SummaryPending(video_id)
             found = self.summary(video_id, lang)  # the built-in one, made once and stored
         return view, found

@@ -2,8 +2,8 @@
 
 How it uses the cores: `--processes N` web processes listen on the port, each with its own
 socket where the system allows it (`web/processes.py` says why), each rendering pages on its
-own core and one page at a time (`web/deps.py`, the page lane); the job worker runs once, beside them: a
-thread of the single process, or of the supervisor when there are several. On PostgreSQL
+own core and one page at a time (`web/deps.py`, the page lane); the job worker runs once,
+beside them: a thread of the single process, or of the supervisor when there are several. On PostgreSQL
 that worker is a Procrastinate worker; `--no-worker` leaves jobs to `distill worker`s.
 """
 
@@ -76,9 +76,8 @@ def serve(
     if count == 1:
         from distill.web import create_app
 
-        app = create_app(
-            worker=worker, serving=True
-        )  # opens the library: a bad one is an error before "serving"
+        # Opening the library here makes a bad one an error before "serving".
+        app = create_app(worker=worker, serving=True)
         typer.echo(f"distill: serving on http://{host}:{port}/ ({shown}; Ctrl-C to stop)", err=True)
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return

@@ -13,11 +13,12 @@ from distill.library.query import clean_text, parse_query
 from distill.library.schema import highlights, videos
 
 HIGHLIGHT_FIELDS = frozenset({"start", "end", "quote", "before", "after", "note", "tags"})
-# One video's highlights in the order its page shows them; built once (see `video_highlights`).
-_OF_VIDEO = (
+# One video's highlights in the order its page and `list_highlights` show them.
+_VIDEO_ORDER = (highlights.c.start, highlights.c.page, highlights.c.paragraph, highlights.c.id)
+_OF_VIDEO = (  # built once (see `video_highlights`)
     sa.select(highlights)
     .where(highlights.c.video_id == sa.bindparam("vid"))
-    .order_by(highlights.c.start, highlights.c.page, highlights.c.paragraph, highlights.c.id)
+    .order_by(*_VIDEO_ORDER)
 )
 
 
@@ -145,13 +146,7 @@ class HighlightStore(Database):
         if url is not None:
             stmt = stmt.where(highlights.c.url == url)
         if video_id is not None:
-            stmt = stmt.where(highlights.c.video_id == video_id)
-            stmt = stmt.order_by(
-                highlights.c.start,
-                highlights.c.page,
-                highlights.c.paragraph,
-                highlights.c.id,
-            )
+            stmt = stmt.where(highlights.c.video_id == video_id).order_by(*_VIDEO_ORDER)
         elif url is not None:
             stmt = stmt.order_by(highlights.c.id)
         else:
