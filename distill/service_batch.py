@@ -7,7 +7,6 @@ worker processes do them; this process only stores what they hand back, in the o
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,8 +69,10 @@ class BatchService:
 
         if choose_model(model) != BUILTIN or len(sources) < MIN_PARALLEL:
             return 0
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        if (cores or 1) < 2:
+        from distill.transcribe.engine import cpu_threads  # every core this process may use
+
+        cores = cpu_threads()
+        if cores < 2:
             return 0
         for source in sources:
             try:
@@ -79,7 +80,7 @@ class BatchService:
                     return 0
             except DistillError:
                 return 0
-        return min(cores or 1, len(sources) // CHUNK or 1)
+        return min(cores, len(sources) // CHUNK or 1)
 
     def summarize_many(
         self,
